@@ -1,0 +1,49 @@
+# Two commands (see README):
+#   make report   set up .venv if needed, execute every notebook, write figures/ and reports/
+#   make test     set up .venv (and .venv-mpl310) if needed, run the whole test suite
+# Setup is idempotent: an install is redone only when pyproject.toml or requirements.lock change.
+
+PYTHON ?= python3
+VENV := .venv
+LEGACY := .venv-mpl310
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 1259625600
+export MPLBACKEND := Agg
+
+.PHONY: setup setup-legacy report test test-fast lint strip clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock -e '.[dev]'
+	@touch $@
+
+# A second environment with matplotlib < 3.11 (no libraqm): the plotting helper's
+# reshaping path is tested there too.
+setup-legacy: $(LEGACY)/.installed
+
+$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt $(VENV)/.installed
+	@test -x $(LEGACY)/bin/python || $(PYTHON) -m venv $(LEGACY)
+	$(UV) pip install --quiet --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]'
+	@touch $@
+
+report: setup
+	$(PY) -m analysis.report
+
+test: setup setup-legacy
+	$(PY) -m pytest -n 2 --dist loadgroup
+	$(LEGACY)/bin/python -m pytest -m legacy_ok tests/test_plotting_shaping.py tests/test_plotting_text.py
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check analysis tests benchmarks
+
+strip: setup
+	$(PY) -m analysis.report --strip
+
+clean:
+	rm -rf build reports figures/*.png figures/*.svg figures/*.pdf
