@@ -1,0 +1,40 @@
+"""Shared fixtures.
+
+The session-wide ``corpus_untouched`` fixture enforces the project's data-safety
+rule: nothing, in any test, may write into ``corpus/``. It hashes every file there
+before the session and again after it, and fails the run on any difference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    """Map each file under ``directory`` (relative path) to its sha256 and mode."""
+    result = {}
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            result[str(path.relative_to(directory))] = f"{digest} {path.stat().st_mode:o}"
+    return result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def corpus_untouched() -> Iterator[None]:
+    before = snapshot(CORPUS)
+    yield
+    after = snapshot(CORPUS)
+    assert after == before, "a test changed files in corpus/ (it must stay read-only)"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
