@@ -1,0 +1,491 @@
+r"""Arabic-safe charts from the analysis tables, on every matplotlib version.
+
+Text for matplotlib
+-------------------
+Every string a chart draws goes through :func:`prepare_text`, and notebooks never
+reshape anything themselves. Tables keep logical Unicode strings; only the
+strings handed to matplotlib are changed here. There are two paths:
+
+* **matplotlib shapes** (3.11+ wheels built with libraqm, detected through
+  ``matplotlib.ft2font.__libraqm_version__``, not a version number): HarfBuzz
+  joins the letters and SheenBidi orders them, so the *logical* string is passed
+  through unchanged. The old recipe ``get_display(reshape(s))`` on top of that
+  would be reversed a second time and draw every label backwards.
+* **matplotlib does not shape** (3.10 and older, or a build without libraqm):
+  ``arabic_reshaper`` replaces letters with their contextual presentation forms
+  (harakat kept, lam-alef ligatures kept), then each line is put in visual order
+  by the Unicode bidi algorithm (python-bidi's resolved levels, rules L1, L2) with
+  brackets mirrored on right-to-left levels (rule L4), which python-bidi 0.6's
+  ``get_display`` does not do.
+
+On both paths, bidi control characters (embeddings, overrides, isolates, marks)
+are removed first, with a :class:`~analysis.errors.TextWarning`, so that a stray
+U+202E cannot reverse a label; and every ``$`` is escaped as ``\\$`` last, so a
+label containing two dollar signs never falls into mathtext, which draws Arabic
+as isolated letters on every version.
+
+Charts
+------
+Each chart function takes a tidy DataFrame (columns documented per function, as in
+``docs/design.md``), returns the :class:`~matplotlib.figure.Figure`, and never
+modifies its input. :func:`save_figure` writes PNG (200 dpi), SVG and PDF
+atomically and byte-identically from run to run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import arabic_reshaper
+import bidi
+import matplotlib as mpl
+import matplotlib.ft2font
+import numpy as np
+import pandas as pd
+from bidi.mirror import MIRRORED
+from matplotlib.figure import Figure
+
+from analysis.errors import ConfigError, TextWarning
+from analysis.fonts import register_fonts
+from analysis.paths import FIGURES_DIR
+
+__all__ = [
+    "FIGURE_FORMATS",
+    "PNG_DPI",
+    "arabic_style",
+    "bilingual_label",
+    "draw_table",
+    "matplotlib_shapes_text",
+    "plot_actor_cooccurrence",
+    "plot_frame_counts",
+    "plot_frame_dispersion",
+    "plot_frames_by_voice",
+    "plot_sentence_frame_heatmap",
+    "prepare_text",
+    "save_figure",
+    "strip_bidi_controls",
+]
+
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+PNG_DPI = 200
+# Fixed salt for SVG element ids: without it every run writes new random ids.
+SVG_HASHSALT = "arabic-framing-analysis"
+
+# Explicit bidi formatting characters (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI)
+# and the implicit marks (LRM, RLM, ALM). Removing them lets the letters alone
+# decide the direction of a label.
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+
+_RESHAPER = arabic_reshaper.ArabicReshaper(
+    configuration={
+        "delete_harakat": False,
+        "use_unshaped_instead_of_isolated": True,
+        # Only the obligatory lam-alef ligatures (what HarfBuzz's rlig does); the
+        # optional "Allah" word ligature would replace a word by a single sign.
+        "ARABIC LIGATURE ALLAH": False,
+    }
+)
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def matplotlib_shapes_text() -> bool:
+    """Return True if this matplotlib shapes and orders complex scripts itself.
+
+    The capability is detected, not inferred from a version number: matplotlib
+    built with libraqm (HarfBuzz + SheenBidi) exposes
+    ``matplotlib.ft2font.__libraqm_version__``.
+    """
+    return hasattr(matplotlib.ft2font, "__libraqm_version__")
+
+
+def strip_bidi_controls(text: str) -> str:
+    """Remove bidi embeddings, overrides, isolates and marks, warning if any were present."""
+    cleaned = "".join(ch for ch in text if ch not in BIDI_CONTROLS)
+    if len(cleaned) != len(text):
+        warnings.warn(
+            f"removed {len(text) - len(cleaned)} bidi control character(s) from chart "
+            f"text {cleaned!r}: they could reverse the label",
+            TextWarning,
+            stacklevel=3,
+        )
+    return cleaned
+
+
+def _resolved_levels(line: str) -> list[int]:
+    """Return the bidi embedding level of each character of *line* (rules P–I, then L1).
+
+    python-bidi 0.6 (Rust ``unicode-bidi``) resolves the levels, bracket pairs
+    included, but only exposes them in its debug dump, one level per UTF-8 byte;
+    the level of a character is the level of its first byte.
+    """
+    dump = bidi.get_display(line, debug=True)
+    start = dump.find("\n    levels: [")
+    end = dump.find("\n    paragraphs: [", start)
+    byte_levels = [int(x) for x in re.findall(r"Level\(\s*(\d+),?\s*\)", dump[start:end])]
+    if start < 0 or len(byte_levels) != len(line.encode("utf-8")):
+        raise RuntimeError(f"cannot read bidi levels from python-bidi {bidi.VERSION} for {line!r}")
+    levels = []
+    offset = 0
+    for ch in line:
+        levels.append(byte_levels[offset])
+        offset += len(ch.encode("utf-8"))
+    # L1: segment separators, and whitespace before them or at the end of the line,
+    # go back to the paragraph level.
+    base = bidi.get_base_level(line) if line else 0
+    trailing = True
+    for i in range(len(line) - 1, -1, -1):
+        kind = unicodedata.bidirectional(line[i])
+        if kind in ("S", "B"):
+            levels[i] = base
+            trailing = True
+        elif trailing and kind in ("WS", "BN"):
+            levels[i] = base
+        else:
+            trailing = False
+    return levels
+
+
+def _visual_line(line: str) -> str:
+    """Return one line in visual (left-to-right drawing) order, brackets mirrored."""
+    if not line:
+        return line
+    levels = _resolved_levels(line)
+    chars = list(line)
+    # L4 (mirroring) before L2 (reordering): same result, simpler bookkeeping.
+    chars = [MIRRORED.get(c, c) if lvl % 2 else c for c, lvl in zip(chars, levels, strict=True)]
+    order = list(range(len(chars)))
+    lowest_odd = min((lvl for lvl in levels if lvl % 2), default=None)
+    if lowest_odd is not None:
+        for level in range(max(levels), lowest_odd - 1, -1):
+            i = 0
+            while i < len(order):
+                if levels[order[i]] >= level:
+                    j = i
+                    while j < len(order) and levels[order[j]] >= level:
+                        j += 1
+                    order[i:j] = order[i:j][::-1]
+                    i = j
+                else:
+                    i += 1
+    return "".join(chars[k] for k in order)
+
+
+def prepare_text(text: object, *, shaping: bool | None = None) -> str:
+    """Return *text* as a string matplotlib will draw correctly (joined, right to left).
+
+    *shaping* says whether matplotlib shapes text itself; None detects it with
+    :func:`matplotlib_shapes_text`. Where it does, the logical string passes
+    through unchanged; where it does not, it is reshaped and put in visual order
+    line by line (see the module docstring). Bidi controls are removed on both
+    paths, and ``$`` is escaped last so that a label is never parsed as mathtext.
+    The result is for matplotlib only: never store it in a table.
+    """
+    s = strip_bidi_controls(str(text))
+    if shaping is None:
+        shaping = matplotlib_shapes_text()
+    if not shaping:
+        s = "\n".join(_visual_line(_RESHAPER.reshape(line)) for line in s.split("\n"))
+    return s.replace("$", r"\$")
+
+
+def bilingual_label(term: object, gloss: object = None) -> str:
+    """Return a logical two-line label: the Arabic *term*, then its English *gloss*.
+
+    Two lines rather than ``term (gloss)`` keep each line in one direction, so
+    neither reader has to untangle a mixed right-to-left/left-to-right line.
+    """
+    term_s = "" if term is None or (isinstance(term, float) and np.isnan(term)) else str(term)
+    if gloss is None or (isinstance(gloss, float) and np.isnan(gloss)) or str(gloss) == "":
+        return term_s
+    return f"{term_s}\n{gloss}"
+
+
+def arabic_style() -> dict[str, object]:
+    """Return the rcParams the charts are drawn with (fonts, deterministic output)."""
+    families = register_fonts(need_presentation_forms=not matplotlib_shapes_text())
+    return {
+        "font.family": list(families),
+        "axes.unicode_minus": False,
+        "svg.hashsalt": SVG_HASHSALT,
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "figure.dpi": 100,
+        "savefig.dpi": PNG_DPI,
+    }
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    with mpl.rc_context(arabic_style()):
+        yield
+
+
+def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise ConfigError if *table* lacks one of *columns*."""
+    if not isinstance(table, pd.DataFrame):
+        raise ConfigError(f"{what}: expected a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ConfigError(
+            f"{what}: table lacks column(s) {', '.join(missing)}; "
+            f"it has {', '.join(map(str, table.columns))}"
+        )
+
+
+def _finish(fig: Figure) -> Figure:
+    """Create every tick label now, while the chart's fonts are in force."""
+    fig.draw_without_rendering()
+    return fig
+
+
+def plot_frame_counts(
+    counts: pd.DataFrame,
+    *,
+    value: str = "n",
+    label: str | None = None,
+    gloss: str | None = "gloss",
+    title: str = "Frame counts",
+) -> Figure:
+    """Horizontal bars of a counts table, largest first, with bilingual labels.
+
+    *counts* needs the *value* column (``n`` or ``rate_per_1000``) and a label
+    column: *label* if given, else ``term`` if present, else ``frame``. The
+    *gloss* column (English), if present, becomes a second line under each label.
+    """
+    if label is None:
+        label = "term" if "term" in counts.columns else "frame"
+    _require(counts, [label, value], "plot_frame_counts")
+    data = counts.sort_values(value, ascending=False, kind="stable")
+    glosses = data[gloss] if gloss and gloss in data.columns else [None] * len(data)
+    labels = [
+        prepare_text(bilingual_label(t, g)) for t, g in zip(data[label], glosses, strict=True)
+    ]
+    axis_label = {"n": "hits (n)", "rate_per_1000": "hits per 1,000 words"}.get(value, value)
+    with _style():
+        fig = Figure(figsize=(6.4, 1.2 + 0.6 * max(len(data), 1)), layout="constrained")
+        ax = fig.subplots()
+        y = np.arange(len(data))
+        ax.barh(y, data[value].to_numpy(dtype=float), color="#4c72b0")
+        ax.set_yticks(y, labels=labels)
+        ax.invert_yaxis()  # largest at the top
+        ax.set_xlabel(prepare_text(axis_label))
+        ax.set_title(prepare_text(title))
+        for yi, v in zip(y, data[value], strict=True):
+            ax.annotate(
+                prepare_text(f"{v:g}"),
+                (v, yi),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize="small",
+            )
+        return _finish(fig)
+
+
+VOICE_LABELS = {"narration": "narration", "quoted": "quoted speech"}
+
+
+def _frames_rtl(frames: Sequence[str]) -> list[str]:
+    """Order categories for an x-axis read right to left: the first category at the right."""
+    return list(frames)[::-1]
+
+
+def plot_frames_by_voice(hits: pd.DataFrame, *, title: str = "Frames by voice") -> Figure:
+    """Grouped bars: hits per frame in narration and in quoted speech.
+
+    *hits* is the frames table (columns ``frame`` and ``voice`` with values
+    ``narration`` / ``quoted``). Frames are ordered by total hits, the most
+    frequent at the right, so the x-axis reads right to left like the text.
+    """
+    _require(hits, ["frame", "voice"], "plot_frames_by_voice")
+    table = pd.crosstab(hits["frame"], hits["voice"]).reindex(
+        columns=list(VOICE_LABELS), fill_value=0
+    )
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    frames = _frames_rtl(list(table.index))
+    with _style():
+        fig = Figure(figsize=(max(4.8, 1.2 * len(frames) + 2), 4.2), layout="constrained")
+        ax = fig.subplots()
+        x = np.arange(len(frames))
+        width = 0.4
+        for k, (voice, name) in enumerate(VOICE_LABELS.items()):
+            ax.bar(
+                x + (k - 0.5) * width,
+                table.loc[frames, voice].to_numpy(dtype=float),
+                width,
+                label=prepare_text(name),
+                color=("#4c72b0", "#dd8452")[k],
+            )
+        ax.set_xticks(x, labels=[prepare_text(f) for f in frames])
+        ax.set_ylabel(prepare_text("hits (n)"))
+        ax.set_title(prepare_text(title))
+        ax.legend()
+        return _finish(fig)
+
+
+def plot_frame_dispersion(
+    hits: pd.DataFrame,
+    *,
+    text_length: int | None = None,
+    title: str = "Where each frame occurs in the text",
+) -> Figure:
+    """One row per frame, one tick per hit at its character position in the document.
+
+    *hits* needs ``frame`` and ``start`` (character offset) for one document;
+    *text_length* (characters) fixes the x range, else the last hit's ``end`` or
+    ``start`` is used. Rows follow the frames' first appearance, top to bottom.
+    """
+    _require(hits, ["frame", "start"], "plot_frame_dispersion")
+    if "doc_id" in hits.columns and hits["doc_id"].nunique() > 1:
+        raise ConfigError(
+            "plot_frame_dispersion: hits come from more than one doc_id; pass one document"
+        )
+    frames = list(dict.fromkeys(hits.sort_values("start", kind="stable")["frame"]))
+    if text_length is None:
+        ends = hits["end"] if "end" in hits.columns else hits["start"]
+        text_length = int(ends.max()) if len(hits) else 1
+    with _style():
+        fig = Figure(figsize=(7.2, 1.2 + 0.55 * max(len(frames), 1)), layout="constrained")
+        ax = fig.subplots()
+        for row, frame in enumerate(frames):
+            pos = hits.loc[hits["frame"] == frame, "start"].to_numpy(dtype=float)
+            ax.vlines(pos, row - 0.35, row + 0.35, color="#4c72b0", linewidth=1.5)
+        ax.set_yticks(range(len(frames)), labels=[prepare_text(f) for f in frames])
+        ax.set_ylim(len(frames) - 0.5, -0.5)
+        ax.set_xlim(0, text_length)
+        ax.set_xlabel(prepare_text("character offset in the text"))
+        ax.set_title(prepare_text(title))
+        return _finish(fig)
+
+
+def _heatmap(ax, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequence[str]) -> None:
+    """Draw *matrix* with prepared tick labels and the count written in each cell."""
+    image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(len(xlabels)), labels=[prepare_text(t) for t in xlabels])
+    ax.set_yticks(range(len(ylabels)), labels=[prepare_text(t) for t in ylabels])
+    high = matrix.max() if matrix.size else 0
+    for (i, j), v in np.ndenumerate(matrix):
+        if v:
+            ax.text(
+                j,
+                i,
+                prepare_text(f"{v:g}"),
+                ha="center",
+                va="center",
+                color="white" if v > high / 2 else "black",
+                fontsize="small",
+            )
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+
+
+def plot_sentence_frame_heatmap(
+    hits: pd.DataFrame,
+    *,
+    n_sentences: int | None = None,
+    title: str = "Frame hits per sentence",
+) -> Figure:
+    """Heatmap of hit counts, sentences (rows, top to bottom) × frames (columns).
+
+    *hits* needs ``sentence`` (0-based) and ``frame``; *n_sentences* adds rows
+    for sentences without hits. Frames run right to left in order of first
+    appearance, so the first frame met in the text is the rightmost column.
+    """
+    _require(hits, ["sentence", "frame"], "plot_sentence_frame_heatmap")
+    frames = _frames_rtl(list(dict.fromkeys(hits.sort_values("sentence", kind="stable")["frame"])))
+    last = int(hits["sentence"].max()) + 1 if len(hits) else 0
+    rows = range(max(n_sentences or 0, last))
+    table = pd.crosstab(hits["sentence"], hits["frame"]).reindex(
+        index=rows, columns=frames, fill_value=0
+    )
+    with _style():
+        fig = Figure(
+            figsize=(max(4.8, 1.1 * len(frames) + 2.5), 1.5 + 0.35 * len(rows)),
+            layout="constrained",
+        )
+        ax = fig.subplots()
+        _heatmap(ax, table.to_numpy(dtype=float), frames, [str(r + 1) for r in rows])
+        ax.set_ylabel(prepare_text("sentence"))
+        ax.set_title(prepare_text(title))
+        return _finish(fig)
+
+
+def plot_actor_cooccurrence(matrix: pd.DataFrame, *, title: str = "Actor co-occurrence") -> Figure:
+    """Heatmap of a square co-occurrence matrix (index and columns: actor names).
+
+    The columns run right to left in the matrix's order, the rows top to bottom,
+    so both axes start where an Arabic reader starts. Diagonal cells are drawn
+    as they are given (use 0 there to hide self-co-occurrence).
+    """
+    if not isinstance(matrix, pd.DataFrame) or list(matrix.index) != list(matrix.columns):
+        raise ConfigError(
+            "plot_actor_cooccurrence: expected a square DataFrame with the same actors "
+            "as index and columns"
+        )
+    actors = list(matrix.index)
+    cols = _frames_rtl(actors)
+    with _style():
+        fig = Figure(
+            figsize=(max(4.8, 1.0 * len(actors) + 2.5), max(3.6, 0.6 * len(actors) + 1.5)),
+            layout="constrained",
+        )
+        ax = fig.subplots()
+        _heatmap(ax, matrix.loc[actors, cols].to_numpy(dtype=float), cols, actors)
+        ax.set_title(prepare_text(title))
+        return _finish(fig)
+
+
+def draw_table(ax, table: pd.DataFrame, **kwargs: object):
+    """Draw *table* (header and cells) in *ax* with every cell's text prepared; return the Table."""
+    cells = [[prepare_text(v) for v in row] for row in table.astype(str).itertuples(index=False)]
+    result = ax.table(
+        cellText=cells, colLabels=[prepare_text(c) for c in table.columns], loc="center", **kwargs
+    )
+    ax.set_axis_off()
+    return result
+
+
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None},
+}
+
+
+def save_figure(fig: Figure, name: str, directory: str | Path | None = None) -> list[Path]:
+    """Write *fig* as ``<name>.png`` (200 dpi), ``.svg`` and ``.pdf`` into *directory*.
+
+    *directory* defaults to the project's ``figures/``. *name* must be a stable,
+    descriptive slug (lowercase letters, digits, ``-``, ``_``). Each file is
+    written to a temporary file in the same directory and moved into place, so
+    a reader never sees half a figure; dates, software versions and random SVG
+    ids are left out so that the same figure gives the same bytes every run.
+    """
+    if not _SLUG.fullmatch(name or ""):
+        raise ConfigError(f"figure name {name!r} must match {_SLUG.pattern} (e.g. 'frame-counts')")
+    out_dir = Path(FIGURES_DIR if directory is None else directory)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with _style():
+        for fmt in FIGURE_FORMATS:
+            target = out_dir / f"{name}.{fmt}"
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=out_dir)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    fig.savefig(handle, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt])
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            written.append(target)
+    return written
