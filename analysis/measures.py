@@ -323,7 +323,8 @@ def kwic(
         ):
             p0 = int(np.searchsorted(idx, ts))
             p1 = int(np.searchsorted(idx, te))
-            if p0 >= n_tok or idx[p0] != ts or te <= ts or (p1 < n_tok and idx[p1] != te):
+            bad_end = idx[p1] != te if p1 < n_tok else te != idx[-1] + 1
+            if p0 >= n_tok or idx[p0] != ts or te <= ts or bad_end:
                 raise AnalysisError(
                     f"hit in {doc_id!r} has token span [{ts}, {te}) that does not match "
                     "the tokens table"
