@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 from bidi.mirror import MIRRORED
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis.errors import ConfigError, TextWarning
 from analysis.fonts import register_fonts
@@ -280,6 +281,8 @@ def plot_frame_counts(
         ax.invert_yaxis()  # largest at the top
         ax.set_xlabel(prepare_text(axis_label))
         ax.set_title(prepare_text(title))
+        if value == "n":
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         for yi, v in zip(y, data[value], strict=True):
             ax.annotate(
                 prepare_text(f"{v:g}"),
@@ -328,6 +331,7 @@ def plot_frames_by_voice(hits: pd.DataFrame, *, title: str = "Frames by voice") 
             )
         ax.set_xticks(x, labels=[prepare_text(f) for f in frames])
         ax.set_ylabel(prepare_text("hits (n)"))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(prepare_text(title))
         ax.legend()
         return _finish(fig)
@@ -385,7 +389,9 @@ def _heatmap(ax, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequence[s
                 color="white" if v > high / 2 else "black",
                 fontsize="small",
             )
-    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
 
 
 def plot_sentence_frame_heatmap(
@@ -396,7 +402,7 @@ def plot_sentence_frame_heatmap(
 ) -> Figure:
     """Heatmap of hit counts, sentences (rows, top to bottom) × frames (columns).
 
-    *hits* needs ``sentence`` (0-based) and ``frame``; *n_sentences* adds rows
+    *hits* needs ``sentence`` (0-based; labelled from 1) and ``frame``; *n_sentences* adds rows
     for sentences without hits. Frames run right to left in order of first
     appearance, so the first frame met in the text is the rightmost column.
     """
@@ -414,7 +420,7 @@ def plot_sentence_frame_heatmap(
         )
         ax = fig.subplots()
         _heatmap(ax, table.to_numpy(dtype=float), frames, [str(r + 1) for r in rows])
-        ax.set_ylabel(prepare_text("sentence"))
+        ax.set_ylabel(prepare_text("sentence (1 = first)"))
         ax.set_title(prepare_text(title))
         return _finish(fig)
 
