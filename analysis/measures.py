@@ -594,7 +594,8 @@ def dispersion(
         freq = g["part"].value_counts().reindex(sizes.index, fill_value=0)
         if int(freq.sum()) != len(g):
             raise AnalysisError(
-                f"some occurrences of {keys[-1]!r} lie in parts without word tokens"
+                f"some occurrences of {keys[-1]!r} (document {doc!r}) lie in a {parts} "
+                "without word tokens (kind == 'word'); part sizes are counted in words"
             )
         value, value_norm = dp(freq.to_numpy(), sizes.to_numpy())
         rows.append(
