@@ -1,0 +1,754 @@
+"""Process a whole corpus: one document, a selection or all, on one core, many, or Dask.
+
+The per-document work is the ordinary pipeline (load → text stage → frame matching
+with voice); what this module adds is how documents are *fed* to it and how the
+results are *reduced*:
+
+* **Streaming.** The metadata table is read row by row and documents are handed
+  out in small chunks; a worker loads, analyses and matches one document, turns
+  its token and hit tables into a few counts (a :class:`DocumentSummary`) and drops
+  them. Only those summaries travel back, and the reducer folds them into compact
+  arrays and per-group counters at once. Memory therefore stays flat as the
+  corpus grows, apart from about a hundred bytes per document (its row in
+  ``documents`` and its frame counts) and the vocabulary of each group.
+* **Same answer everywhere.** ``workers=1`` (in process), ``workers>1``
+  (:class:`concurrent.futures.ProcessPoolExecutor`), ``scheduler="local"`` (a
+  :class:`dask.distributed.LocalCluster`) and ``scheduler="tcp://host:port"`` (a
+  real Dask scheduler) all run :func:`summarise_document` on the same jobs and the
+  reducer sorts its output, so the tables are identical whatever the backend or
+  the order in which documents finish. Counts are integers: no floating-point sum
+  depends on the order.
+* **Workers read the files themselves.** Jobs carry file paths, never texts, so a
+  Dask cluster needs the corpus (and the lexicon) at the same path on every
+  machine (a shared file system).
+
+The reduced tables feed the group comparisons below (frame rates per group,
+keyness between two groups, dispersion of frames across documents), which reuse
+the formulas of :mod:`analysis.measures` so that a small corpus gives exactly the
+same numbers through either route.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import sys
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from analysis import measures
+from analysis.corpus import METADATA_COLUMNS, load_document
+from analysis.errors import AnalysisError, ConfigError, CorpusError
+from analysis.lexicon import Lexicon, load_frame_lexicon
+from analysis.paths import METADATA_FILE
+
+__all__ = [
+    "DocumentJob",
+    "DocumentSummary",
+    "CorpusSummary",
+    "iter_jobs",
+    "summarise_document",
+    "process_corpus",
+    "group_frame_rates",
+    "group_keyness",
+    "frame_dispersion",
+]
+
+#: Per-document integer columns of :attr:`CorpusSummary.documents`.
+COUNT_COLUMNS = (
+    "n_chars",
+    "n_tokens",
+    "n_words",
+    "n_sentences",
+    "n_quotes",
+    "n_repairs",
+    "n_hits",
+)
+#: Metadata columns copied into :attr:`CorpusSummary.documents` (besides ``doc_id``).
+KEPT_METADATA = ("outlet", "date")
+WORD_KIND = measures.WORD_KIND
+
+
+# --------------------------------------------------------------------------- #
+# jobs and per-document summaries
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """What a worker needs to process one document (small and picklable).
+
+    ``seq`` is the row's position in the metadata table (the output order),
+    ``path`` an absolute file path, ``sha256`` the expected digest ("" = do not
+    check) and ``group`` the document's value of the term-count grouping column.
+    """
+
+    seq: int
+    doc_id: str
+    path: str
+    sha256: str
+    language: str
+    group: str
+    where: str  # "metadata.csv, line N" for error messages
+
+
+@dataclass
+class DocumentSummary:
+    """The counts one document contributes; its token and hit tables are gone.
+
+    ``hits`` maps ``(frame, term, entry_id, voice)`` to a number of hits;
+    ``terms`` maps a word form to its number of word tokens.
+    """
+
+    seq: int
+    doc_id: str
+    group: str
+    counts: tuple[int, ...]  # in the order of COUNT_COLUMNS
+    hits: dict[tuple[str, str, str, str], int]
+    terms: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _Options:
+    """Settings shipped to every worker with each chunk of jobs."""
+
+    lexicon: str | Lexicon | None  # directory of the frame lexicon, or a loaded one
+    term_form: str | None  # token column counted for keyness ("bare"), or None
+    verify: bool
+
+
+@lru_cache(maxsize=4)
+def _lexicon_from(directory: str | None) -> Lexicon:
+    """Load (once per process) the frame lexicon from ``directory`` (None = default)."""
+    return load_frame_lexicon(directory)
+
+
+def summarise_document(job: DocumentJob, options: _Options) -> DocumentSummary:
+    """Load, analyse and frame-match one document; keep only its counts.
+
+    Raises :class:`CorpusError` (naming the file and the metadata line) if the
+    file is missing or its sha256 differs from the metadata table.
+    """
+    # Imported here so that importing this module stays cheap (Dask workers import
+    # the text stage on first use).
+    from analysis.frames import match_frames
+    from analysis.pipeline import analyse_text
+
+    path = Path(job.path)
+    if not path.is_file():
+        raise CorpusError(f"file {job.path!r} for {job.doc_id!r} not found", job.where)
+    if options.verify and job.sha256:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != job.sha256.lower():
+            raise CorpusError(
+                f"sha256 of {path.name!r} is {digest}, the table says {job.sha256} "
+                "(the file changed since it was registered)",
+                job.where,
+            )
+    document = load_document(path)  # decoding, refusals and repair warnings
+    tables = analyse_text(document.text, job.doc_id, warn=False)
+    lexicon = options.lexicon
+    if lexicon is None or isinstance(lexicon, str):
+        lexicon = _lexicon_from(lexicon)
+    tokens = tables.tokens
+    hits = match_frames(tokens, tables.quotes, lexicon)
+    words = tokens["kind"].to_numpy() == WORD_KIND
+    repairs = tables.repairs
+    n_repairs = int((~repairs["vetoed"].astype(bool)).sum()) if len(repairs) else 0
+    counts = (
+        len(document.text),
+        len(tokens),
+        int(words.sum()),
+        len(tables.sentences),
+        len(tables.quotes),
+        n_repairs,
+        len(hits),
+    )
+    hit_counts: dict[tuple[str, str, str, str], int] = dict(
+        Counter(
+            zip(
+                hits["frame"].astype(str),
+                hits["term"].astype(str),
+                hits["entry_id"].astype(str),
+                hits["voice"].astype(str),
+                strict=True,
+            )
+        )
+    )
+    terms: dict[str, int] = {}
+    if options.term_form is not None:
+        forms = tokens[options.term_form].to_numpy(object)[words]
+        terms = dict(Counter(str(f) for f in forms if f))
+    return DocumentSummary(job.seq, job.doc_id, job.group, counts, hit_counts, terms)
+
+
+def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> list[DocumentSummary]:
+    """Worker entry point: summarise a chunk of documents, in order."""
+    return [summarise_document(job, options) for job in jobs]
+
+
+# --------------------------------------------------------------------------- #
+# reading the metadata table as a stream of jobs
+# --------------------------------------------------------------------------- #
+
+
+def _wanted_ids(selection: Iterable[str] | pd.DataFrame | None) -> set[str] | None:
+    if selection is None:
+        return None
+    if isinstance(selection, pd.DataFrame):
+        if "doc_id" not in selection.columns:
+            raise AnalysisError("a selection table needs a doc_id column")
+        return {str(d) for d in selection["doc_id"]}
+    if isinstance(selection, str):
+        return {selection}
+    return {str(d) for d in selection}
+
+
+def iter_jobs(
+    selection: Iterable[str] | pd.DataFrame | None = None,
+    metadata: str | Path = METADATA_FILE,
+    group_by: str = "outlet",
+) -> Iterator[DocumentJob]:
+    """Yield one :class:`DocumentJob` per selected row of the metadata table.
+
+    The table is read row by row (never held whole), so a metadata table of
+    millions of rows costs no memory. Rows come in table order whatever the order
+    of ``selection`` (``None`` = all rows, an iterable of ``doc_id`` values, or a
+    subset of :func:`analysis.corpus.read_metadata`'s table). Column set, empty
+    and duplicate ``doc_id`` values and doc_ids named by the selection but absent
+    from the table raise :class:`CorpusError` with the file and line; dates and
+    the rest of a row are checked by :func:`analysis.corpus.read_metadata`.
+    """
+    path = Path(metadata)
+    wanted = _wanted_ids(selection)
+    found: set[str] = set()
+    seen: set[str] = set()
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise CorpusError("metadata table not found", path) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        names = reader.fieldnames or []
+        missing = [c for c in METADATA_COLUMNS if c not in names]
+        if missing:
+            raise CorpusError(f"missing column(s) {missing}", path, 1)
+        if group_by != "doc_id" and group_by not in names:
+            raise ConfigError(
+                f"group_by column {group_by!r} is not in the metadata table (columns: {names})",
+                path,
+                1,
+            )
+        line = 2
+        seq = 0
+        for record in reader:
+            doc_id = (record.get("doc_id") or "").strip()
+            if None in record or any(v is None for v in record.values()):
+                raise CorpusError("wrong number of fields", path, line)
+            if not doc_id:
+                raise CorpusError("empty doc_id", path, line)
+            if doc_id in seen:
+                raise CorpusError(f"duplicate doc_id {doc_id!r}", path, line)
+            seen.add(doc_id)
+            if wanted is None or doc_id in wanted:
+                found.add(doc_id)
+                file = (record.get("file") or "").strip()
+                if not file:
+                    raise CorpusError(f"empty file name for {doc_id!r}", path, line)
+                yield DocumentJob(
+                    seq=seq,
+                    doc_id=doc_id,
+                    path=str((path.parent / file).resolve()),
+                    sha256=(record.get("sha256") or "").strip(),
+                    language=(record.get("language") or "").strip() or "ar",
+                    group=doc_id if group_by == "doc_id" else (record[group_by] or "").strip(),
+                    where=f"{path}, line {line}",
+                )
+            seq += 1
+            line = reader.line_num + 1
+    if wanted is not None and wanted - found:
+        unknown = sorted(wanted - found)
+        raise CorpusError(f"selection names unknown doc_id(s) {unknown[:5]}", path)
+
+
+def _kept_metadata(
+    metadata: str | Path, doc_ids: set[str], columns: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """The ``columns`` of the rows whose doc_id is in ``doc_ids`` (second streaming pass)."""
+    out: dict[str, tuple[str, ...]] = {}
+    with open(metadata, encoding="utf-8-sig", newline="") as handle:
+        for record in csv.DictReader(handle):
+            doc_id = (record.get("doc_id") or "").strip()
+            if doc_id in doc_ids:
+                out[doc_id] = tuple((record.get(c) or "").strip() for c in columns)
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# the reduced result
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class CorpusSummary:
+    """Tidy tables reduced from every processed document.
+
+    ``documents``: one row per processed document, in metadata order: ``doc_id``,
+    ``outlet``, ``date`` and the counts ``n_chars`` (characters of the original
+    text), ``n_tokens``, ``n_words`` (tokens of kind ``word``, the denominator of
+    every rate), ``n_sentences``, ``n_quotes``, ``n_repairs`` (not vetoed),
+    ``n_hits``.
+
+    ``frame_counts``: ``doc_id, frame, voice, n``: hits per document, frame and
+    voice (rows with n > 0 only).
+
+    ``term_hits``: ``<group_by>, frame, term, entry_id, voice, n``: hits per
+    lexicon entry, summed within each group of ``group_by``.
+
+    ``term_counts``: ``<group_by>, term, n``: word tokens per word form (the
+    ``term_form`` column of the tokens, ``bare`` by default) within each group;
+    the input of :func:`group_keyness`. Empty when ``term_form`` was None.
+    """
+
+    documents: pd.DataFrame
+    frame_counts: pd.DataFrame
+    term_hits: pd.DataFrame
+    term_counts: pd.DataFrame
+    group_by: str
+    term_form: str | None
+    backend: str = ""
+
+    def equals(self, other: CorpusSummary) -> bool:
+        """True if every table is identical (values and dtypes) to ``other``'s."""
+        return all(
+            getattr(self, name).equals(getattr(other, name))
+            for name in ("documents", "frame_counts", "term_hits", "term_counts")
+        ) and (self.group_by, self.term_form) == (other.group_by, other.term_form)
+
+
+@dataclass
+class _Reducer:
+    """Fold summaries into compact arrays/counters as they arrive (any order)."""
+
+    group_by: str
+    seqs: array = field(default_factory=lambda: array("q"))
+    doc_ids: list[str] = field(default_factory=list)
+    counts: list[array] = field(default_factory=lambda: [array("q") for _ in COUNT_COLUMNS])
+    frame_doc: array = field(default_factory=lambda: array("q"))
+    frame_code: array = field(default_factory=lambda: array("l"))
+    frame_n: array = field(default_factory=lambda: array("q"))
+    frame_keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    term_hits: Counter = field(default_factory=Counter)
+    terms: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, summary: DocumentSummary) -> None:
+        """Fold one document's counts in; its summary can then be dropped."""
+        position = len(self.doc_ids)
+        self.seqs.append(summary.seq)
+        self.doc_ids.append(summary.doc_id)
+        for column, value in zip(self.counts, summary.counts, strict=True):
+            column.append(value)
+        per_frame: Counter = Counter()
+        for (frame, term, entry_id, voice), n in summary.hits.items():
+            per_frame[(frame, voice)] += n
+            self.term_hits[(summary.group, frame, term, entry_id, voice)] += n
+        for key, n in per_frame.items():
+            code = self.frame_keys.setdefault(key, len(self.frame_keys))
+            self.frame_doc.append(position)
+            self.frame_code.append(code)
+            self.frame_n.append(n)
+        if summary.terms:
+            self.terms.setdefault(summary.group, Counter()).update(summary.terms)
+
+    def result(self, metadata: str | Path, term_form: str | None, backend: str) -> CorpusSummary:
+        """Build the sorted tidy tables (identical whatever the arrival order)."""
+        seqs = np.frombuffer(self.seqs, dtype=np.int64) if len(self.seqs) else np.zeros(0, int)
+        order = np.argsort(seqs, kind="stable")
+        doc_ids = np.array(self.doc_ids, dtype=object)
+        kept = _kept_metadata(metadata, set(self.doc_ids), KEPT_METADATA)
+        documents = pd.DataFrame({"doc_id": doc_ids[order]})
+        for i, column in enumerate(KEPT_METADATA):
+            documents[column] = [kept[d][i] for d in documents["doc_id"]]
+        for column, values in zip(COUNT_COLUMNS, self.counts, strict=True):
+            arr = np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, int)
+            documents[column] = arr[order].astype("int64")
+
+        keys = list(self.frame_keys)
+        codes = np.asarray(self.frame_code, dtype=np.int64)
+        frame_counts = pd.DataFrame(
+            {
+                "doc_id": doc_ids[np.asarray(self.frame_doc, dtype=np.int64)],
+                "frame": np.array([keys[c][0] for c in codes], dtype=object),
+                "voice": np.array([keys[c][1] for c in codes], dtype=object),
+                "n": np.asarray(self.frame_n, dtype=np.int64),
+            }
+        )
+        rank = dict(zip(documents["doc_id"], range(len(documents)), strict=True))
+        frame_counts["_rank"] = frame_counts["doc_id"].map(rank)
+        frame_counts = (
+            frame_counts.sort_values(["_rank", "frame", "voice"], kind="stable")
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
+        g = self.group_by
+        term_hits = pd.DataFrame(
+            [(*k, n) for k, n in self.term_hits.items()],
+            columns=[g, "frame", "term", "entry_id", "voice", "n"],
+        )
+        term_hits = term_hits.sort_values([g, "frame", "term", "entry_id", "voice"])
+        term_counts = pd.DataFrame(
+            [(grp, t, n) for grp, counter in self.terms.items() for t, n in counter.items()],
+            columns=[g, "term", "n"],
+        )
+        term_counts = term_counts.sort_values([g, "term"])
+        for table in (frame_counts, term_hits, term_counts):
+            table["n"] = table["n"].astype("int64")
+        return CorpusSummary(
+            documents=documents,
+            frame_counts=frame_counts,
+            term_hits=term_hits.reset_index(drop=True),
+            term_counts=term_counts.reset_index(drop=True),
+            group_by=g,
+            term_form=term_form,
+            backend=backend,
+        )
+
+
+# --------------------------------------------------------------------------- #
+# backends
+# --------------------------------------------------------------------------- #
+
+
+def _chunks(jobs: Iterable[DocumentJob], size: int) -> Iterator[list[DocumentJob]]:
+    chunk: list[DocumentJob] = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run_serial(
+    chunks: Iterator[list[DocumentJob]], options: _Options
+) -> Iterator[list[DocumentSummary]]:
+    for chunk in chunks:
+        yield _summarise_chunk(chunk, options)
+
+
+def _run_pool(
+    chunks: Iterator[list[DocumentJob]], options: _Options, workers: int
+) -> Iterator[list[DocumentSummary]]:
+    """At most ``2 × workers`` chunks in flight, so memory does not grow with the corpus."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: set[Future] = set()
+        for chunk in chunks:
+            pending.add(pool.submit(_summarise_chunk, chunk, options))
+            if len(pending) >= 2 * workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        for future in pending:
+            yield future.result()
+
+
+def _run_dask(
+    chunks: Iterator[list[DocumentJob]], options: _Options, scheduler: str, window: int
+) -> Iterator[list[DocumentSummary]]:
+    """Run chunks on Dask: a LocalCluster (``"local"``) or a scheduler address.
+
+    Jobs go in windows of ``window`` chunks; each window is a ``dask.bag`` over
+    the jobs (file paths, not texts: workers read the files), with one partition
+    per chunk, and its partitions are reduced as they complete.
+    """
+    import dask.bag as db
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+        client = Client(cluster, set_as_default=False)
+    else:
+        client = Client(scheduler, set_as_default=False)
+    try:
+        while True:
+            window_chunks = [c for _, c in zip(range(window), chunks, strict=False)]
+            if not window_chunks:
+                break
+            jobs = [job for chunk in window_chunks for job in chunk]
+            bag = db.from_sequence(jobs, partition_size=len(window_chunks[0]))
+            parts = bag.map_partitions(_summarise_chunk, options).to_delayed()
+            futures = client.compute(parts)
+            for future in as_completed(futures):
+                yield future.result()
+                future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _count_selected(selection: Iterable[str] | pd.DataFrame | None, metadata: Path) -> int:
+    wanted = _wanted_ids(selection)
+    if wanted is not None:
+        return len(wanted)
+    with open(metadata, encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def process_corpus(
+    selection: Iterable[str] | pd.DataFrame | None = None,
+    *,
+    metadata: str | Path | None = None,
+    lexicon: str | Path | Lexicon | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    group_by: str = "outlet",
+    term_form: str | None = "bare",
+    verify: bool = True,
+    chunksize: int = 8,
+    progress: bool | None = None,
+) -> CorpusSummary:
+    """Analyse the selected documents and reduce them to a :class:`CorpusSummary`.
+
+    ``selection``: ``None`` (every document of the metadata table), an iterable of
+    ``doc_id`` values, or a subset of :func:`analysis.corpus.read_metadata`'s
+    table. ``metadata``: the metadata table (default ``corpus/metadata.csv``;
+    files are relative to its folder). ``lexicon``: a frame lexicon directory or a
+    loaded :class:`~analysis.lexicon.Lexicon` (default ``lexicons/``).
+
+    Backends, all giving identical tables: ``workers=1`` in this process;
+    ``workers=N`` a pool of N processes; ``scheduler="local"`` a Dask
+    ``LocalCluster`` on this machine (2 single-threaded worker processes, no
+    dashboard, loopback only; closed afterwards); ``scheduler="tcp://host:8786"``
+    an existing Dask scheduler, whose workers must see the corpus and lexicon at
+    the same paths.
+
+    ``group_by`` is the metadata column within which lexicon-entry hits and word
+    forms are summed (``"outlet"``; ``"doc_id"`` keeps them per document, at a cost
+    in memory that grows with the corpus). ``term_form`` is the token column
+    counted for keyness (``None`` to skip). ``verify`` checks each file's sha256
+    against the table. ``chunksize`` documents go to a worker at a time.
+    ``progress``: a tqdm bar over documents; ``None`` shows it only when stderr is
+    a terminal, so notebook and HTML output stay clean and deterministic.
+    """
+    metadata_path = Path(METADATA_FILE if metadata is None else metadata)
+    if workers < 1:
+        raise ConfigError(f"workers must be at least 1, got {workers}")
+    if chunksize < 1:
+        raise ConfigError(f"chunksize must be at least 1, got {chunksize}")
+    if isinstance(lexicon, Path):
+        lexicon = str(lexicon)
+    if isinstance(lexicon, str):
+        _lexicon_from(lexicon)  # fail early (and here) on a malformed lexicon
+    options = _Options(lexicon=lexicon, term_form=term_form, verify=verify)
+    jobs = iter_jobs(selection, metadata_path, group_by)
+    chunks = _chunks(jobs, chunksize)
+    if scheduler is not None:
+        backend = f"dask:{scheduler}"
+        results = _run_dask(chunks, options, scheduler, window=64)
+    elif workers > 1:
+        backend = f"processes:{workers}"
+        results = _run_pool(chunks, options, workers)
+    else:
+        backend = "serial"
+        results = _run_serial(chunks, options)
+    show = sys.stderr.isatty() if progress is None else progress
+    reducer = _Reducer(group_by)
+    total = _count_selected(selection, metadata_path) if show else None
+    with tqdm(total=total, disable=not show, unit="doc", desc="documents") as bar:
+        for batch in results:
+            for summary in batch:
+                reducer.add(summary)
+            bar.update(len(batch))
+    return reducer.result(metadata_path, term_form, backend)
+
+
+def default_workers() -> int:
+    """Number of usable cores (the default for ``workers=`` in notebooks)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- #
+# group comparisons on the reduced tables
+# --------------------------------------------------------------------------- #
+
+
+def _documents_with(
+    summary: CorpusSummary, by: str, documents: pd.DataFrame | None
+) -> pd.DataFrame:
+    """``doc_id, n_words, group`` for every processed document."""
+    docs = summary.documents[["doc_id", "n_words"]]
+    source = summary.documents if documents is None else documents
+    if by not in source.columns or "doc_id" not in source.columns:
+        raise AnalysisError(
+            f"no column {by!r} to group by (columns: {list(source.columns)}); pass a "
+            "documents table with doc_id and that column, e.g. from "
+            "measures.date_range_groups"
+        )
+    labels = pd.DataFrame({"doc_id": source["doc_id"], "group": source[by]})
+    labels = labels.drop_duplicates("doc_id")
+    out = docs.merge(labels, on="doc_id", how="left", validate="one_to_one")
+    out["group"] = out["group"].fillna("").astype(str)
+    return out
+
+
+def group_frame_rates(
+    summary: CorpusSummary, by: str = "outlet", documents: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Frame rates per 1000 words for groups of documents, from a corpus summary.
+
+    Same columns and meaning as :func:`analysis.measures.frame_rates_by_group`
+    (``frame, group, n, tokens, rate_per_1000, n_documents,
+    n_documents_with_hits``; frames absent from a group appear with n = 0), but
+    computed from per-document counts, so it works on any corpus size. Groups are
+    the values of column ``by`` of ``summary.documents``, or of ``documents`` (a
+    table with ``doc_id`` and ``by``, e.g. a country per outlet or a period from
+    :func:`analysis.measures.date_range_groups`); documents it does not label form
+    the group ``""``.
+    """
+    docs = _documents_with(summary, by, documents)
+    groups = (
+        docs.groupby("group", sort=True)
+        .agg(n_documents=("doc_id", "size"), tokens=("n_words", "sum"))
+        .reset_index()
+    )
+    per_doc = summary.frame_counts.groupby(["doc_id", "frame"], sort=True)["n"].sum().reset_index()
+    per_doc = per_doc.merge(docs[["doc_id", "group"]], on="doc_id", how="inner")
+    counts = (
+        per_doc.groupby(["frame", "group"], sort=True)
+        .agg(n=("n", "sum"), n_documents_with_hits=("doc_id", "nunique"))
+        .reset_index()
+    )
+    frames = sorted(per_doc["frame"].unique())
+    grid = pd.MultiIndex.from_product([frames, groups["group"]], names=["frame", "group"])
+    out = counts.set_index(["frame", "group"]).reindex(grid, fill_value=0).reset_index()
+    out = out.merge(groups, on="group", how="left")
+    out["n"] = out["n"].astype("int64")
+    out["n_documents_with_hits"] = out["n_documents_with_hits"].astype("int64")
+    out["tokens"] = out["tokens"].astype("int64")
+    out["n_documents"] = out["n_documents"].astype("int64")
+    denom = out["tokens"].astype("float64").where(out["tokens"] > 0)
+    out["rate_per_1000"] = 1000.0 * out["n"] / denom
+    columns = ["frame", "group", "n", "tokens", "rate_per_1000", "n_documents"]
+    return out[columns + ["n_documents_with_hits"]]
+
+
+def _side(values: str | Sequence[str]) -> list[str]:
+    return [values] if isinstance(values, str) else [str(v) for v in values]
+
+
+def group_keyness(
+    summary: CorpusSummary,
+    a: str | Sequence[str],
+    b: str | Sequence[str],
+    min_freq: int = 1,
+    zero_adjust: float = 0.5,
+) -> pd.DataFrame:
+    """Keyness of word forms between two groups (or sets of groups) of documents.
+
+    ``a`` and ``b`` are values of the summary's ``group_by`` column (e.g. outlets),
+    or lists of them. Word-form frequencies come from ``summary.term_counts`` and
+    the result has the columns of :func:`analysis.measures.keyness`: ``term, a, b,
+    n, size_a, size_b, expected_a, expected_b, G2, p_value, log_ratio, key_in``,
+    with G² of Rayson & Garside (2000) / Dunning (1993) and Hardie's (2014) log
+    ratio (a zero frequency replaced by ``zero_adjust``), sorted by G2
+    descending. The sizes are the groups' word-token totals.
+    """
+    if summary.term_form is None:
+        raise AnalysisError("this corpus summary has no term counts (term_form=None)")
+    tc = summary.term_counts
+    g = summary.group_by
+    side_a, side_b = _side(a), _side(b)
+    known = set(tc[g])
+    for side in (side_a, side_b):
+        for value in side:
+            if value not in known:
+                raise AnalysisError(
+                    f"group {value!r} has no words in the summary (groups of {g!r}: "
+                    f"{sorted(known)[:10]})"
+                )
+    if set(side_a) & set(side_b):
+        raise AnalysisError(f"groups {sorted(set(side_a) & set(side_b))} are on both sides")
+    fa = tc[tc[g].isin(side_a)].groupby("term")["n"].sum()
+    fb = tc[tc[g].isin(side_b)].groupby("term")["n"].sum()
+    c, d = int(fa.sum()), int(fb.sum())
+    terms = fa.index.union(fb.index)
+    out = pd.DataFrame({"term": terms.astype(object)})
+    out["a"] = fa.reindex(terms, fill_value=0).to_numpy().astype("int64")
+    out["b"] = fb.reindex(terms, fill_value=0).to_numpy().astype("int64")
+    out["n"] = out["a"] + out["b"]
+    out = out[(out["term"] != "") & (out["n"] >= min_freq)].reset_index(drop=True)
+    out["size_a"] = c
+    out["size_b"] = d
+    out["expected_a"] = c * out["n"] / (c + d)
+    out["expected_b"] = d * out["n"] / (c + d)
+    out["G2"] = measures.log_likelihood(out["a"].to_numpy(), out["b"].to_numpy(), c, d)
+    out["p_value"] = measures.chi2_p_value(out["G2"].to_numpy()) if len(out) else []
+    out["log_ratio"] = measures.log_ratio(
+        out["a"].to_numpy(), out["b"].to_numpy(), c, d, zero_adjust
+    )
+    rel_a, rel_b = out["a"] / c, out["b"] / d
+    out["key_in"] = np.where(rel_a > rel_b, "a", np.where(rel_b > rel_a, "b", ""))
+    out = out.sort_values(["G2", "term"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def frame_dispersion(
+    summary: CorpusSummary, by: str | None = None, documents: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Gries' DP of each frame across documents (within each group if ``by``).
+
+    Parts are documents, part sizes their word counts (documents without words are
+    left out), frequencies the frame's hits per document; see
+    :func:`analysis.measures.dp` (DP = ½ Σ |v_i − s_i|, Gries 2008; DPnorm,
+    Lijffijt & Gries 2012). Columns: [``group``,] ``frame, n, n_parts, range, dp,
+    dp_norm`` where ``range`` is the number of documents with at least one hit.
+    """
+    docs = _documents_with(summary, by or "doc_id", documents if by else None)
+    docs = docs[docs["n_words"] > 0]
+    per_doc = summary.frame_counts.groupby(["doc_id", "frame"], sort=True)["n"].sum()
+    rows = []
+    grouped: Iterable[tuple[object, pd.DataFrame]] = (
+        docs.groupby("group", sort=True) if by else [(None, docs)]
+    )
+    frames = sorted(summary.frame_counts["frame"].unique())
+    for label, part in grouped:
+        sizes = part["n_words"].to_numpy()
+        ids = part["doc_id"].to_numpy()
+        for frame in frames:
+            series = per_doc.xs(frame, level="frame") if frame in per_doc.index.levels[1] else None
+            freqs = (
+                np.zeros(len(ids))
+                if series is None
+                else series.reindex(ids, fill_value=0).to_numpy()
+            )
+            value, norm = measures.dp(freqs, sizes)
+            row = {
+                "frame": frame,
+                "n": int(freqs.sum()),
+                "n_parts": len(ids),
+                "range": int((freqs > 0).sum()),
+                "dp": value,
+                "dp_norm": norm,
+            }
+            rows.append(row if by is None else {"group": label, **row})
+    columns = (["group"] if by else []) + ["frame", "n", "n_parts", "range", "dp", "dp_norm"]
+    return pd.DataFrame(rows, columns=columns)
