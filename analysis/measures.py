@@ -54,6 +54,7 @@ from analysis.errors import AnalysisError
 __all__ = [
     "WORD_KIND",
     "HIT_KEYS",
+    "POSITION_KEYS",
     "count_by",
     "count_terms",
     "count_frames",
@@ -80,7 +81,10 @@ __all__ = [
 #: Token kind that counts as a word in every denominator and window.
 WORD_KIND = "word"
 
-#: Hit columns that identify a hit and are carried into KWIC lines.
+#: Columns that locate a hit; every hit table (frame or actor hits) has them.
+POSITION_KEYS = ["doc_id", "sentence", "token_start", "token_end", "start", "end"]
+
+#: Hit columns that identify a frame hit and are carried into KWIC lines.
 HIT_KEYS = [
     "doc_id",
     "sentence",
@@ -284,20 +288,24 @@ def kwic(
     right-to-left is the viewer's job.
 
     Columns: ``doc_id, sentence, start, end, token_start, token_end, left,
-    match, right, frame, term, voice, speaker`` and then every other hit column
+    match, right``, then the other hit keys present (``frame`` — or ``actor``
+    for actor hits — ``term``, ``voice``, ``speaker``) and every other hit column
     (``entry_id``, ``gloss``, ``quote_id``, ``surface`` …), sorted by document and
-    position. ``count_by(kwic(...), by)`` equals ``count_by(hits, by)``.
+    position. A hit column already called ``left``, ``match`` or ``right`` (the
+    frame matcher's ``match`` = the lexicon entry's match mode) is kept as
+    ``hit_left``/``hit_match``/``hit_right``. ``count_by(kwic(...), by)`` equals
+    ``count_by(hits, by)`` for every other column.
     """
     if window < 0:
         raise AnalysisError(f"kwic window must be >= 0, got {window}")
-    _require(hits, HIT_KEYS, "hits")
+    _require(hits, POSITION_KEYS, "hits")
     _require(tokens, ["doc_id", "sentence", "index", "start", "end", "surface", "kind"], "tokens")
     lead = ["doc_id", "sentence", "start", "end", "token_start", "token_end"]
     ctx = ["left", "match", "right"]
-    rest = [c for c in hits.columns if c not in lead and c not in ctx]
-    order = (
-        lead + ctx + [c for c in HIT_KEYS if c not in lead] + [c for c in rest if c not in HIT_KEYS]
-    )
+    hits = hits.rename(columns={c: f"hit_{c}" for c in ctx if c in hits.columns})
+    keys = ["frame", "actor", "term", "voice", "speaker"]
+    rest = [c for c in hits.columns if c not in lead]
+    order = lead + ctx + [c for c in keys if c in rest] + [c for c in rest if c not in keys]
     hits = hits.sort_values(["doc_id", "start", "end", "token_start"], kind="stable")
     hits = hits.reset_index(drop=True)
     left = [""] * len(hits)
@@ -618,11 +626,15 @@ def dispersion_positions(hits: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFra
 
     ``word_offset`` is the number of word tokens before the hit's first token,
     ``n_words`` the document's word count and ``relative_position`` =
-    word_offset / n_words, in [0, 1). One row per hit, with the hit keys.
+    word_offset / n_words, in [0, 1). One row per hit, with the hit keys
+    (``frame`` or ``actor``, ``term``, ``voice``, ``speaker`` where present).
     """
-    _require(hits, HIT_KEYS, "hits")
+    _require(hits, POSITION_KEYS, "hits")
     ranks = _word_ranks(tokens)
-    out = hits[HIT_KEYS].copy().reset_index(drop=True)
+    keys = POSITION_KEYS + [
+        c for c in ("frame", "actor", "term", "voice", "speaker") if c in hits.columns
+    ]
+    out = hits[keys].copy().reset_index(drop=True)
     offset = np.zeros(len(out), dtype="int64")
     n_words = np.zeros(len(out), dtype="int64")
     for d, g in out.groupby("doc_id", sort=False):
@@ -872,13 +884,14 @@ def frame_rates_by_group(
 
 
 def cooccurrence(
-    actor_hits: pd.DataFrame, unit: str = "sentence", actor: str = "term"
+    actor_hits: pd.DataFrame, unit: str = "sentence", actor: str | None = None
 ) -> pd.DataFrame:
     """Square actor × actor table: in how many units two actors both occur.
 
-    ``actor_hits`` is a hits (or KWIC) table for an actor lexicon; ``actor``
-    names the column identifying the actor (``term`` by default, or e.g.
-    ``entry_id``). ``unit`` is ``"sentence"`` (``doc_id`` + ``sentence``) or
+    ``actor_hits`` is a hits (or KWIC) table for an actor lexicon
+    (:func:`analysis.frames.match_actors`); ``actor`` names the column
+    identifying the actor: by default ``actor`` if the table has it, else
+    ``term``; or e.g. ``entry_id``. ``unit`` is ``"sentence"`` (``doc_id`` + ``sentence``) or
     ``"document"``. Cell (x, y) = number of units mentioning both x and y; the
     diagonal = number of units mentioning x at all (several mentions in one unit
     count once). Symmetric, labels sorted. ``table.stack()`` gives a tidy form.
@@ -886,6 +899,8 @@ def cooccurrence(
     keys = {"sentence": ["doc_id", "sentence"], "document": ["doc_id"]}.get(unit)
     if keys is None:
         raise AnalysisError(f"unit must be 'sentence' or 'document', got {unit!r}")
+    if actor is None:
+        actor = "actor" if "actor" in actor_hits.columns else "term"
     _require(actor_hits, keys + [actor], "actor hits")
     pairs = actor_hits[keys + [actor]].drop_duplicates()
     labels = sorted(pairs[actor].unique())

@@ -290,6 +290,17 @@ def test_kwic_logical_order_arabic_and_touching_tokens() -> None:
     assert (line.left, line.match, line.right) == ("في", "الولاياتالمتحدة", "اليوم")
 
 
+def test_kwic_keeps_a_colliding_match_column(toks: pd.DataFrame, hits: pd.DataFrame) -> None:
+    # analysis.frames puts the lexicon's match mode ("bare"/"exact") in a column
+    # named "match"; KWIC's match is the hit's text, the mode moves to hit_match
+    k = kwic(hits.assign(match="bare"), toks, window=1)
+    assert list(k.match) == ["a", "d", "h i", "j", "x"]
+    assert (k.hit_match == "bare").all()
+    # actor hits have "actor" instead of "frame"; KWIC still works
+    actors = hits.rename(columns={"frame": "actor"})
+    assert list(kwic(actors, toks, window=1).columns[9:11]) == ["actor", "term"]
+
+
 def test_kwic_rejects_bad_spans(toks: pd.DataFrame, hits: pd.DataFrame) -> None:
     bad = hits.copy()
     bad.loc[0, "token_end"] = 99
@@ -613,5 +624,8 @@ def test_cooccurrence_by_sentence_and_document() -> None:
     # documents: d1 {A,B,C}, d2 {B,C}
     assert d.to_numpy().tolist() == [[1, 1, 1], [1, 2, 2], [1, 2, 2]]
     assert cooccurrence(actor_hits.iloc[:0]).shape == (0, 0)
+    # an "actor" column (analysis.frames.match_actors) is used by default
+    by_actor = actor_hits.rename(columns={"term": "actor"}).assign(term="t")
+    assert cooccurrence(by_actor).to_numpy().tolist() == m.to_numpy().tolist()
     with pytest.raises(AnalysisError):
         cooccurrence(actor_hits, unit="paragraph")
