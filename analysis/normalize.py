@@ -1,0 +1,259 @@
+"""Normalization of Arabic text that keeps a map back to the original offsets.
+
+Every step is a per-character rule, so the whole normalization is one
+:meth:`str.translate` call (fast, and idempotent because every replacement is
+itself a fixed point of the table). The steps, in the order a scholar should read
+them:
+
+1. **Diacritics removed**: tashkeel U+064B–U+065F (fatha, damma, kasra, tanwin,
+   shadda, sukun, hamza/madda marks), the dagger alef U+0670, Quranic annotation
+   marks U+06D6–U+06ED.
+2. **Tatweel removed** (U+0640, any run length).
+3. **Invisible controls removed**: bidi marks and embeddings/overrides/isolates
+   (U+200E/F, U+061C, U+202A–U+202E, U+2066–U+2069), zero-width joiner and
+   non-joiner, word joiner, soft hyphen, a BOM inside the text. The zero-width
+   *space* U+200B becomes an ordinary space, because scraped text uses it as a
+   word separator.
+4. **Alef forms unified**: أ إ آ ٱ → ا. Only these: pyarabic's
+   ``normalize_hamza`` default also turns them into ء (إسبانيا → ءسبانيا), which
+   breaks matching; hamza on waw/ya (ؤ ئ) and the lone hamza ء are kept.
+5. **Alef maqsura** ى → ي.
+6. **Persian and Urdu variants**: ی ې ے → ي; ک ڪ → ك; ہ ھ ە → ه; ۃ → ة; ۀ → ه;
+   ؤ/ئ variants are left alone.
+7. **Digits**: Arabic-Indic (٠–٩) and Persian (۰–۹) digits → ASCII 0–9.
+8. **Presentation forms** (U+FB50–U+FDFF, U+FE70–U+FEFF) folded back to base
+   letters with NFKC and then steps 1–7 (ﻷ → لا, two characters). Ligatures that
+   stand for whole phrases (ﷺ, ﷽) are kept as they are, so one character never
+   becomes several words.
+
+Teh marbuta is *not* folded here, because it merges شعبة (branch) with شعبه (his
+people); :func:`fold_teh_marbuta` is a separate step for matching only.
+
+Offsets: :class:`NormalizedText` holds, for each normalized character, the index
+of the original character it came from; :meth:`NormalizedText.span` turns a
+normalized span into an original span that also covers diacritics and tatweel
+trailing the last letter, so that ``original[start:end]`` is the written word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TATWEEL = "\u0640"
+TEH_MARBUTA = "\u0629"
+HEH = "\u0647"
+
+# Step 1: diacritics (combining marks that decorate a letter).
+_DIACRITICS = (
+    [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670"]
+    + [chr(c) for c in range(0x06D6, 0x06DD)]
+    + [chr(c) for c in range(0x06DF, 0x06E5)]
+    + ["\u06e7", "\u06e8"]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+# Step 3: invisible controls.
+BIDI_CONTROLS = (
+    ["\u200e", "\u200f", "\u061c"]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+ZERO_WIDTH = ["\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+ZERO_WIDTH_SPACE = "\u200b"
+
+_ONE_TO_ONE: dict[str, str] = {
+    # Step 4: alef forms.
+    "\u0623": "\u0627",  # أ
+    "\u0625": "\u0627",  # إ
+    "\u0622": "\u0627",  # آ
+    "\u0671": "\u0627",  # ٱ wasla
+    # Step 5: alef maqsura.
+    "\u0649": "\u064a",  # ى → ي
+    # Step 6: Persian / Urdu variants.
+    "\u06cc": "\u064a",  # ی Farsi yeh
+    "\u06d0": "\u064a",  # ې
+    "\u06d2": "\u064a",  # ے yeh barree
+    "\u06a9": "\u0643",  # ک keheh
+    "\u06aa": "\u0643",  # ڪ swash kaf
+    "\u06c1": "\u0647",  # ہ heh goal
+    "\u06be": "\u0647",  # ھ heh doachashmee
+    "\u06d5": "\u0647",  # ە ae
+    "\u06c0": "\u0647",  # ۀ heh with yeh above
+    "\u06c3": "\u0629",  # ۃ teh marbuta goal
+    ZERO_WIDTH_SPACE: " ",
+}
+PERSIAN_URDU_VARIANTS = "".join(
+    k for k, v in _ONE_TO_ONE.items() if k not in "\u0623\u0625\u0622\u0671\u0649\u200b"
+)
+# Step 7: digits.
+for _i in range(10):
+    _ONE_TO_ONE[chr(0x0660 + _i)] = str(_i)
+    _ONE_TO_ONE[chr(0x06F0 + _i)] = str(_i)
+
+_DELETE = _DIACRITICS + [TATWEEL] + BIDI_CONTROLS + ZERO_WIDTH
+
+
+def _base_table() -> dict[int, str]:
+    table: dict[int, str] = {ord(c): "" for c in _DELETE}
+    table.update({ord(k): v for k, v in _ONE_TO_ONE.items()})
+    return table
+
+
+def _is_presentation_form(code: int) -> bool:
+    return 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFE
+
+
+def _build_table() -> dict[int, str]:
+    base = _base_table()
+    table = dict(base)
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF)]:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded == ch:
+            continue
+        folded = folded.translate(base).strip()
+        if " " in folded:
+            continue  # a phrase ligature (ﷺ, ﷽): one character must not become words
+        table[code] = folded  # "" for isolated diacritic forms (U+FE70–U+FE7F)
+    return table
+
+
+_TABLE = _build_table()
+# Characters whose replacement is not exactly one character change offsets.
+_LENGTH_CHANGING = "".join(chr(c) for c, v in _TABLE.items() if len(v) != 1)
+_LENGTH_CHANGING_RE = re.compile("[" + re.escape(_LENGTH_CHANGING) + "]")
+# Characters that stay attached to the letter before them in the original text.
+_TRAILING = "".join(_DIACRITICS) + TATWEEL
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+
+
+@dataclass
+class NormalizedText:
+    """A normalized string plus the map back to the original string.
+
+    ``index[i]`` is the offset in ``original`` of the character that produced
+    normalized character ``i``; ``index`` is ``None`` when normalization kept every
+    offset (only one-to-one replacements), which is the common, fast case.
+    """
+
+    text: str
+    original: str
+    index: np.ndarray | None = None
+    _next_kept: np.ndarray | None = field(default=None, repr=False)
+
+    def start_offsets(self, starts: np.ndarray) -> np.ndarray:
+        """Original offsets for normalized span starts."""
+        starts = np.asarray(starts, dtype=np.int64)
+        if self.index is None:
+            return starts
+        return self.index[starts]
+
+    def end_offsets(self, ends: np.ndarray) -> np.ndarray:
+        """Original offsets for normalized span ends (exclusive).
+
+        The end is placed after the last letter's original character and after
+        any diacritics or tatweel that follow it, so a token's surface is the word
+        as written (``خلّفت``, ``كتابٌ``).
+        """
+        ends = np.asarray(ends, dtype=np.int64)
+        if self.index is None:
+            return ends
+        if len(ends) == 0:
+            return ends
+        if self._next_kept is None:
+            n = len(self.original)
+            trailing = np.zeros(n + 1, dtype=bool)
+            if n:
+                trailing[:n] = np.fromiter(
+                    (c in _TRAILING for c in self.original), dtype=bool, count=n
+                )
+            pos = np.where(trailing, n, np.arange(n + 1))
+            self._next_kept = np.minimum.accumulate(pos[::-1])[::-1]
+        last = self.index[ends - 1] + 1
+        return self._next_kept[last]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the normalized span ``[start, end)``."""
+        if start >= end:
+            o = int(self.start_offsets(np.array([start]))[0]) if start < len(self.text) else None
+            o = len(self.original) if o is None else o
+            return o, o
+        s = int(self.start_offsets(np.array([start]))[0])
+        e = int(self.end_offsets(np.array([end]))[0])
+        return s, e
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize ``text`` (steps 1–8 of the module docstring), keeping offsets."""
+    out = text.translate(_TABLE)
+    if len(out) == len(text) and not _LENGTH_CHANGING_RE.search(text):
+        return NormalizedText(out, text, None)
+    lengths = np.ones(len(text), dtype=np.int64)
+    for m in _LENGTH_CHANGING_RE.finditer(text):
+        lengths[m.start()] = len(_TABLE[ord(m.group())])
+    index = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
+    assert len(index) == len(out)
+    return NormalizedText(out, text, index)
+
+
+def normalize_word(word: str) -> str:
+    """Normalize a lexicon term or word list entry exactly as corpus text is normalized.
+
+    Surrounding whitespace is stripped; teh marbuta is kept (use
+    :func:`fold_teh_marbuta` where matching needs it).
+    """
+    return word.translate(_TABLE).strip()
+
+
+_KEEP_HAMZA_TABLE = {c: v for c, v in _TABLE.items() if chr(c) not in "\u0623\u0625\u0622\u0671"}
+
+
+def normalize_word_keep_hamza(word: str) -> str:
+    """Like :func:`normalize_word` but keeping أ إ آ ٱ, which morphology uses as evidence.
+
+    The clitic analyser needs to know whether a word starts with a written hamza
+    (إلغاء, ألمانيا: no article) before the alef forms are unified.
+    """
+    return word.translate(_KEEP_HAMZA_TABLE).strip()
+
+
+def fold_teh_marbuta(text: str) -> str:
+    """Fold teh marbuta ة into heh ه (for matching only: it merges شعبة with شعبه)."""
+    return text.replace(TEH_MARBUTA, HEH)
+
+
+def describe_repairs(text: str) -> list[str]:
+    """Messages for the invisible or unusual characters that normalization will change.
+
+    Used by the loader to warn (:class:`analysis.errors.TextWarning`) about repairs
+    a reader of the text cannot see: bidi controls, zero-width characters,
+    presentation forms (typical of text copied from PDFs), Persian/Urdu letter
+    variants and decorative tatweel runs. Ordinary diacritics and digits are
+    normalized silently because they are normal Arabic typography.
+    """
+    messages = []
+    checks = [
+        (BIDI_CONTROLS, "bidi control character(s) (U+200E/F, U+202A–E, U+2066–9) removed"),
+        (ZERO_WIDTH + [ZERO_WIDTH_SPACE], "zero-width character(s) removed (U+200B → space)"),
+        (list(PERSIAN_URDU_VARIANTS), "Persian/Urdu letter variant(s) mapped to Arabic letters"),
+    ]
+    for chars, message in checks:
+        n = sum(text.count(c) for c in chars)
+        if n:
+            first = min(i for i in (text.find(c) for c in chars) if i >= 0)
+            messages.append(f"{n} {message}; first at offset {first}")
+    presentation = _PRESENTATION_RE.findall(text)
+    if presentation:
+        first = _PRESENTATION_RE.search(text).start()  # type: ignore[union-attr]
+        messages.append(
+            f"{len(presentation)} presentation-form character(s) folded to base letters "
+            f"(text copied from a PDF?); first at offset {first}"
+        )
+    runs = re.search(TATWEEL + "{3,}", text)
+    if runs:
+        messages.append(f"tatweel run(s) of 3 or more removed; first at offset {runs.start()}")
+    return messages

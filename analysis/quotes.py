@@ -1,0 +1,202 @@
+"""Quotation spans: pairing delimiters, typing the span, finding verb and speaker.
+
+Delimiters: ``''`` (two apostrophes, common in Algerian web text) and ``"`` are
+symmetric: they open and close alternately, and an unclosed one is dropped at the
+end of its paragraph so that one stray mark cannot invert every later quote.
+« » and “ ” (also „ ‟ ‹ ›) are directional and paired with a stack per kind.
+
+Typing (``kind``):
+
+* ``speech`` when a speech verb (``lexicons/speech_verbs.csv``: قال، يضيف، أوضح،
+  أكد …, with or without و/ف) introduces the quote — the verb is among the five
+  word tokens before the opening mark in the same sentence, with only a name
+  between (قال الرئيس: «…») — or when the quoted span has 4 or more words (a
+  clause, even without a verb next to it);
+* ``term`` otherwise: a quoted name or expression (''لانثاروتي'', ''امينتو حيدر'').
+
+``verb`` is the introducing verb as written (conjunction removed); for a speech
+span without one next to it, the nearest speech verb earlier in the same sentence.
+``speaker`` is the name the text gives right after that verb (up to four words,
+stopping at punctuation, at a word of ``lexicons/speaker_stopwords.txt`` or at a
+definite title after a name: رد الصادق بوقطاية الناشط → الصادق بوقطاية); when the
+verb has no name after it (حيث قال ''…''), the nearest speaker named earlier in the
+same sentence or the previous one.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.errors import LexiconError
+from analysis.normalize import normalize_word
+from analysis.paths import LEXICON_DIR
+
+SPEECH_VERBS_FILE = LEXICON_DIR / "speech_verbs.csv"
+SPEAKER_STOPWORDS_FILE = LEXICON_DIR / "speaker_stopwords.txt"
+SYMMETRIC = ("''", '"')
+DIRECTIONAL = {"«": "»", "“": "”", "„": "‟", "‹": "›"}
+CLOSING_MARKS = frozenset(DIRECTIONAL.values())
+MIN_SPEECH_WORDS = 4
+VERB_WINDOW = 5
+MAX_SPEAKER_WORDS = 4
+NAME_LINKS = frozenset(normalize_word(w) for w in ("عبد", "أبو", "بن", "ابن", "بنت", "أم"))
+
+
+@dataclass
+class QuoteSpan:
+    """One paired quotation: token indices of the delimiters and its attributes."""
+
+    open_token: int
+    close_token: int
+    kind: str = "term"
+    verb: str = ""
+    speaker: str = ""
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> frozenset[str]:
+    """Normalized forms of ``lexicons/speech_verbs.csv`` (column ``form``)."""
+    try:
+        with open(SPEECH_VERBS_FILE, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "form" not in (reader.fieldnames or []):
+                raise LexiconError("needs a 'form' column", SPEECH_VERBS_FILE, 1)
+            forms = set()
+            for number, row in enumerate(reader, start=2):
+                form = normalize_word(row["form"] or "")
+                if not form or " " in form:
+                    raise LexiconError(f"bad form {row['form']!r}", SPEECH_VERBS_FILE, number)
+                forms.add(form)
+    except FileNotFoundError:
+        raise LexiconError("speech verb list not found", SPEECH_VERBS_FILE) from None
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=1)
+def speaker_stopwords() -> frozenset[str]:
+    """Normalized words that end a speaker name (``lexicons/speaker_stopwords.txt``)."""
+    try:
+        lines = SPEAKER_STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise LexiconError("speaker stopword list not found", SPEAKER_STOPWORDS_FILE) from None
+    return frozenset(
+        normalize_word(line.split("#", 1)[0]) for line in lines if line.split("#", 1)[0].strip()
+    )
+
+
+def verb_form(normalized: str) -> str | None:
+    """The speech-verb form of a token (conjunction و/ف stripped), or None."""
+    verbs = speech_verbs()
+    if normalized in verbs:
+        return normalized
+    if normalized[:1] in ("و", "ف") and normalized[1:] in verbs:
+        return normalized[1:]
+    return None
+
+
+def pair_delimiters(normalized: list[str], kind: list[str], text: str, nstart) -> list[QuoteSpan]:
+    """Pair quotation delimiter tokens into spans (see module docstring)."""
+    spans: list[QuoteSpan] = []
+    open_symmetric: dict[str, int] = {}
+    stacks: dict[str, list[int]] = {k: [] for k in DIRECTIONAL}
+    closer_to_opener = {v: k for k, v in DIRECTIONAL.items()}
+    for i, tok in enumerate(normalized):
+        if kind[i] != "quote":
+            continue
+        if tok[0] == "'" or tok == '"':
+            key = "''" if tok[0] == "'" else '"'
+            if key in open_symmetric:
+                opener = open_symmetric.pop(key)
+                if "\n" in text[nstart[opener] : nstart[i]]:
+                    open_symmetric[key] = i  # the old one was stray: start afresh
+                else:
+                    spans.append(QuoteSpan(opener, i))
+            else:
+                open_symmetric[key] = i
+        elif tok[0] in DIRECTIONAL:
+            stacks[tok[0]].append(i)
+        elif tok[0] in closer_to_opener:
+            stack = stacks[closer_to_opener[tok[0]]]
+            if stack:
+                spans.append(QuoteSpan(stack.pop(), i))
+    spans.sort(key=lambda s: s.open_token)
+    return spans
+
+
+def _speaker_after(verb_i: int, normalized: list[str], kind: list[str], stop: int) -> str:
+    """Speaker name (normalized tokens joined) right after token ``verb_i``."""
+    words: list[int] = []
+    stops = speaker_stopwords()
+    for j in range(verb_i + 1, min(stop, verb_i + 1 + MAX_SPEAKER_WORDS)):
+        tok = normalized[j]
+        if kind[j] != "word" or tok in stops or verb_form(tok):
+            break
+        previous = normalized[words[-1]] if words else ""
+        if words and tok.startswith("ال") and not previous.startswith("ال"):
+            if previous not in NAME_LINKS:
+                break
+        words.append(j)
+    return " ".join(str(j) for j in words)
+
+
+def annotate(
+    spans: list[QuoteSpan],
+    normalized: list[str],
+    surface: list[str],
+    kind: list[str],
+    sentence: list[int],
+) -> None:
+    """Fill ``kind``, ``verb`` and ``speaker`` of every span (in place)."""
+    n = len(normalized)
+    # Speech verbs in the text and the speaker named after each.
+    verbs: list[tuple[int, str]] = []  # (token index, speaker token indices "i j")
+    for i in range(n):
+        if kind[i] == "word" and verb_form(normalized[i]):
+            stop = n
+            verbs.append((i, _speaker_after(i, normalized, kind, stop)))
+
+    def name(indices: str) -> str:
+        return " ".join(surface[int(j)] for j in indices.split()) if indices else ""
+
+    def written_verb(i: int) -> str:
+        tok = surface[i]
+        if verb_form(normalized[i]) != normalized[i] and tok[:1] in ("و", "ف"):
+            return tok[1:]
+        return tok
+
+    for span in spans:
+        o = span.open_token
+        s = sentence[o]
+        inner_words = sum(
+            1 for k in kind[o + 1 : span.close_token] if k != "punct" and k != "quote"
+        )
+        before = [(i, sp) for i, sp in verbs if i < o and sentence[i] == s]
+        direct = None
+        if before:
+            i, sp = before[-1]
+            between = [j for j in range(i + 1, o) if kind[j] in ("word", "latin", "number")]
+            speaker_tokens = sp.split()
+            if len(between) <= VERB_WINDOW and all(str(j) in speaker_tokens for j in between):
+                direct = (i, sp)
+        if direct is not None or inner_words >= MIN_SPEECH_WORDS:
+            span.kind = "speech"
+            chosen = direct if direct is not None else (before[-1] if before else None)
+            if chosen is not None:
+                span.verb = written_verb(chosen[0])
+                speaker = chosen[1]
+                if not speaker:
+                    earlier = [
+                        sp for i, sp in verbs if i < chosen[0] and sp and sentence[i] >= s - 1
+                    ]
+                    speaker = earlier[-1] if earlier else ""
+                span.speaker = name(speaker)
+
+
+def closing_flags(spans: list[QuoteSpan], n: int) -> list[bool]:
+    """Per token, whether it is the closing delimiter of a paired quote."""
+    flags = [False] * n
+    for span in spans:
+        flags[span.close_token] = True
+    return flags
