@@ -1,0 +1,193 @@
+"""The text stage on the seed article, against values worked out by reading it.
+
+How the expected values were obtained (independently of analysis/):
+* ``wc -w`` on the file gives 359 whitespace-separated chunks; listing the chunks
+  that contain non-letters (``tr -s ' ' '\\n' | grep -v '^[[:alpha:]]*$'``) shows
+  that every chunk holds a word (punctuation is always glued to a word) and that
+  exactly one chunk holds two words, ``الغربية·ليس``. Hence 360 words.
+* ``grep -o`` counts: 6 ``·``, 26 ``،``, 14 ``''`` (= 7 quotations), no digits,
+  no other punctuation; two words carry a shadda (``grep`` for U+0651):
+  خلّفت and يحمّل.
+* Run-together words found by reading: الأممالمتحدة (twice) and
+  الولاياتالمتحدةالأمريكية (once); offsets from ``str.find`` in a Python shell.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.pipeline import analyse_document
+
+DOC = "algiers-sahrawi-solidarity-2009"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return analyse_document(DOC)
+
+
+@pytest.fixture(scope="module")
+def original(project_root):
+    return (project_root / "corpus" / f"{DOC}.txt").read_text(encoding="utf-8")
+
+
+def words(tokens: pd.DataFrame) -> pd.DataFrame:
+    return tokens[tokens.kind == "word"]
+
+
+def test_sentence_count(tables):
+    # Six "·" and no other terminator or line break; the text ends with "·".
+    assert len(tables.sentences) == 6
+    assert tables.sentences.sentence.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_sentences_split_at_middle_dot_without_space(tables, original):
+    s = tables.sentences
+    # Sentence 3 (0-based 2) ends "…الصحراء الغربية·" and sentence 4 starts at "ليس"
+    # with no space between them: offset 1182 + len("الغربية·") = 1190.
+    assert s.loc[2, "text"].endswith("الصحراء الغربية·")
+    assert s.loc[3, "start"] == 1190 == s.loc[2, "end"]
+    assert s.loc[3, "text"].startswith("ليس هذا فحسب")
+    # The fifth sentence ends with the closing quote and then "·".
+    assert s.loc[4, "text"].endswith("وليحيا الشعب الصحراوي''·")
+    assert s.loc[0, "text"].startswith("انتهت الندوة الدولية")
+    assert s.loc[5, "text"].endswith("ومسألة تقرير المصير·")
+    for row in s.itertuples():
+        assert original[row.start : row.end] == row.text
+
+
+def test_word_count_without_and_with_repairs(tables):
+    w = words(tables.tokens)
+    # 360 written words (see module docstring); the three repairs add
+    # 1 + 1 (الأمم|المتحدة twice) + 2 (الولايات|المتحدة|الأمريكية) = 4 tokens.
+    assert len(w) == 364
+    assert (~w.repaired).sum() == 360 - 3  # the three joined words are now split
+    assert w.repaired.sum() == 2 + 2 + 3
+    # sentence n_words add up to the same total (no numbers or Latin here)
+    assert tables.sentences.n_words.sum() == 364
+
+
+def test_punctuation_and_quote_tokens(tables):
+    t = tables.tokens
+    assert (t.kind == "punct").sum() == 32  # 26 "،" + 6 "·"
+    assert (t.kind == "quote").sum() == 14
+    assert set(t[t.kind == "quote"].surface) == {"''"}
+    assert len(t) == 364 + 32 + 14
+
+
+def test_shadda_words_kept_whole(tables):
+    t = tables.tokens
+    row = t[t.surface == "خلّفت"]
+    assert len(row) == 1 and row.iloc[0].start == 424 and row.iloc[0].end == 429
+    assert row.iloc[0].normalized == "خلفت"
+    assert len(t[t.surface == "يحمّل"]) == 1
+
+
+def test_each_repair(tables):
+    r = tables.repairs.sort_values("start").reset_index(drop=True)
+    expected = [
+        (874, 898, "الولاياتالمتحدةالأمريكية", "الولايات المتحدة الأمريكية"),
+        (1077, 1089, "الأممالمتحدة", "الأمم المتحدة"),
+        (2204, 2216, "الأممالمتحدة", "الأمم المتحدة"),
+    ]
+    assert list(zip(r.start, r.end, r.original, r.replacement, strict=True)) == expected
+    assert not r.vetoed.any()
+    t = tables.tokens
+    parts = t[(t.start >= 874) & (t.end <= 898)]
+    assert parts.surface.tolist() == ["الولايات", "المتحدة", "الأمريكية"]
+    assert parts.repaired.all()
+
+
+def test_quotes_spans_and_types(tables, original):
+    q = tables.quotes
+    expected = [
+        ("لانثاروتي", "term", "", ""),
+        ("لانثاروتي", "term", "", ""),
+        ("امينتو حيدر", "term", "", ""),
+        ("امينتو حيدر", "term", "", ""),
+        (
+            "ستعودون إلى شمال المغرب يوما ما وأنتم تجرون أذيال الهزيمة لأنكم تعملون على "
+            "تضليل الرأي العام العالمي والمغربي على حد سواء",
+            "speech",
+            "قال",  # حيث قال ''…''
+            "الصادق بوقطاية",  # named earlier in the sentence: رد الصادق بوقطاية
+        ),
+        (
+            "قلتم بأننا ندعم الصحراء ضد المغرب، فنقول نعم ندعم الصحراء في حقه لنيل "
+            "استقلاله، ولن تسمح الجزائر الثورية باحتلال جار لها، فلتسقط اتهاماتكم "
+            "وليحيا الشعب الصحراوي",
+            "speech",
+            "يضيف",  # ويضيف ''…''
+            "الصادق بوقطاية",
+        ),
+        (
+            "ينتظرون فحول العالم لينتصروا لهم ولقضيتهم وتحريرهم من الاستعمار",
+            "speech",  # a clause; the sentence opens with وأوضح بوقطاية أن …
+            "أوضح",
+            "بوقطاية",
+        ),
+    ]
+    got = list(zip(q.text, q.kind, q.verb, q.speaker, strict=True))
+    assert got == expected
+    assert q.sentence.tolist() == [0, 3, 3, 4, 4, 4, 5]
+    for row in q.itertuples():
+        assert original[row.start : row.end] == row.text
+        assert original[row.start - 2 : row.start] == "''"
+        assert original[row.end : row.end + 2] == "''"
+
+
+def test_tokens_in_quotes(tables):
+    t = tables.tokens
+    inside = t[t.in_quote]
+    # 1 + 1 + 2 + 2 words in the term quotes; the speech quotes hold 21 words,
+    # 26 words + 3 commas, and 9 words — counted by hand from the quoted texts above.
+    assert len(inside) == 1 + 1 + 2 + 2 + 21 + 29 + 9
+    assert set(inside.quote_id) == set(range(7))
+    assert t.quote_id.isna().sum() == len(t) - len(inside) - 14
+
+
+EXPECTED_CLITICS = {
+    # surface: (proclitics, bare, enclitic), by reading
+    "لنضالها": ("ل", "نضال", "ها"),  # li- + niḍāl + -hā
+    "والمتضامنة": ("و+ال", "متضامنة", ""),
+    "باحتلال": ("ب", "احتلال", ""),
+    "استقلاله": ("", "استقلال", "ه"),
+    "وتحريرهم": ("و", "تحرير", "هم"),
+    "اللاجئين": ("ال", "لاجئين", ""),  # the article, not li- + ...
+    "وليحيا": ("و+ل", "يحيا", ""),
+    "للجزائر": ("ل+ال", "جزائر", ""),  # li- + al- written لل
+    "ولقضيتهم": ("و+ل", "قضية", "هم"),  # teh marbuta restored before -hum
+}
+
+
+@pytest.mark.parametrize("surface", sorted(EXPECTED_CLITICS))
+def test_clitic_analysis(tables, surface):
+    t = tables.tokens
+    row = t[t.surface == surface].iloc[0]
+    assert (row.proclitics, row.bare, row.enclitic) == EXPECTED_CLITICS[surface]
+    assert row.bares[0] == row.bare
+
+
+@pytest.mark.parametrize("name", ["فرنسا", "أوباما", "بوقطاية", "بطش", "كامل", "ميشال", "باراك"])
+def test_names_and_lookalikes_untouched(tables, name):
+    t = tables.tokens
+    rows = t[t.surface == name]
+    assert len(rows) >= 1
+    for row in rows.itertuples():
+        assert row.proclitics == "" and row.enclitic == ""
+        assert row.bare == row.normalized
+
+
+def test_offsets_match_surface(tables, original):
+    for row in tables.tokens.itertuples():
+        assert original[row.start : row.end] == row.surface
+    assert tables.tokens.start.is_monotonic_increasing
+
+
+def test_engines_agree_on_seed(original):
+    from analysis.pipeline import analyse_text
+
+    fast = analyse_text(original, DOC, engine="fast").tokens
+    slow = analyse_text(original, DOC, engine="pyarabic").tokens
+    pd.testing.assert_frame_equal(fast, slow)
