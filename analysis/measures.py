@@ -370,6 +370,28 @@ def _span(span: int | tuple[int, int]) -> tuple[int, int]:
     return int(left), int(right)
 
 
+def _resolve_forms(words: Iterable[str], present: set[str], form: str) -> set[str]:
+    """Map forms a user typed to the corpus' comparison forms in column ``form``.
+
+    For ``normalized`` and ``bare``, a word is normalized like the text stage
+    does (:func:`analysis.normalize.normalize_word`: إلى → الي). For ``bare``, a
+    normalized word absent from the corpus' bare forms is replaced by its
+    preferred bare form (:func:`analysis.clitics.preferred`, the analysis the text
+    stage gives tokens), so ``الشعب`` finds the bare form ``شعب``; a word that
+    is already a bare form of the corpus is never re-segmented.
+    """
+    if form not in ("normalized", "bare"):
+        return set(words)
+    from analysis.clitics import preferred
+    from analysis.normalize import normalize_word
+
+    out = set()
+    for word in words:
+        norm = normalize_word(word)
+        out.add(norm if form == "normalized" or norm in present else preferred(word).bare)
+    return out
+
+
 def collocations(
     tokens: pd.DataFrame,
     node: str | Iterable[str],
@@ -381,9 +403,11 @@ def collocations(
     """Collocates of ``node`` within ``span`` words, with PMI, t-score and logDice.
 
     The text is the sequence of word tokens (``kind == "word"``) of each
-    document, identified by the column ``form`` (``bare`` by default;
-    ``node`` must be given in that form, a string or several forms counted as
-    one node). ``span`` is ``k`` (k words left and right) or ``(left, right)``.
+    document, identified by the column ``form`` (``bare`` by default).
+    ``node`` is a word or several words counted as one node; each is mapped to
+    the corpus' form as the text stage would (``الشعب`` → bare ``شعب``, see
+    :func:`_resolve_forms`), and the ``node`` column shows the forms used.
+    ``span`` is ``k`` (k words left and right) or ``(left, right)``.
     Windows never cross documents, nor sentences when ``within_sentence``.
 
     Definitions (N = number of word tokens in ``tokens``):
@@ -417,6 +441,7 @@ def collocations(
     _require(tokens, [form, "sentence"], "tokens")
     words = _words(tokens)
     forms = words[form].astype(str).to_numpy(dtype=object)
+    nodes = _resolve_forms(nodes, set(forms), form)
     n_words = len(forms)
     node_label = "|".join(sorted(nodes))
     cols = [

@@ -236,3 +236,70 @@ def test_hand_made_table_is_consistent() -> None:
     assert m.count_frames(hits).set_index("frame").n.to_dict() == {"F": 3, "G": 4}
     check_all_counts(hits, tokens, documents)
     check_kwic_against_text(m.kwic(hits, tokens, window=3), texts)
+
+
+# --------------------------------------------------------------------------- #
+# the seed article through the real text stage and frame matcher
+# --------------------------------------------------------------------------- #
+
+SEED = "algiers-sahrawi-solidarity-2009"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    from analysis.corpus import load_document, read_metadata
+    from analysis.frames import match_actors, match_frames
+    from analysis.pipeline import analyse_document
+
+    tables = analyse_document(SEED)
+    text = load_document(SEED).text
+    documents = read_metadata()
+    frames = match_frames(tables.tokens, tables.quotes)
+    actors = match_actors(tables.tokens, tables.quotes)
+    return tables.tokens, frames, actors, documents, text
+
+
+def test_seed_article_counts_are_backed_by_kwic(seed) -> None:
+    tokens, frames, actors, documents, text = seed
+    assert len(frames) > 0 and len(actors) > 0
+    check_all_counts(frames, tokens, documents)
+    check_kwic_against_text(m.kwic(frames, tokens, window=5), {SEED: text})
+    check_kwic_against_text(m.kwic(actors, tokens, window=5), {SEED: text})
+    # actor co-occurrence from KWIC = from hits; diagonal = sentences per actor
+    kw = m.kwic(actors, tokens)
+    co = m.cooccurrence(kw)
+    pd.testing.assert_frame_equal(co, m.cooccurrence(actors))
+    per_actor = actors.drop_duplicates(["sentence", "actor"]).actor.value_counts()
+    assert dict(zip(co.index, np.diag(co), strict=True)) == per_actor.to_dict()
+    # the outlet is unknown (empty) in the metadata: one group "", all hits in it
+    groups = m.frame_rates_by_group(frames, tokens, documents, "outlet")
+    assert set(groups.group) == {""} and groups.n.sum() == len(frames)
+    assert set(groups.tokens) == {int((tokens.kind == "word").sum())}
+
+
+def test_seed_article_kwic_read_by_hand(seed) -> None:
+    tokens, frames, _, _, _ = seed
+    kw = m.kwic(frames, tokens, window=5)
+    # the article ends "… على وقوف فرنسا كحائل في الأممالمتحدة ومسألة تقرير المصير·".
+    # Five words left of تقرير: ومسألة, المتحدة, الأمم (the run-together
+    # الأممالمتحدة is two word tokens, shown as written), في, كحائل; right: the
+    # final "·" and the end of the text.
+    line = kw[kw.match == "تقرير المصير"].iloc[-1]
+    assert (line.left, line.right) == ("كحائل في الأممالمتحدة ومسألة", "·")
+
+
+def test_seed_article_collocation_read_by_hand(seed) -> None:
+    tokens = seed[0]
+    res = m.collocations(tokens, "الشعب", span=3, min_freq=1).set_index("collocate")
+    # Reading the article: الشعب occurs 6 times (مع الشعب الصحراوي ×2, والشعب
+    # الصحراوي, لمعاناة الشعب الصحراوي, ومعاناة الشعب التي, وليحيا الشعب
+    # الصحراوي); الصحراوي (bare صحراوي) occurs 5 times, each right after الشعب,
+    # so O = 5 (الصحراوية and الصحراويين are other forms). No occurrence is within
+    # 3 words of the text's edges and windows may cross sentences, so
+    # W = 6 · (3 + 3) = 36 and E = 36 · 5 / N.
+    n_words = int((tokens.kind == "word").sum())
+    row = res.loc["صحراوي"]
+    assert (row.n, row.f_node, row.f_collocate) == (5, 6, 5)
+    assert row.expected == pytest.approx(36 * 5 / n_words)
+    assert row.log_dice == pytest.approx(14 + np.log2(2 * 5 / (6 + 5)))  # 13.862496
+    assert res.n.sum() == 36  # Σ O = W
