@@ -52,6 +52,7 @@ _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _HTML_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 _UTF8_ARABIC_PAIR = re.compile(rb"[\xd8-\xdb][\x80-\xbf]")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _ARABIC_LETTER_RE = re.compile(
     "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]"
 )
@@ -88,6 +89,16 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _decode_utf16(data: bytes, path: str | Path, notes: list[str]) -> tuple[str, str, list[str]]:
+    codec = _looks_utf16(data) or "utf-16-le"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"looks like {codec} but is not valid ({exc.reason})", path) from None
+    notes.append(f"converted from {codec} without BOM; save as UTF-8 to silence")
+    return text, codec, notes
+
+
 def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str, list[str]]:
     """Decode a corpus file's bytes: ``(text, encoding, warnings)``.
 
@@ -111,14 +122,21 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str, list[str]]:
         return text, "utf-16", notes
     else:
         encoding = "utf-8"
+    if b"\x00" in data:
+        if _looks_utf16(data):
+            return _decode_utf16(data, path, notes)
+        first = data.index(b"\x00")
+        raise CorpusError(
+            f"contains NUL bytes (first at byte {first}, line {_line_of(data, first)}): "
+            "binary data or a damaged file, not a text file",
+            path,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        codec = _looks_utf16(data)
-        if codec:
-            notes.append(f"converted from {codec} without BOM; save as UTF-8 to silence")
-            return data.decode(codec, errors="strict"), codec, notes
-        high = sum(1 for b in data if b >= 0x80)
+        if _looks_utf16(data):
+            return _decode_utf16(data, path, notes)
+        high = len(_HIGH_BYTE.findall(data))
         utf8_share = 2 * len(_UTF8_ARABIC_PAIR.findall(data)) / max(high, 1)
         where = f"byte {exc.start} (0x{data[exc.start]:02x}), line {_line_of(data, exc.start)}"
         if utf8_share > 0.5:
@@ -141,18 +159,6 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str, list[str]]:
             "re-save the file as UTF-8",
             path,
         ) from None
-    if "\x00" in text:
-        codec = _looks_utf16(data)
-        if codec:
-            notes.append(f"converted from {codec} without BOM; save as UTF-8 to silence")
-            return data.decode(codec), codec, notes
-        first = text.index("\x00")
-        line = text.count("\n", 0, first) + 1
-        raise CorpusError(
-            f"contains NUL bytes (first at character {first}, line {line}): binary data, "
-            "not a text file",
-            path,
-        )
     return text, encoding, notes
 
 
