@@ -1,0 +1,107 @@
+"""Property tests (Hypothesis) for the text stage on random Arabic/Latin/punctuation text.
+
+Properties: no crash; normalization idempotent; every token's offsets valid,
+ordered, non-overlapping and ``original[start:end] == surface``; sentences and
+quotes are valid slices; the fast tokenizer gives exactly the pyarabic engine's
+tokens (differential test).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.normalize import normalize, normalize_word
+from analysis.pipeline import analyse_text
+from analysis.tokens import tokenize
+
+LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"
+PIECES = [
+    *LETTERS,
+    *"\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670",  # diacritics
+    "\u0640",  # tatweel
+    *"abcXYZéç",
+    *"0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳",
+    *".,;:!?،؛؟·…-()[]«»“”\"'",
+    "''",
+    " ",
+    " ",
+    " ",
+    "\n",
+    "\t",
+    *"\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff",
+    *"یکہےۀ",  # Persian/Urdu variants
+    *"ﻻﻷﺑﺴﻢﺍﻟﻠﻪﷺ\ufe70",  # presentation forms
+    "الأمم",
+    "المتحدة",
+    "الأممالمتحدة",
+    "خلّفت",
+    "وقال",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_normalization_idempotent(text):
+    once = normalize(text).text
+    assert normalize(once).text == once
+    assert normalize_word(normalize_word(text)) == normalize_word(text)
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_offsets_valid_ordered_and_surface_matches(text):
+    tables = analyse_text(text, "random", warn=False)
+    t = tables.tokens
+    starts, ends = t.start.tolist(), t.end.tolist()
+    for row in t.itertuples():
+        assert 0 <= row.start < row.end <= len(text)
+        assert text[row.start : row.end] == row.surface
+        assert row.surface.strip() == row.surface or not row.surface.strip()
+    assert all(e <= s for e, s in zip(ends, starts[1:], strict=False))  # ordered, disjoint
+    assert t["index"].tolist() == list(range(len(t)))
+    assert t.sentence.is_monotonic_increasing
+    for row in tables.sentences.itertuples():
+        assert text[row.start : row.end] == row.text
+    for row in tables.quotes.itertuples():
+        assert 0 <= row.start <= row.end <= len(text)
+        assert text[row.start : row.end] == row.text
+    for row in tables.repairs.itertuples():
+        assert text[row.start : row.end] == row.original
+        assert row.replacement.replace(" ", "") == row.original
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_fast_engine_equals_pyarabic_engine(text):
+    norm = normalize(text)
+    fast = tokenize(norm, engine="fast")
+    slow = tokenize(norm, engine="pyarabic")
+    assert fast.normalized == slow.normalized
+    assert fast.kind == slow.kind
+    assert fast.nstart.tolist() == slow.nstart.tolist()
+    assert fast.nend.tolist() == slow.nend.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts)
+def test_whole_tables_equal_across_engines(text):
+    a = analyse_text(text, "r", engine="fast", warn=False)
+    b = analyse_text(text, "r", engine="pyarabic", warn=False)
+    for name in ("tokens", "sentences", "quotes", "repairs"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def test_no_word_character_lost():
+    # Every letter/digit of the original lies inside some token.
+    text = "قال: ''الحرية''، ٢٠٠٩ abc·ليس\u200fهذا خلّفت"
+    t = analyse_text(text, "x", warn=False).tokens
+    covered = set()
+    for row in t.itertuples():
+        covered.update(range(row.start, row.end))
+    assert all(i in covered for i, c in enumerate(text) if c.isalnum())
