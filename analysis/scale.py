@@ -496,7 +496,7 @@ def _run_dask(
             bag = db.from_sequence(jobs, partition_size=len(window_chunks[0]))
             parts = bag.map_partitions(_summarise_chunk, options).to_delayed()
             futures = client.compute(parts)
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 yield future.result()
                 future.release()
     finally:
