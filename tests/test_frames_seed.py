@@ -439,3 +439,41 @@ def test_empty_token_table_gives_empty_hits() -> None:
     hits = match_frames(tables.tokens, tables.quotes)
     assert len(hits) == 0
     assert {"doc_id", "frame", "term", "voice", "speaker", "quote_id"} <= set(hits.columns)
+
+
+# --- the project lexicon's sense guards on false friends -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ranking, not occupation: احتلال المرتبة الأولى ("taking first place")
+        ("احتلال المرتبة الأولى", []),
+        # editor-in-chief and drafting, not liberation; then real liberation
+        ("قال رئيس التحرير إن تحرير رسالة سهل وإن تحرير الأرض واجب", ["تحرير"]),
+        # price liberalisation, then national liberation
+        ("تحرير الأسعار ليس التحرير الوطني", ["التحرير"]),
+        # price subsidies, then support
+        ("دعم الأسعار ودعم القضية", ["ودعم"]),
+        # judicial independence, then independence
+        ("استقلال القضاء واستقلال البلاد", ["واستقلال"]),
+    ],
+)
+def test_project_frame_guards(text: str, expected: list[str]) -> None:
+    tables = analyse_text(text, "t")
+    assert list(match_frames(tables.tokens, tables.quotes)["surface"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the Sahara desert, then Western Sahara (longest match: one hit)
+        ("الصحراء الكبرى تختلف عن الصحراء الغربية", [("الصحراء الغربية", "western_sahara")]),
+        # the Maghreb region and the sunset prayer are not Morocco; the last المغرب is
+        ("دول المغرب العربي وصلاة المغرب وسياسة المغرب", [("المغرب", "morocco")]),
+    ],
+)
+def test_project_actor_guards(text: str, expected: list[tuple[str, str]]) -> None:
+    tables = analyse_text(text, "t")
+    hits = match_actors(tables.tokens, tables.quotes)
+    assert list(zip(hits["surface"], hits["actor"], strict=True)) == expected
