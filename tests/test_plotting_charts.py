@@ -1,0 +1,279 @@
+"""Chart functions: labels they hand matplotlib, image regression, deterministic export.
+
+Image baselines live in ``tests/baseline_images/<path>/`` where ``<path>`` is
+``libraqm`` (matplotlib shapes text) or ``reshaped`` (matplotlib 3.10). Each was
+generated from the hand-made tables below and its Arabic read in an image
+viewer before it was committed (what each must show is written beside each
+chart). To regenerate after an intended change, run with
+``ANALYSIS_REGENERATE_BASELINES=1`` and look at every image again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib import cbook
+from matplotlib.figure import Figure
+from matplotlib.testing.compare import compare_images
+from matplotlib.text import Text
+from PIL import Image
+
+from analysis import plotting
+from analysis.errors import ConfigError
+from analysis.plotting import bilingual_label, prepare_text
+
+PATH_NAME = "libraqm" if plotting.matplotlib_shapes_text() else "reshaped"
+BASELINES = Path(__file__).parent / "baseline_images" / PATH_NAME
+REGENERATE = os.environ.get("ANALYSIS_REGENERATE_BASELINES") == "1"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def counts_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "frame": ["solidarity", "colonialism", "legality"],
+            "term": ["التضامن", "الاستعمار", "تقرير المصير"],
+            "gloss": ["solidarity", "colonialism", "self-determination"],
+            "n": [5, 2, 3],
+            "rate_per_1000": [8.4, 3.4, 5.0],
+        }
+    )
+
+
+def hits_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["d"] * 6,
+            "sentence": [0, 0, 2, 3, 3, 5],
+            "start": [10, 40, 300, 500, 520, 900],
+            "end": [17, 47, 307, 507, 530, 910],
+            "frame": ["تضامن", "استعمار", "تضامن", "شرعية", "تضامن", "استعمار"],
+            "term": ["التضامن", "الاستعمار", "التضامن", "الشرعية", "تضامن", "الاستعمار"],
+            "voice": ["narration", "narration", "quoted", "quoted", "narration", "quoted"],
+        }
+    )
+
+
+ACTORS = ["الجزائر", "المغرب", "الأمم المتحدة (UN)"]
+
+
+def actors_matrix() -> pd.DataFrame:
+    return pd.DataFrame([[0, 3, 1], [3, 0, 2], [1, 2, 0]], index=ACTORS, columns=ACTORS)
+
+
+CHARTS = {
+    # Bars top to bottom: التضامن/solidarity 5, تقرير المصير/self-determination 3,
+    # الاستعمار/colonialism 2; each bar labelled with its value.
+    "frame-counts": lambda: plotting.plot_frame_counts(counts_table()),
+    # x from right to left: تضامن (2 narration, 1 quoted), استعمار (1, 1), شرعية (0, 1).
+    "frames-by-voice": lambda: plotting.plot_frames_by_voice(hits_table()),
+    # Rows تضامن (10, 300, 520), استعمار (40, 900), شرعية (500), x 0–1000.
+    "frame-dispersion": lambda: plotting.plot_frame_dispersion(hits_table(), text_length=1000),
+    # Columns right to left تضامن, استعمار, شرعية; rows 1–7; 1s at (1, تضامن),
+    # (1, استعمار), (3, تضامن), (4, شرعية), (4, تضامن), (6, استعمار).
+    "sentence-frame-heatmap": lambda: plotting.plot_sentence_frame_heatmap(
+        hits_table(), n_sentences=7
+    ),
+    # Rows الجزائر, المغرب, الأمم المتحدة (UN); columns the same from the right;
+    # الجزائر–المغرب 3, الجزائر–UN 1, المغرب–UN 2, empty diagonal.
+    "actor-cooccurrence": lambda: plotting.plot_actor_cooccurrence(actors_matrix()),
+}
+
+
+def tick_texts(labels) -> list[str]:
+    return [t.get_text() for t in labels]
+
+
+@pytest.mark.legacy_ok
+def test_frame_counts_labels_prepared_and_sorted():
+    fig = plotting.plot_frame_counts(
+        counts_table(), value="rate_per_1000", title="Rates $ per 1000"
+    )
+    ax = fig.axes[0]
+    # Sorted by rate: 8.4 التضامن, 5.0 تقرير المصير, 3.4 الاستعمار (y axis inverted: first on top).
+    expected = [
+        prepare_text(bilingual_label(t, g))
+        for t, g in [
+            ("التضامن", "solidarity"),
+            ("تقرير المصير", "self-determination"),
+            ("الاستعمار", "colonialism"),
+        ]
+    ]
+    assert tick_texts(ax.get_yticklabels()) == expected
+    assert ax.yaxis_inverted()
+    assert ax.get_title() == prepare_text("Rates $ per 1000")
+    assert ax.get_xlabel() == "hits per 1,000 words"
+
+
+@pytest.mark.legacy_ok
+def test_frames_by_voice_right_to_left_and_counts():
+    fig = plotting.plot_frames_by_voice(hits_table())
+    ax = fig.axes[0]
+    # Totals: تضامن 3, استعمار 2, شرعية 1 -> the most frequent is the rightmost tick.
+    assert tick_texts(ax.get_xticklabels()) == [
+        prepare_text(f) for f in ["شرعية", "استعمار", "تضامن"]
+    ]
+    narration, quoted = ax.containers
+    # Read off hits_table: narration تضامن rows 0, 4 -> 2; استعمار row 1 -> 1; شرعية 0.
+    assert [b.get_height() for b in narration] == [0, 1, 2]
+    # quoted: تضامن row 2; استعمار row 5; شرعية row 3 -> 1 each.
+    assert [b.get_height() for b in quoted] == [1, 1, 1]
+    assert tick_texts(ax.get_legend().get_texts()) == ["narration", "quoted speech"]
+
+
+@pytest.mark.legacy_ok
+def test_heatmap_and_cooccurrence_labels():
+    fig = plotting.plot_sentence_frame_heatmap(hits_table(), n_sentences=7)
+    ax = fig.axes[0]
+    # First appearance: تضامن (sentence 0, row 0), استعمار (row 1), شرعية (sentence 3);
+    # shown right to left.
+    assert tick_texts(ax.get_xticklabels()) == [
+        prepare_text(f) for f in ["شرعية", "استعمار", "تضامن"]
+    ]
+    assert tick_texts(ax.get_yticklabels()) == [str(i) for i in range(1, 8)]
+    matrix = ax.images[0].get_array()
+    # Row 3 (sentence index 3) holds one شرعية (column 0) and one تضامن (column 2).
+    assert matrix[3].tolist() == [1, 0, 1]
+    assert matrix.sum() == 6
+
+    fig = plotting.plot_actor_cooccurrence(actors_matrix())
+    ax = fig.axes[0]
+    assert tick_texts(ax.get_yticklabels()) == [prepare_text(a) for a in ACTORS]
+    assert tick_texts(ax.get_xticklabels()) == [prepare_text(a) for a in ACTORS[::-1]]
+    # Top-right cell is الجزائر × الجزائر (0); top-left is الجزائر × UN (1).
+    grid = ax.images[0].get_array()
+    assert grid[0].tolist() == [1, 3, 0]
+
+
+@pytest.mark.legacy_ok
+def test_no_text_in_any_chart_is_mathtext_and_inputs_untouched():
+    counts, hits, matrix = counts_table(), hits_table(), actors_matrix()
+    hits.loc[0, "frame"] = "$تضامن$"
+    before = (counts.copy(), hits.copy(), matrix.copy())
+    figs = [
+        plotting.plot_frame_counts(counts, title="$x$"),
+        plotting.plot_frames_by_voice(hits),
+        plotting.plot_frame_dispersion(hits),
+        plotting.plot_sentence_frame_heatmap(hits),
+        plotting.plot_actor_cooccurrence(matrix),
+    ]
+    for fig in figs:
+        for text in fig.findobj(Text):
+            assert not cbook.is_math_text(text.get_text()), text.get_text()
+    # The tables still hold their logical strings.
+    for after, orig in zip((counts, hits, matrix), before, strict=True):
+        pd.testing.assert_frame_equal(after, orig)
+    assert hits.loc[0, "frame"] == "$تضامن$"
+
+
+@pytest.mark.legacy_ok
+def test_draw_table_prepares_cells():
+    fig = Figure()
+    ax = fig.subplots()
+    table = plotting.draw_table(ax, pd.DataFrame({"الإطار": ["التضامن"], "n": [5]}))
+    cells = table.get_celld()
+    assert cells[(0, 0)].get_text().get_text() == prepare_text("الإطار")
+    assert cells[(1, 0)].get_text().get_text() == prepare_text("التضامن")
+    assert cells[(1, 1)].get_text().get_text() == "5"
+
+
+@pytest.mark.legacy_ok
+def test_bad_input_raises_config_error():
+    with pytest.raises(ConfigError, match="lacks column.*voice"):
+        plotting.plot_frames_by_voice(hits_table().drop(columns="voice"))
+    with pytest.raises(ConfigError, match="square"):
+        plotting.plot_actor_cooccurrence(actors_matrix().iloc[:, :2])
+    two_docs = hits_table().assign(doc_id=["a", "b"] * 3)
+    with pytest.raises(ConfigError, match="more than one doc_id"):
+        plotting.plot_frame_dispersion(two_docs)
+    with pytest.raises(ConfigError, match="figure name"):
+        plotting.save_figure(Figure(), "Bad Name!", "/tmp")
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_image_regression(name, tmp_path):
+    fig = CHARTS[name]()
+    png = plotting.save_figure(fig, name, tmp_path)[0]
+    baseline = BASELINES / f"{name}.png"
+    if REGENERATE:
+        BASELINES.mkdir(parents=True, exist_ok=True)
+        baseline.write_bytes(png.read_bytes())
+        pytest.skip("baseline regenerated: look at it before committing")
+    assert baseline.is_file(), f"no baseline {baseline}"
+    result = compare_images(str(baseline), str(png), tol=2)
+    assert result is None, result
+
+
+@pytest.mark.legacy_ok
+def test_save_figure_formats_and_atomicity(tmp_path, monkeypatch):
+    fig = CHARTS["frame-counts"]()
+    paths = plotting.save_figure(fig, "frame-counts", tmp_path)
+    assert [p.name for p in paths] == ["frame-counts.png", "frame-counts.svg", "frame-counts.pdf"]
+    width, height = fig.get_size_inches()
+    with Image.open(paths[0]) as img:
+        assert img.size == (round(width * 200), round(height * 200))  # 200 dpi
+    assert paths[1].read_bytes().lstrip().startswith(b"<?xml")
+    assert paths[2].read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+    # A failure while writing leaves neither a partial figure nor a temporary file.
+    def broken_savefig(handle, **kwargs):
+        handle.write(b"partial")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(fig, "savefig", broken_savefig)
+    with pytest.raises(RuntimeError):
+        plotting.save_figure(fig, "other-name", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+
+@pytest.mark.legacy_ok
+def test_save_figure_default_directory(tmp_path, monkeypatch):
+    monkeypatch.setattr(plotting, "FIGURES_DIR", tmp_path / "figures")
+    paths = plotting.save_figure(CHARTS["actor-cooccurrence"](), "actors")
+    assert all(p.parent == tmp_path / "figures" for p in paths)
+
+
+EXPORT_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+import test_plotting_charts as t
+from analysis import plotting
+for name in sys.argv[2:]:
+    plotting.save_figure(t.CHARTS[name](), name, sys.argv[1])
+"""
+# A heatmap (embedded image), colorbar, annotations and mixed Arabic/Latin labels:
+# the elements whose bytes could vary between runs.
+EXPORTED = ["actor-cooccurrence"]
+
+
+@pytest.mark.legacy_ok
+def test_export_byte_identical_across_processes(tmp_path):
+    """Two separate processes (run side by side, different hash seeds, no
+    SOURCE_DATE_EPOCH) write the same bytes for each chart in every format."""
+    script = EXPORT_SCRIPT.format(tests=str(Path(__file__).parent))
+    runs = []
+    for seed in ("1", "2"):
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        env.update(PYTHONHASHSEED=seed, MPLBACKEND="Agg")
+        out = tmp_path / f"run{seed}"
+        cmd = [sys.executable, "-c", script, str(out), *EXPORTED]
+        runs.append((out, subprocess.Popen(cmd, env=env, cwd=REPO)))
+    outputs = []
+    for out, proc in runs:
+        assert proc.wait(timeout=120) == 0
+        outputs.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()})
+    assert len(outputs[0]) == 3 * len(EXPORTED)
+    assert outputs[0] == outputs[1]
+
+
+def test_baselines_exist_for_both_paths():
+    for path in ("libraqm", "reshaped"):
+        for name in CHARTS:
+            assert (BASELINES.parent / path / f"{name}.png").is_file(), (path, name)
