@@ -34,7 +34,7 @@ Sources (formulas restated in each docstring):
 * Dunning, T. (1993). Accurate methods for the statistics of surprise and
   coincidence. *Computational Linguistics* 19(1), 61-74; in the two-cell form of
   Rayson, P. & Garside, R. (2000). Comparing corpora using frequency profiling.
-  *Proceedings of the Workshop on Comparing Corpora*, ACL 2000, 1-6 (G²).
+  *Proceedings of the Workshop on Comparing Corpora*, ACL 2000 (G²).
 * Hardie, A. (2014). Log Ratio: an informal introduction. ESRC Centre for
   Corpus Approaches to Social Science (CASS) (log ratio).
 """
@@ -588,62 +588,79 @@ def dispersion(
     _require(tokens, ["doc_id", "sentence", "index", "kind"], "tokens")
     words = _words(tokens)
     occ = occurrences[["doc_id", "sentence", item, pos_col]].reset_index(drop=True)
+    # Each occurrence and each word gets a group (the unit a DP is computed in:
+    # a document, or the whole corpus) and a part inside that group.
     if parts == "document":
-        occ["part"] = occ["doc_id"]
-        sizes = words.groupby("doc_id", sort=True).size()
-        group_keys: list[str] = []
-        size_tables = {None: sizes}
+        occ["_group"], occ["_part"] = "", occ["doc_id"]
+        sizes = words.groupby("doc_id", sort=True).size().rename("_size").reset_index()
+        sizes = sizes.rename(columns={"doc_id": "_part"}).assign(_group="")
+    elif parts == "sentence":
+        occ["_group"], occ["_part"] = occ["doc_id"], occ["sentence"]
+        sizes = words.groupby(["doc_id", "sentence"], sort=True).size().rename("_size")
+        sizes = sizes.reset_index().rename(columns={"doc_id": "_group", "sentence": "_part"})
     else:
-        if parts == "sentence":
-            occ["part"] = occ["sentence"]
-            sizes_all = words.groupby(["doc_id", "sentence"], sort=True).size()
-        else:
-            ranks = _word_ranks(tokens)
-            seg = np.empty(len(occ), dtype="int64")
-            seg_sizes = {}
-            for d, g in occ.groupby("doc_id", sort=False):
-                widx = ranks.get(d, np.array([], dtype="int64"))
-                k = min(n_segments, len(widx))
-                if k == 0:
-                    raise AnalysisError(f"document {d!r} has no word tokens to segment")
-                r = np.searchsorted(widx, g[pos_col].to_numpy())
-                seg[g.index.to_numpy()] = (r * k) // len(widx)
-                all_seg = (np.arange(len(widx)) * k) // len(widx)
-                seg_sizes[d] = pd.Series(np.bincount(all_seg, minlength=k))
-            occ["part"] = seg
-            sizes_all = pd.concat(seg_sizes, names=["doc_id", "part"]) if seg_sizes else None
-        group_keys = ["doc_id"]
-        size_tables = {}
-        if sizes_all is not None:
-            for d, s in sizes_all.groupby(level=0, sort=False):
-                size_tables[d] = s.droplevel(0)
-    rows = []
-    for keys, g in occ.groupby(group_keys + [item], sort=True):
-        keys = keys if isinstance(keys, tuple) else (keys,)
-        doc = keys[0] if group_keys else None
-        sizes = size_tables.get(doc)
-        if sizes is None or len(sizes) == 0:
-            raise AnalysisError(f"occurrences in document {doc!r}, which has no word tokens")
-        freq = g["part"].value_counts().reindex(sizes.index, fill_value=0)
-        if int(freq.sum()) != len(g):
-            raise AnalysisError(
-                f"some occurrences of {keys[-1]!r} (document {doc!r}) lie in a {parts} "
-                "without word tokens (kind == 'word'); part sizes are counted in words"
-            )
-        value, value_norm = dp(freq.to_numpy(), sizes.to_numpy())
-        rows.append(
-            {
-                **dict(zip(group_keys + [item], keys, strict=True)),
-                "n": len(g),
-                "n_parts": len(sizes),
-                "range": int((freq > 0).sum()),
-                "dp": value,
-                "dp_norm": value_norm,
-                "juilland_d": juilland_d(freq.to_numpy(), sizes.to_numpy()),
-            }
+        n_in_doc = words.groupby("doc_id", sort=False)["index"].transform("size").to_numpy()
+        rank = words.groupby("doc_id", sort=False).cumcount().to_numpy()
+        k = np.minimum(n_segments, n_in_doc)
+        seg = pd.DataFrame({"_group": words["doc_id"].to_numpy(), "_part": rank * k // n_in_doc})
+        sizes = seg.groupby(["_group", "_part"], sort=True).size().rename("_size").reset_index()
+        ranks = _word_ranks(tokens)
+        part = np.zeros(len(occ), dtype="int64")
+        for d, g in occ.groupby("doc_id", sort=False):
+            widx = ranks.get(d)
+            if widx is None:
+                raise AnalysisError(f"document {d!r} has no word tokens to segment")
+            kd = min(n_segments, len(widx))
+            r = np.minimum(np.searchsorted(widx, g[pos_col].to_numpy()), len(widx) - 1)
+            part[g.index.to_numpy()] = r * kd // len(widx)
+        occ["_group"], occ["_part"] = occ["doc_id"], part
+    totals = sizes.groupby("_group", sort=False).agg(
+        _total=("_size", "sum"), n_parts=("_size", "size"), _min=("_size", "min")
+    )
+    f = occ.groupby(["_group", item, "_part"], sort=True).size().rename("_f").reset_index()
+    f = f.merge(sizes, on=["_group", "_part"], how="left")
+    if f["_size"].isna().any():
+        bad = f.loc[f["_size"].isna()].iloc[0]
+        raise AnalysisError(
+            f"occurrences of {bad[item]!r} lie in a {parts} without word tokens "
+            f"({'document ' + repr(bad['_group']) if parts != 'document' else bad['_part']!r}; "
+            "kind == 'word'); part sizes are counted in words"
         )
+    f = f.join(totals, on="_group")
+    f["_v"] = f["_f"] / f.groupby(["_group", item], sort=False)["_f"].transform("sum")
+    f["_s"] = f["_size"] / f["_total"]
+    f["_abs"] = (f["_v"] - f["_s"]).abs()
+    f["_r"] = f["_f"] / f["_size"]
+    f["_r2"] = f["_r"] ** 2
+    out = f.groupby(["_group", item], sort=True).agg(
+        n=("_f", "sum"),
+        n_parts=("n_parts", "first"),
+        range=("_f", "size"),
+        _abs=("_abs", "sum"),
+        _s=("_s", "sum"),
+        _r=("_r", "sum"),
+        _r2=("_r2", "sum"),
+        _total=("_total", "first"),
+        _min=("_min", "first"),
+    )
+    # DP = ½ Σ|v_i − s_i|; a part without occurrences contributes |0 − s_i| = s_i,
+    # and those s_i add up to 1 − Σ s_i over the parts with occurrences.
+    out["dp"] = 0.5 * (out["_abs"] + (1.0 - out["_s"]).clip(lower=0.0))
+    denom = 1.0 - out["_min"] / out["_total"]
+    out["dp_norm"] = out["dp"] / denom.where(denom > 0)
+    # Juilland's D from the relative frequencies r_i = f_i / size_i (0 where absent)
+    n_parts = out["n_parts"].astype("float64")
+    mean = out["_r"] / n_parts
+    sd = np.sqrt((out["_r2"] / n_parts - mean**2).clip(lower=0.0))
+    d = 1.0 - (sd / mean) / np.sqrt(n_parts - 1)
+    out["juilland_d"] = d.where(n_parts > 1)
+    out = out.reset_index()
+    group_keys = [] if parts == "document" else ["doc_id"]
+    out = out.rename(columns={"_group": "doc_id"})
+    for col in ("n", "n_parts", "range"):
+        out[col] = out[col].astype("int64")
     cols = group_keys + [item, "n", "n_parts", "range", "dp", "dp_norm", "juilland_d"]
-    return pd.DataFrame(rows, columns=cols)
+    return out[cols]
 
 
 def dispersion_positions(hits: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:

@@ -178,6 +178,46 @@ def test_counts_and_kwic_agree_on_random_tables(data) -> None:
     check_kwic_against_text(m.kwic(hits, tokens, window=3), texts)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(), st.sampled_from(["sentence", "segment", "document"]), st.integers(1, 4))
+def test_dispersion_table_matches_scalar_formulas(data, parts: str, n_segments: int) -> None:
+    """The vectorised table equals dp()/juilland_d() on vectors built here."""
+    tokens, hits, _, _ = data
+    if hits.empty:
+        return
+    res = m.dispersion(hits, tokens, item="frame", parts=parts, n_segments=n_segments)
+    words = tokens[tokens.kind == "word"].sort_values(["doc_id", "index"])
+    for _, row in res.iterrows():
+        if parts == "document":
+            sizes = words.groupby("doc_id").size()
+            sel = hits[hits.frame == row.frame]
+            freqs = sel.groupby("doc_id").size().reindex(sizes.index, fill_value=0)
+        else:
+            w = words[words.doc_id == row.doc_id]
+            sel = hits[(hits.doc_id == row.doc_id) & (hits.frame == row.frame)]
+            if parts == "sentence":
+                sizes = w.groupby("sentence").size()
+                freqs = sel.groupby("sentence").size().reindex(sizes.index, fill_value=0)
+            else:
+                k = min(n_segments, len(w))
+                # segment of the j-th word: floor(j·k/n); a hit's word rank = words before it
+                seg_of_rank = [j * k // len(w) for j in range(len(w))]
+                sizes = pd.Series(seg_of_rank).value_counts().sort_index()
+                ranks = [int((w["index"] < ts).sum()) for ts in sel.token_start]
+                freqs = (
+                    pd.Series([seg_of_rank[r] for r in ranks])
+                    .value_counts()
+                    .reindex(sizes.index, fill_value=0)
+                )
+        dp_value, dp_norm = m.dp(freqs.to_numpy(), sizes.to_numpy())
+        assert row.n == freqs.sum() and row.n_parts == len(sizes)
+        assert row.range == (freqs > 0).sum()
+        assert row.dp == pytest.approx(dp_value, abs=1e-12)
+        assert row.dp_norm == pytest.approx(dp_norm, abs=1e-12, nan_ok=True)
+        want_d = m.juilland_d(freqs.to_numpy(), sizes.to_numpy())
+        assert row.juilland_d == pytest.approx(want_d, abs=1e-9, nan_ok=True)
+
+
 def brute_force_collocates(tokens: pd.DataFrame, node: str, span: int) -> tuple[Counter, int]:
     """O per form and W, by looping over every pair of word positions."""
     observed: Counter = Counter()
