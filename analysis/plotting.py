@@ -20,7 +20,7 @@ strings handed to matplotlib are changed here. There are two paths:
 
 On both paths, bidi control characters (embeddings, overrides, isolates, marks)
 are removed first, with a :class:`~analysis.errors.TextWarning`, so that a stray
-U+202E cannot reverse a label; and every ``$`` is escaped as ``\\$`` last, so a
+U+202E cannot reverse a label; and every ``$`` is escaped as ``\$`` last, so a
 label containing two dollar signs never falls into mathtext, which draws Arabic
 as isolated letters on every version.
 
