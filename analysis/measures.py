@@ -166,29 +166,39 @@ def count_by(hits: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     return _sort_counts(out, keys)
 
 
+def _category(hits: pd.DataFrame) -> str:
+    """The category column of a hits table: ``frame``, or ``actor`` for actor hits."""
+    return "actor" if "frame" not in hits.columns and "actor" in hits.columns else "frame"
+
+
 def count_terms(hits: pd.DataFrame) -> pd.DataFrame:
-    """Hits per lexicon term and its frame: columns ``frame, term, n``."""
-    return count_by(hits, ["frame", "term"])
+    """Hits per lexicon term and its frame: columns ``frame, term, n``.
+
+    Like every ``count_*`` helper, it also takes actor hits
+    (:func:`analysis.frames.match_actors`), whose ``actor`` column then stands
+    in for ``frame``.
+    """
+    return count_by(hits, [_category(hits), "term"])
 
 
 def count_frames(hits: pd.DataFrame) -> pd.DataFrame:
     """Hits per frame over all documents: columns ``frame, n``."""
-    return count_by(hits, ["frame"])
+    return count_by(hits, [_category(hits)])
 
 
 def count_by_sentence(hits: pd.DataFrame) -> pd.DataFrame:
     """Hits per sentence and frame: columns ``doc_id, sentence, frame, n``."""
-    return count_by(hits, ["doc_id", "sentence", "frame"])
+    return count_by(hits, ["doc_id", "sentence", _category(hits)])
 
 
 def count_by_voice(hits: pd.DataFrame) -> pd.DataFrame:
     """Hits per frame and voice (``narration``/``quoted``): ``frame, voice, n``."""
-    return count_by(hits, ["frame", "voice"])
+    return count_by(hits, [_category(hits), "voice"])
 
 
 def count_by_document(hits: pd.DataFrame) -> pd.DataFrame:
     """Hits per document and frame: columns ``doc_id, frame, n``."""
-    return count_by(hits, ["doc_id", "frame"])
+    return count_by(hits, ["doc_id", _category(hits)])
 
 
 def word_totals(tokens: pd.DataFrame, by: str | Sequence[str] = "doc_id") -> pd.DataFrame:

@@ -305,6 +305,10 @@ def test_seed_article_counts_are_backed_by_kwic(seed) -> None:
     check_all_counts(frames, tokens, documents)
     check_kwic_against_text(m.kwic(frames, tokens, window=5), {SEED: text})
     check_kwic_against_text(m.kwic(actors, tokens, window=5), {SEED: text})
+    # actor hits: the count helpers use the actor column; counts backed by KWIC too
+    kw_actors = m.kwic(actors, tokens)
+    assert_counts_backed_by_kwic(m.count_by_voice(actors), kw_actors, ["actor", "voice"])
+    assert_counts_backed_by_kwic(m.count_by_document(actors), kw_actors, ["doc_id", "actor"])
     # actor co-occurrence from KWIC = from hits; diagonal = sentences per actor
     kw = m.kwic(actors, tokens)
     co = m.cooccurrence(kw)
