@@ -351,12 +351,15 @@ def kwic(
             if within_sentence:
                 lo_bound = int(np.searchsorted(sent, sent[p0], side="left"))
                 hi_bound = int(np.searchsorted(sent, sent[p1 - 1], side="right"))
-            target = int(cc[p0]) - window
-            lo = lo_bound if target < cc[lo_bound] else max(lo_bound, int(cpos[target]))
-            last = int(cc[p1]) + window - 1
-            hi = hi_bound if last >= cc[hi_bound] else min(hi_bound, int(cpos[last]) + 1)
             if window == 0:
                 lo, hi = p0, p1
+            else:
+                # lo: the window-th counted token before the hit (or the boundary)
+                target = int(cc[p0]) - window
+                lo = lo_bound if target < cc[lo_bound] else max(lo_bound, int(cpos[target]))
+                # hi: just after the window-th counted token after the hit
+                last = int(cc[p1]) + window - 1
+                hi = hi_bound if last >= cc[hi_bound] else min(hi_bound, int(cpos[last]) + 1)
             left[row] = _join_surfaces(starts[lo:p0], ends[lo:p0], surf[lo:p0])
             match[row] = _join_surfaces(starts[p0:p1], ends[p0:p1], surf[p0:p1])
             right[row] = _join_surfaces(starts[p1:hi], ends[p1:hi], surf[p1:hi])

@@ -257,6 +257,9 @@ def test_kwic_within_sentence_and_zero_window(toks: pd.DataFrame, hits: pd.DataF
     assert tuple(k.loc[("d1", 4), ["left", "match", "right"]]) == ("b c,", "d", "e.")
     # j: left two words inside sentence 1 = h i
     assert tuple(k.loc[("d1", 11), ["left", "match", "right"]]) == ("h i", "j", "")
+    # a hit on the final full stop (after the last word) with window 0
+    stop = pd.DataFrame([make_hit(make_tokens("z", "a ."), "z", 1, 2, "F", ".")])
+    assert kwic(stop, make_tokens("z", "a ."), window=0).match.tolist() == ["."]
     k0 = kwic(hits, toks, window=0)
     assert (k0.left == "").all() and (k0.right == "").all()
     assert list(k0.match) == ["a", "d", "h i", "j", "x"]
