@@ -772,6 +772,10 @@ def keyness(
     frequency replaced by ``zero_adjust`` (0.5), and ``key_in`` says which
     corpus the form is relatively more frequent in (``"a"``, ``"b"`` or ``""``).
     Forms with n < ``min_freq`` are dropped. Sorted by G2 descending.
+
+    The p-values are per form, not corrected for testing thousands of forms at
+    once, and G² grows with corpus size: read ``log_ratio`` (effect size) beside
+    ``G2`` (evidence), as Hardie (2014) recommends.
     """
     _require(tokens_a, [form, "kind", "doc_id", "index"], "tokens_a")
     _require(tokens_b, [form, "kind", "doc_id", "index"], "tokens_b")
