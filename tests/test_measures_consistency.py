@@ -167,7 +167,7 @@ def corpora(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, 
     return tokens, hits, documents, texts
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpora())
 def test_counts_and_kwic_agree_on_random_tables(data) -> None:
     tokens, hits, documents, texts = data
