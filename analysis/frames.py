@@ -187,21 +187,24 @@ class _Tokens:
         self.normalized = t["normalized"].to_numpy(object)
         self.proclitics = t["proclitics"].to_numpy(object)
         self.in_quote = t["in_quote"].to_numpy()
-        self.quote_id = t["quote_id"]
+        self.quote_id = t["quote_id"].astype("Int64").to_list()
         self.repaired = t["repaired"].to_numpy() if "repaired" in t else None
         self.surface = t["surface"].to_numpy(object) if "surface" in t else None
         self.bare = t["bare"].to_numpy(object) if "bare" in t else None
-        cache: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+        cache: dict[tuple[str, object], tuple[str, frozenset[str]]] = {}
         self.written: list[str] = []
         self.keys: list[frozenset[str]] = []
         for norm, bares in zip(self.normalized, t["bares"], strict=True):
-            bares_t = tuple(bares) if isinstance(bares, (tuple, list)) else ()
-            k = cache.get((norm, bares_t))
-            if k is None:
-                k = frozenset({match_key(norm), *(match_key(b) for b in bares_t if b)})
-                cache[(norm, bares_t)] = k
-            self.written.append(match_key(norm))
-            self.keys.append(k)
+            try:
+                written, keys = cache[(norm, bares)]
+            except (KeyError, TypeError):  # TypeError: bares given as an unhashable list
+                bares_t = tuple(bares) if isinstance(bares, (tuple, list)) else ()
+                written = match_key(norm)
+                keys = frozenset({written, *(match_key(b) for b in bares_t if b)})
+                if isinstance(bares, tuple):
+                    cache[(norm, bares)] = (written, keys)
+            self.written.append(written)
+            self.keys.append(keys)
 
     def follows(self, p: int) -> bool:
         """True if token ``p`` directly follows token ``p - 1`` in the same sentence."""
@@ -266,7 +269,7 @@ def _candidates(tok: _Tokens, first: dict[str, list[_Form]]) -> list[tuple[int, 
 
 def _voice(tok: _Tokens, p: int, quotes: pd.DataFrame) -> tuple[str, str, object, str]:
     """``(voice, speaker, quote_id, quote_kind)`` of the token at position ``p``."""
-    qid = tok.quote_id.iloc[p]
+    qid = tok.quote_id[p]
     if not bool(tok.in_quote[p]) or pd.isna(qid):
         return "narration", "", pd.NA, ""
     row = quotes.get((tok.doc[p], int(qid)))
@@ -290,9 +293,9 @@ def _quote_index(quotes: pd.DataFrame | None) -> dict[tuple[str, int], tuple[str
 
 
 def _row(
-    tok: _Tokens, p: int, q: int, form: _Form, lexicon: Lexicon, quotes: dict
+    tok: _Tokens, p: int, q: int, form: _Form, entries: list[dict], column: str, quotes: dict
 ) -> dict[str, object]:
-    entry = lexicon.entries.iloc[form.entry]
+    entry = entries[form.entry]
     voice, speaker, qid, qkind = _voice(tok, p, quotes)
     original_start, original_end = int(tok.start[p]), int(tok.end[q - 1])
     if tok.surface is not None and q - p == 1:
@@ -307,7 +310,7 @@ def _row(
         "start": original_start,
         "end": original_end,
         "surface": surface,
-        lexicon.column: entry[lexicon.column],
+        column: entry[column],
         "term": entry["term"],
         "entry_id": entry["entry_id"],
         "gloss": entry["gloss"],
@@ -356,9 +359,15 @@ def match_lexicon(
     came from a run-together repair). ``exclusions`` lists candidates set aside by
     a sense guard, with the ``guard`` rule and the ``guard_word`` that fired.
     """
-    tok = _Tokens(tokens)
+    return _match(_Tokens(tokens), quotes, lexicon)
+
+
+def _match(tok: _Tokens, quotes: pd.DataFrame | None, lexicon: Lexicon) -> MatchResult:
+    """:func:`match_lexicon` on an already prepared token table."""
     quote_index = _quote_index(quotes)
     _, first = _compile(lexicon)
+    column = lexicon.column
+    entries = lexicon.entries[[column, "term", "entry_id", "gloss", "match"]].to_dict("records")
     kept: list[tuple[int, int, _Form]] = []
     excluded: list[dict[str, object]] = []
     guards_of = lexicon.entries["guards"].to_numpy(object)
@@ -368,7 +377,7 @@ def match_lexicon(
             kept.append((p, q, form))
             continue
         guard, r = fired
-        row = _row(tok, p, q, form, lexicon, quote_index)
+        row = _row(tok, p, q, form, entries, column, quote_index)
         row.update(
             guard=guard.text,  # type: ignore[attr-defined]
             guard_word=tok.surface[r] if tok.surface is not None else tok.normalized[r],
@@ -385,7 +394,7 @@ def match_lexicon(
         if any(i in taken for i in span):
             continue
         taken.update(span)
-        chosen.append(_row(tok, p, q, form, lexicon, quote_index))
+        chosen.append(_row(tok, p, q, form, entries, column, quote_index))
     columns = [c.format(column=lexicon.column) for c in _HIT_COLUMNS]
     hits = _frame(chosen, columns)
     exclusions = _frame(excluded, columns + ["guard", "guard_word", "guard_index"])
@@ -457,8 +466,8 @@ def coverage_report(
     ``reason``, the category column, ``term``, ``entry_id``, ``detail``.
     """
     lexicon = lexicon or load_frame_lexicon()
-    result = match_lexicon(tokens, quotes, lexicon)
     tok = _Tokens(tokens)
+    result = _match(tok, quotes, lexicon)
     column = lexicon.column
     entries = lexicon.entries
     covered: set[tuple[object, int]] = set()
