@@ -439,6 +439,40 @@ def guard_exclusions(
     return match_lexicon(tokens, quotes, lexicon or load_frame_lexicon()).exclusions
 
 
+def _near_misses(
+    keys: frozenset[str],
+    written: str,
+    heads: dict[str, list[_Form]],
+    exacts: dict[str, list[_Form]],
+    singles: dict[str, list[_Form]],
+) -> list[tuple[str, int, str]]:
+    """``(reason, entry, detail)`` for one word type not covered by a hit."""
+    found: list[tuple[str, int, str]] = []
+    reported: set[int] = set()
+    for key in keys:
+        for form in heads.get(key, ()):
+            if form.entry not in reported:
+                reported.add(form.entry)
+                found.append(("partial_phrase", form.entry, "first word of a multi-word term"))
+        for form in exacts.get(key, ()):
+            if form.entry not in reported and written not in form.keys[0]:
+                reported.add(form.entry)
+                found.append(("exact_with_clitics", form.entry, "exact entry with clitics"))
+    if found:
+        return found
+    for key in keys:
+        for suffix in COMMON_SUFFIXES:
+            variants = [(key + suffix, f"lexicon form ends in -{suffix}")]
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                variants.append((key[: -len(suffix)], f"ending -{suffix} not listed"))
+            for base, detail in variants:
+                for form in singles.get(base, ()):
+                    if form.entry not in reported:
+                        reported.add(form.entry)
+                        found.append(("unlisted_variant", form.entry, detail))
+    return found
+
+
 def coverage_report(
     tokens: pd.DataFrame,
     lexicon: Lexicon | None = None,
@@ -478,8 +512,10 @@ def coverage_report(
     position = {(d, int(i)): p for p, (d, i) in enumerate(zip(tok.doc, tok.index, strict=True))}
     rows: list[dict[str, object]] = []
 
+    records = entries[[column, "term", "entry_id"]].to_dict("records")
+
     def add(p: int, reason: str, entry: int, detail: str) -> None:
-        e = entries.iloc[entry]
+        e = records[entry]
         rows.append(
             {
                 "doc_id": tok.doc[p],
@@ -518,33 +554,16 @@ def coverage_report(
         target = exacts if form.exact else heads if len(form.keys) > 1 else singles
         for key in form.keys[0]:
             target[key].append(form)
+    cache: dict[tuple[frozenset[str], str], list[tuple[str, int, str]]] = {}
     for p in range(tok.n):
         if not tok.is_word[p] or (tok.doc[p], int(tok.index[p])) in covered:
             continue
-        keys = tok.keys[p]
-        reported: set[int] = set()
-        for key in keys:
-            for form in heads.get(key, ()):
-                if form.entry not in reported:
-                    reported.add(form.entry)
-                    add(p, "partial_phrase", form.entry, "first word of a multi-word term")
-            for form in exacts.get(key, ()):
-                if form.entry not in reported and tok.written[p] not in form.keys[0]:
-                    reported.add(form.entry)
-                    add(p, "exact_with_clitics", form.entry, "exact entry with clitics")
-        if reported:
-            continue
-        for key in keys:
-            for suffix in COMMON_SUFFIXES:
-                variants = []
-                if key.endswith(suffix) and len(key) > len(suffix) + 1:
-                    variants.append((key[: -len(suffix)], f"ending -{suffix} not listed"))
-                variants.append((key + suffix, f"lexicon form ends in -{suffix}"))
-                for base, detail in variants:
-                    for form in singles.get(base, ()):
-                        if form.entry not in reported:
-                            reported.add(form.entry)
-                            add(p, "unlisted_variant", form.entry, detail)
+        found = cache.get((tok.keys[p], tok.written[p]))
+        if found is None:
+            found = _near_misses(tok.keys[p], tok.written[p], heads, exacts, singles)
+            cache[(tok.keys[p], tok.written[p])] = found
+        for reason, entry, detail in found:
+            add(p, reason, entry, detail)
     columns = [
         "doc_id",
         "sentence",
