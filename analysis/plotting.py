@@ -303,16 +303,48 @@ def _frames_rtl(frames: Sequence[str]) -> list[str]:
     return list(frames)[::-1]
 
 
-def plot_frames_by_voice(hits: pd.DataFrame, *, title: str = "Frames by voice") -> Figure:
+def _category(table: pd.DataFrame, category: str | None) -> str:
+    """Return the column naming the categories: *category*, else ``frame``, else ``actor``."""
+    if category is not None:
+        return category
+    return "actor" if "frame" not in table.columns and "actor" in table.columns else "frame"
+
+
+def _weights(table: pd.DataFrame) -> pd.Series:
+    """Return each row's count: its ``n`` for a counts table, 1 for a hits table."""
+    if "n" in table.columns and "start" not in table.columns:
+        return table["n"].astype(float)
+    return pd.Series(1.0, index=table.index)
+
+
+def _one_document(table: pd.DataFrame, what: str) -> None:
+    """Raise ConfigError if *table* mixes documents (sentences and offsets are per document)."""
+    if "doc_id" in table.columns and table["doc_id"].nunique() > 1:
+        raise ConfigError(
+            f"{what}: the table holds {table['doc_id'].nunique()} documents; "
+            "select one doc_id first"
+        )
+
+
+def plot_frames_by_voice(
+    hits: pd.DataFrame, *, category: str | None = None, title: str = "Frames by voice"
+) -> Figure:
     """Grouped bars: hits per frame in narration and in quoted speech.
 
-    *hits* is the frames table (columns ``frame`` and ``voice`` with values
-    ``narration`` / ``quoted``). Frames are ordered by total hits, the most
+    *hits* is a hits table (one row per hit) or the counts table of
+    :func:`analysis.measures.count_by_voice` (with ``n``); it needs ``voice``
+    (``narration`` / ``quoted``) and the *category* column (default ``frame``,
+    or ``actor`` for actor hits). Frames are ordered by total hits, the most
     frequent at the right, so the x-axis reads right to left like the text.
     """
-    _require(hits, ["frame", "voice"], "plot_frames_by_voice")
-    table = pd.crosstab(hits["frame"], hits["voice"]).reindex(
-        columns=list(VOICE_LABELS), fill_value=0
+    category = _category(hits, category)
+    _require(hits, [category, "voice"], "plot_frames_by_voice")
+    table = (
+        _weights(hits)
+        .groupby([hits[category], hits["voice"]], sort=True)
+        .sum()
+        .unstack(fill_value=0)
+        .reindex(columns=list(VOICE_LABELS), fill_value=0)
     )
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     frames = _frames_rtl(list(table.index))
@@ -340,46 +372,56 @@ def plot_frames_by_voice(hits: pd.DataFrame, *, title: str = "Frames by voice") 
 def plot_frame_dispersion(
     hits: pd.DataFrame,
     *,
+    category: str | None = None,
     text_length: int | None = None,
     title: str = "Where each frame occurs in the text",
 ) -> Figure:
-    """One row per frame, one tick per hit at its character position in the document.
+    """One row per frame, one tick per hit at its position in one document.
 
-    *hits* needs ``frame`` and ``start`` (character offset) for one document;
-    *text_length* (characters) fixes the x range, else the last hit's ``end`` or
-    ``start`` is used. Rows follow the frames' first appearance, top to bottom.
+    *hits* is either the table of :func:`analysis.measures.dispersion_positions`
+    (``relative_position`` in [0, 1), used when present) or a hits table with
+    ``start`` (character offset); plus the *category* column (default ``frame``,
+    or ``actor``). For character offsets, *text_length* fixes the x range, else
+    the last hit's ``end`` is used. Rows follow the frames' first appearance,
+    top to bottom.
     """
-    _require(hits, ["frame", "start"], "plot_frame_dispersion")
-    if "doc_id" in hits.columns and hits["doc_id"].nunique() > 1:
-        raise ConfigError(
-            "plot_frame_dispersion: hits come from more than one doc_id; pass one document"
-        )
-    frames = list(dict.fromkeys(hits.sort_values("start", kind="stable")["frame"]))
-    if text_length is None:
+    category = _category(hits, category)
+    relative = "relative_position" in hits.columns
+    position = "relative_position" if relative else "start"
+    _require(hits, [category, position], "plot_frame_dispersion")
+    _one_document(hits, "plot_frame_dispersion")
+    frames = list(dict.fromkeys(hits.sort_values(position, kind="stable")[category]))
+    if relative:
+        limit, xlabel = 1.0, "position in the text (share of words before the hit)"
+    else:
         ends = hits["end"] if "end" in hits.columns else hits["start"]
-        text_length = int(ends.max()) if len(hits) else 1
+        limit = text_length if text_length is not None else (int(ends.max()) if len(hits) else 1)
+        xlabel = "character offset in the text"
     with _style():
         fig = Figure(figsize=(7.2, 1.2 + 0.55 * max(len(frames), 1)), layout="constrained")
         ax = fig.subplots()
         for row, frame in enumerate(frames):
-            pos = hits.loc[hits["frame"] == frame, "start"].to_numpy(dtype=float)
+            pos = hits.loc[hits[category] == frame, position].to_numpy(dtype=float)
             ax.vlines(pos, row - 0.35, row + 0.35, color="#4c72b0", linewidth=1.5)
         ax.set_yticks(range(len(frames)), labels=[prepare_text(f) for f in frames])
         ax.set_ylim(len(frames) - 0.5, -0.5)
-        ax.set_xlim(0, text_length)
-        ax.set_xlabel(prepare_text("character offset in the text"))
+        ax.set_xlim(0, limit)
+        ax.set_xlabel(prepare_text(xlabel))
         ax.set_title(prepare_text(title))
         return _finish(fig)
 
 
 def _heatmap(ax, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequence[str]) -> None:
-    """Draw *matrix* with prepared tick labels and the count written in each cell."""
-    image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
+    """Draw *matrix* with prepared tick labels and the count written in each cell.
+
+    NaN cells are left blank (no colour, no number).
+    """
+    image = ax.imshow(np.ma.masked_invalid(matrix), cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(len(xlabels)), labels=[prepare_text(t) for t in xlabels])
     ax.set_yticks(range(len(ylabels)), labels=[prepare_text(t) for t in ylabels])
-    high = matrix.max() if matrix.size else 0
+    high = np.nanmax(matrix) if np.isfinite(matrix).any() else 0
     for (i, j), v in np.ndenumerate(matrix):
-        if v:
+        if np.isfinite(v) and v:
             ax.text(
                 j,
                 i,
@@ -397,21 +439,32 @@ def _heatmap(ax, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequence[s
 def plot_sentence_frame_heatmap(
     hits: pd.DataFrame,
     *,
+    category: str | None = None,
     n_sentences: int | None = None,
     title: str = "Frame hits per sentence",
 ) -> Figure:
     """Heatmap of hit counts, sentences (rows, top to bottom) × frames (columns).
 
-    *hits* needs ``sentence`` (0-based; labelled from 1) and ``frame``; *n_sentences* adds rows
-    for sentences without hits. Frames run right to left in order of first
-    appearance, so the first frame met in the text is the rightmost column.
+    *hits* is a hits table or the counts table of
+    :func:`analysis.measures.count_by_sentence` (with ``n``), for one document;
+    it needs ``sentence`` (0-based, labelled from 1) and the *category* column
+    (default ``frame``, or ``actor``). *n_sentences* adds rows for sentences
+    without hits. Frames run right to left in order of first appearance, so the
+    first frame met in the text is the rightmost column.
     """
-    _require(hits, ["sentence", "frame"], "plot_sentence_frame_heatmap")
-    frames = _frames_rtl(list(dict.fromkeys(hits.sort_values("sentence", kind="stable")["frame"])))
+    category = _category(hits, category)
+    _require(hits, ["sentence", category], "plot_sentence_frame_heatmap")
+    _one_document(hits, "plot_sentence_frame_heatmap")
+    ordered = hits.sort_values("sentence", kind="stable")[category]
+    frames = _frames_rtl(list(dict.fromkeys(ordered)))
     last = int(hits["sentence"].max()) + 1 if len(hits) else 0
     rows = range(max(n_sentences or 0, last))
-    table = pd.crosstab(hits["sentence"], hits["frame"]).reindex(
-        index=rows, columns=frames, fill_value=0
+    table = (
+        _weights(hits)
+        .groupby([hits["sentence"], hits[category]])
+        .sum()
+        .unstack(fill_value=0)
+        .reindex(index=rows, columns=frames, fill_value=0)
     )
     with _style():
         fig = Figure(
@@ -425,27 +478,38 @@ def plot_sentence_frame_heatmap(
         return _finish(fig)
 
 
-def plot_actor_cooccurrence(matrix: pd.DataFrame, *, title: str = "Actor co-occurrence") -> Figure:
-    """Heatmap of a square co-occurrence matrix (index and columns: actor names).
+def plot_actor_cooccurrence(
+    matrix: pd.DataFrame, *, diagonal: bool = False, title: str = "Actor co-occurrence"
+) -> Figure:
+    """Heatmap of a square actor × actor table (:func:`analysis.measures.cooccurrence`).
 
     The columns run right to left in the matrix's order, the rows top to bottom,
-    so both axes start where an Arabic reader starts. Diagonal cells are drawn
-    as they are given (use 0 there to hide self-co-occurrence).
+    so both axes start where an Arabic reader starts. The diagonal (units that
+    mention an actor at all, not a co-occurrence) is left blank unless
+    *diagonal* is True, so that it does not set the colour scale.
     """
-    if not isinstance(matrix, pd.DataFrame) or list(matrix.index) != list(matrix.columns):
+    if (
+        not isinstance(matrix, pd.DataFrame)
+        or matrix.empty
+        or list(matrix.index) != list(matrix.columns)
+    ):
         raise ConfigError(
-            "plot_actor_cooccurrence: expected a square DataFrame with the same actors "
-            "as index and columns"
+            "plot_actor_cooccurrence: expected a non-empty square DataFrame with the same "
+            "actors as index and columns"
         )
     actors = list(matrix.index)
     cols = _frames_rtl(actors)
+    values = matrix.loc[actors, cols].to_numpy(dtype=float, copy=True)
+    if not diagonal:
+        for i, actor in enumerate(actors):
+            values[i, cols.index(actor)] = np.nan
     with _style():
         fig = Figure(
             figsize=(max(4.8, 1.0 * len(actors) + 2.5), max(3.6, 0.6 * len(actors) + 1.5)),
             layout="constrained",
         )
         ax = fig.subplots()
-        _heatmap(ax, matrix.loc[actors, cols].to_numpy(dtype=float), cols, actors)
+        _heatmap(ax, values, cols, actors)
         ax.set_title(prepare_text(title))
         return _finish(fig)
 

@@ -146,9 +146,55 @@ def test_heatmap_and_cooccurrence_labels():
     ax = fig.axes[0]
     assert tick_texts(ax.get_yticklabels()) == [prepare_text(a) for a in ACTORS]
     assert tick_texts(ax.get_xticklabels()) == [prepare_text(a) for a in ACTORS[::-1]]
-    # Top-right cell is الجزائر × الجزائر (0); top-left is الجزائر × UN (1).
+    # Top-left is الجزائر × UN (1), then الجزائر × المغرب (3); the top-right cell,
+    # الجزائر × الجزائر, is on the diagonal: masked unless asked for.
     grid = ax.images[0].get_array()
-    assert grid[0].tolist() == [1, 3, 0]
+    assert grid[0].tolist() == [1, 3, None]
+    assert grid.mask.sum() == 3
+    fig = plotting.plot_actor_cooccurrence(actors_matrix(), diagonal=True)
+    assert fig.axes[0].images[0].get_array()[0].tolist() == [1, 3, 0]
+
+
+@pytest.mark.legacy_ok
+def test_charts_accept_counts_and_positions_tables():
+    """The measures stage's tables (counts with ``n``; relative positions) give the same
+    bars and cells as the hits they were counted from."""
+    # count_by_voice-shaped: actor categories, n per (actor, voice).
+    by_voice = pd.DataFrame(
+        {
+            "actor": ["الجزائر", "الجزائر", "المغرب"],
+            "voice": ["narration", "quoted", "quoted"],
+            "n": [4, 1, 2],
+        }
+    )
+    ax = plotting.plot_frames_by_voice(by_voice).axes[0]
+    # Totals الجزائر 5, المغرب 2: الجزائر rightmost.
+    assert tick_texts(ax.get_xticklabels()) == [prepare_text(a) for a in ["المغرب", "الجزائر"]]
+    narration, quoted = ax.containers
+    assert [b.get_height() for b in narration] == [0, 4]
+    assert [b.get_height() for b in quoted] == [2, 1]
+
+    # count_by_sentence-shaped: sentence 1 has 2 تضامن hits, sentence 0 one شرعية.
+    by_sentence = pd.DataFrame(
+        {"doc_id": ["d", "d"], "sentence": [1, 0], "frame": ["تضامن", "شرعية"], "n": [2, 1]}
+    )
+    matrix = plotting.plot_sentence_frame_heatmap(by_sentence).axes[0].images[0].get_array()
+    # Columns right to left by first appearance: شرعية (sentence 0) rightmost.
+    assert matrix.tolist() == [[0, 1], [2, 0]]
+
+    # dispersion_positions-shaped: x is the relative position, 0..1.
+    positions = pd.DataFrame(
+        {
+            "doc_id": ["d"] * 3,
+            "frame": ["تضامن", "شرعية", "تضامن"],
+            "start": [5, 50, 80],
+            "relative_position": [0.1, 0.5, 0.9],
+        }
+    )
+    ax = plotting.plot_frame_dispersion(positions).axes[0]
+    assert ax.get_xlim() == (0.0, 1.0)
+    first_row = ax.collections[0].get_segments()
+    assert sorted(seg[0][0] for seg in first_row) == [0.1, 0.9]
 
 
 @pytest.mark.legacy_ok
@@ -190,7 +236,7 @@ def test_bad_input_raises_config_error():
     with pytest.raises(ConfigError, match="square"):
         plotting.plot_actor_cooccurrence(actors_matrix().iloc[:, :2])
     two_docs = hits_table().assign(doc_id=["a", "b"] * 3)
-    with pytest.raises(ConfigError, match="more than one doc_id"):
+    with pytest.raises(ConfigError, match="holds 2 documents"):
         plotting.plot_frame_dispersion(two_docs)
     with pytest.raises(ConfigError, match="figure name"):
         plotting.save_figure(Figure(), "Bad Name!", "/tmp")
