@@ -1,0 +1,260 @@
+"""Corpus-scale benchmark: MB/s and peak memory of the full pipeline vs. bare tokenizers.
+
+Run by hand (not in the test suite); from the repository root:
+
+    .venv/bin/python benchmarks/bench_corpus_scale.py --sizes 10,100,1000
+
+For each size (MB of UTF-8 text) a varied synthetic corpus is written, streaming,
+under ``benchmarks/data/`` (git-ignored; reused when already there). Then **one
+child process per size** runs, on the same files and in this order:
+
+1. ``re.findall(r"\\w+", text)`` per document (the bare-regex baseline);
+2. ``pyarabic.araby.tokenize(text)`` per document;
+3. the full pipeline, ``analysis.scale.process_corpus`` with one worker (load,
+   sha256 check, normalize, tokenize, repair, sentences, quotes, clitics, frame
+   matching with voice, reduction to per-document and per-outlet counts);
+4. for the speed-up size only: the same with ``workers=2``.
+
+Each step reads the files itself (so the ratios compare like with like, with the
+page cache warm for all). Peak memory is the child's ``ru_maxrss`` after each step
+(it never decreases, so the pipeline's figure includes the baselines', which are
+tiny), and for the 2-worker run the largest worker's (``RUSAGE_CHILDREN``). The
+parent prints a table and the ratios; numbers are from one run on a shared
+machine, so treat small differences as noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+SEED = ROOT / "corpus" / "algiers-sahrawi-solidarity-2009.txt"
+OUTLETS = ["outlet-dz-a", "outlet-dz-b", "outlet-ma-a", "outlet-ma-b", "outlet-es-a"]
+MB = 1_000_000
+
+
+# --------------------------------------------------------------------------- #
+# corpus generation (streaming to disk)
+# --------------------------------------------------------------------------- #
+
+
+def _generator(seed: int):
+    """Yield ``(text, outlet, date)`` for an endless stream of varied documents.
+
+    Uses :mod:`analysis.synthetic` when it exists; otherwise recombines the seed
+    article: its clauses (split at ``·`` and ``،``) are shuffled into new
+    sentences, and about one word in six is replaced by a word drawn from the
+    seed's vocabulary, so no two documents (and hardly any two sentences) repeat.
+    """
+    try:
+        from analysis import synthetic  # type: ignore[attr-defined]
+
+        stream = synthetic.iter_documents(seed=seed)  # type: ignore[attr-defined]
+        for doc in stream:
+            yield doc.text, doc.outlet, doc.date
+        return
+    except (ImportError, AttributeError):
+        pass
+    rng = random.Random(seed)
+    text = SEED.read_text(encoding="utf-8")
+    clauses = [c.strip() for c in re.split("[·،]", text) if len(c.split()) >= 3]
+    vocabulary = sorted(set(re.findall(r"\w+", text)))
+    while True:
+        sentences = []
+        for _ in range(rng.randint(3, 12)):
+            words: list[str] = []
+            for clause in rng.sample(clauses, rng.randint(1, 3)):
+                if words:
+                    words[-1] += "،"
+                words += [
+                    rng.choice(vocabulary) if rng.random() < 0.17 else w for w in clause.split()
+                ]
+            sentences.append(" ".join(words) + "·")
+        year = rng.randint(2008, 2012)
+        date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        yield " ".join(sentences) + "\n", rng.choice(OUTLETS), date
+
+
+def generate(directory: Path, size_mb: int, seed: int = 2009) -> Path:
+    """Write ~``size_mb`` MB of documents and a metadata table; return the table's path."""
+    metadata = directory / "metadata.csv"
+    done = directory / "COMPLETE"
+    if done.exists():
+        return metadata
+    directory.mkdir(parents=True, exist_ok=True)
+    target = size_mb * MB
+    written = 0
+    with open(metadata, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "doc_id",
+                "file",
+                "language",
+                "title",
+                "outlet",
+                "date",
+                "date_precision",
+                "notes",
+                "sha256",
+            ]
+        )
+        for i, (text, outlet, date) in enumerate(_generator(seed)):
+            if written >= target:
+                break
+            data = text.encode("utf-8")
+            sub = directory / f"{i // 1000:05d}"
+            if i % 1000 == 0:
+                sub.mkdir(exist_ok=True)
+            name = f"{sub.name}/doc{i:07d}.txt"
+            (directory / name).write_bytes(data)
+            writer.writerow(
+                [
+                    f"doc{i:07d}",
+                    name,
+                    "ar",
+                    "synthetic",
+                    outlet,
+                    date,
+                    "day",
+                    "",
+                    hashlib.sha256(data).hexdigest(),
+                ]
+            )
+            written += len(data)
+    done.write_text(f"{written}\n")
+    return metadata
+
+
+# --------------------------------------------------------------------------- #
+# child: measure one size
+# --------------------------------------------------------------------------- #
+
+
+def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def _files(metadata: Path) -> list[Path]:
+    with open(metadata, encoding="utf-8", newline="") as handle:
+        return [metadata.parent / row["file"] for row in csv.DictReader(handle)]
+
+
+def child(metadata: Path, speedup: bool) -> dict[str, object]:
+    import pyarabic.araby as araby
+
+    from analysis.scale import process_corpus
+
+    result: dict[str, object] = {"rss_start_mb": _rss_mb()}
+    files = _files(metadata)
+    result["docs"] = len(files)
+    result["bytes"] = sum(f.stat().st_size for f in files)
+    del files  # the baselines re-read the table, like the pipeline does
+
+    word = re.compile(r"\w+")
+    t = time.perf_counter()
+    n = 0
+    for path in _files(metadata):
+        n += len(word.findall(path.read_text(encoding="utf-8")))
+    result["regex_s"], result["regex_tokens"] = time.perf_counter() - t, n
+    result["regex_rss_mb"] = _rss_mb()
+
+    t = time.perf_counter()
+    n = 0
+    for path in _files(metadata):
+        n += len(araby.tokenize(path.read_text(encoding="utf-8")))
+    result["pyarabic_s"], result["pyarabic_tokens"] = time.perf_counter() - t, n
+    result["pyarabic_rss_mb"] = _rss_mb()
+
+    t = time.perf_counter()
+    summary = process_corpus(metadata=metadata, workers=1, progress=False, chunksize=32)
+    result["pipeline_s"] = time.perf_counter() - t
+    result["pipeline_rss_mb"] = _rss_mb()
+    result["pipeline_words"] = int(summary.documents["n_words"].sum())
+    result["pipeline_hits"] = int(summary.documents["n_hits"].sum())
+    if speedup:
+        t = time.perf_counter()
+        two = process_corpus(metadata=metadata, workers=2, progress=False, chunksize=32)
+        result["pipeline2_s"] = time.perf_counter() - t
+        result["pipeline2_worker_rss_mb"] = _rss_mb(resource.RUSAGE_CHILDREN)
+        result["pipeline2_parent_rss_mb"] = _rss_mb()
+        result["pipeline2_identical"] = two.equals(summary)
+    return result
+
+
+# --------------------------------------------------------------------------- #
+# parent
+# --------------------------------------------------------------------------- #
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100", help="MB of text, comma-separated")
+    parser.add_argument(
+        "--speedup-size",
+        type=int,
+        default=None,
+        help="size (MB) at which to time 2 workers (default: the smallest)",
+    )
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--speedup", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.speedup)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    speedup_size = args.speedup_size or min(sizes)
+    rows = []
+    for size in sizes:
+        t = time.perf_counter()
+        metadata = generate(args.data / f"synthetic-{size}MB", size)
+        print(
+            f"[{size} MB] corpus ready in {time.perf_counter() - t:.0f} s: {metadata.parent}",
+            file=sys.stderr,
+        )
+        cmd = [sys.executable, __file__, "--child", str(metadata)]
+        if size == speedup_size:
+            cmd.append("--speedup")
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        row["size"] = size
+        rows.append(row)
+        print(f"[{size} MB] {json.dumps(row)}", file=sys.stderr)
+
+    print(
+        "\nsize  docs     MB    regex MB/s  pyarabic MB/s  pipeline MB/s  "
+        "pipeline/regex  peak RSS MB (regex / pyarabic / pipeline)"
+    )
+    for r in rows:
+        mb = r["bytes"] / MB
+        print(
+            f"{r['size']:>4}  {r['docs']:>6}  {mb:>6.1f}  {mb / r['regex_s']:>10.2f}  "
+            f"{mb / r['pyarabic_s']:>13.2f}  {mb / r['pipeline_s']:>13.2f}  "
+            f"{r['regex_s'] / r['pipeline_s']:>14.3f}  "
+            f"{r['regex_rss_mb']:.0f} / {r['pyarabic_rss_mb']:.0f} / {r['pipeline_rss_mb']:.0f}"
+        )
+    for r in rows:
+        if "pipeline2_s" in r:
+            print(
+                f"\nspeed-up 1 -> 2 workers at {r['size']} MB: "
+                f"{r['pipeline_s'] / r['pipeline2_s']:.2f}x "
+                f"({r['pipeline_s']:.1f} s -> {r['pipeline2_s']:.1f} s; largest worker "
+                f"{r['pipeline2_worker_rss_mb']:.0f} MB RSS; identical tables: "
+                f"{r['pipeline2_identical']})"
+            )
+
+
+if __name__ == "__main__":
+    main()
