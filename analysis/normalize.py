@@ -128,6 +128,7 @@ _LENGTH_CHANGING = "".join(chr(c) for c, v in _TABLE.items() if len(v) != 1)
 _LENGTH_CHANGING_RE = re.compile("[" + re.escape(_LENGTH_CHANGING) + "]")
 # Characters that stay attached to the letter before them in the original text.
 _TRAILING = "".join(_DIACRITICS) + TATWEEL
+_TRAILING_RE = re.compile("[" + re.escape(_TRAILING) + "]")
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
 
@@ -165,13 +166,12 @@ class NormalizedText:
         if len(ends) == 0:
             return ends
         if self._next_kept is None:
+            # next_kept[p]: first offset >= p that is not a trailing mark/tatweel.
             n = len(self.original)
-            trailing = np.zeros(n + 1, dtype=bool)
-            if n:
-                trailing[:n] = np.fromiter(
-                    (c in _TRAILING for c in self.original), dtype=bool, count=n
-                )
-            pos = np.where(trailing, n, np.arange(n + 1))
+            pos = np.arange(n + 1, dtype=np.int64)
+            marks = [m.start() for m in _TRAILING_RE.finditer(self.original)]
+            if marks:
+                pos[np.array(marks, dtype=np.int64)] = n
             self._next_kept = np.minimum.accumulate(pos[::-1])[::-1]
         last = self.index[ends - 1] + 1
         return self._next_kept[last]

@@ -9,9 +9,9 @@ Every ``start``/``end`` is an offset into the original text (BOM removed).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,10 @@ from analysis.clitics import analyse_clitics
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import describe_repairs, normalize
-from analysis.repair import RULE, find_split, is_vetoed, read_vetoes
-from analysis.sentences import WORD_KINDS, sentence_ids
-from analysis.tokens import TokenSpans, tokenize
+from analysis.quotes import verb_form
+from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
+from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids
+from analysis.tokens import TokenSpans, split_original, token_kind, tokenize
 
 TOKEN_COLUMNS = [
     "doc_id",
@@ -68,67 +69,314 @@ class TextTables:
     repairs: pd.DataFrame
 
 
+@dataclass
+class _DocResult:
+    """One document's text-stage output as arrays (tables are built per batch)."""
+
+    doc_id: str
+    sentence: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    surface: list[str]
+    kind: list[str]
+    normalized: list[str]
+    in_quote: np.ndarray
+    quote_id: np.ndarray
+    repaired: np.ndarray
+    sentences: list[tuple]
+    quotes: list[tuple]
+    repairs: list[tuple]
+
+
+_VETO_CACHE: dict[tuple[str, float], list] = {}
+
+
+def _vetoes() -> list:
+    """The veto file's rows, re-read only when the file changes."""
+    from analysis.repair import VETO_FILE
+
+    try:
+        key = (str(VETO_FILE), VETO_FILE.stat().st_mtime)
+    except FileNotFoundError:
+        return []
+    if key not in _VETO_CACHE:
+        _VETO_CACHE.clear()
+        _VETO_CACHE[key] = read_vetoes(VETO_FILE)
+    return _VETO_CACHE[key]
+
+
+def _types_of(tokens: list[str]) -> tuple[np.ndarray, list[str]]:
+    codes, uniques = pd.factorize(np.asarray(tokens, dtype=object), use_na_sentinel=False)
+    return codes, list(uniques)
+
+
 def _repair(
     spans: TokenSpans, norm, doc_id: str, vetoes, original: str
-) -> tuple[TokenSpans, np.ndarray, list[dict]]:
+) -> tuple[TokenSpans, np.ndarray, list[tuple]]:
     """Split run-together word tokens; returns new spans, repaired flags, audit rows."""
-    rows: list[dict] = []
+    rows: list[tuple] = []
     plan: dict[int, tuple[int, ...]] = {}
-    cache: dict[str, tuple[int, ...] | None] = {}
-    for i, (tok, kind) in enumerate(zip(spans.normalized, spans.kind, strict=True)):
-        if kind != "word" or len(tok) < 6:
-            continue
-        cuts = cache.get(tok, ())
-        if cuts == ():
-            cuts = cache[tok] = find_split(tok)
-        if not cuts:
-            continue
+    codes, uniques = _types_of(spans.normalized)
+    split_types = {
+        k: cuts
+        for k, u in enumerate(uniques)
+        if len(u) >= MIN_LENGTH and token_kind(u) == "word" and (cuts := find_split(u))
+    }
+    if not split_types:
+        return spans, np.zeros(len(spans), dtype=bool), rows
+    for i in np.flatnonzero(np.isin(codes, list(split_types))).tolist():
+        tok = spans.normalized[i]
+        cuts = split_types[int(codes[i])]
         s, e = int(spans.nstart[i]), int(spans.nend[i])
         bounds = [s, *(s + c for c in cuts), e]
         o_start, o_end = norm.span(s, e)
         parts = [original[slice(*norm.span(a, b))] for a, b in pairwise(bounds)]
         vetoed = is_vetoed(vetoes, doc_id, tok)
         rows.append(
-            {
-                "doc_id": doc_id,
-                "start": o_start,
-                "end": o_end,
-                "original": original[o_start:o_end],
-                "replacement": " ".join(parts),
-                "rule": RULE,
-                "vetoed": vetoed,
-            }
+            (doc_id, o_start, o_end, original[o_start:o_end], " ".join(parts), RULE, vetoed)
         )
         if not vetoed:
             plan[i] = tuple(bounds)
-    repaired = np.zeros(len(spans), dtype=bool)
     if not plan:
-        return spans, repaired, rows
-    nstart: list[int] = []
-    nend: list[int] = []
-    normalized: list[str] = []
-    kinds: list[str] = []
-    flags: list[bool] = []
-    for i in range(len(spans)):
-        if i in plan:
-            bounds = plan[i]
-            base = int(spans.nstart[i])
-            for a, b in pairwise(bounds):
-                nstart.append(a)
-                nend.append(b)
-                normalized.append(spans.normalized[i][a - base : b - base])
-                kinds.append("word")
-                flags.append(True)
-        else:
-            nstart.append(int(spans.nstart[i]))
-            nend.append(int(spans.nend[i]))
-            normalized.append(spans.normalized[i])
-            kinds.append(spans.kind[i])
-            flags.append(False)
-    new = TokenSpans(
-        np.array(nstart, dtype=np.int64), np.array(nend, dtype=np.int64), normalized, kinds
+        return spans, np.zeros(len(spans), dtype=bool), rows
+    # Rebuild the arrays: a split token of k parts takes k rows.
+    n = len(spans)
+    reps = np.ones(n, dtype=np.int64)
+    for i, bounds in plan.items():
+        reps[i] = len(bounds) - 1
+    first_row = np.concatenate(([0], np.cumsum(reps)[:-1]))
+    nstart = np.repeat(spans.nstart, reps)
+    nend = np.repeat(spans.nend, reps)
+    normalized = np.repeat(np.asarray(spans.normalized, dtype=object), reps)
+    kinds = np.repeat(np.asarray(spans.kind, dtype=object), reps)
+    repaired = np.zeros(len(nstart), dtype=bool)
+    for i, bounds in plan.items():
+        row = int(first_row[i])
+        base = int(spans.nstart[i])
+        for k, (a, b) in enumerate(pairwise(bounds)):
+            nstart[row + k] = a
+            nend[row + k] = b
+            normalized[row + k] = spans.normalized[i][a - base : b - base]
+            repaired[row + k] = True
+    return TokenSpans(nstart, nend, normalized.tolist(), kinds.tolist()), repaired, rows
+
+
+def _surfaces(text: str, norm, starts, ends, n: int, repaired: bool) -> list[str]:
+    """``text[start:end]`` for every token.
+
+    When normalization kept every offset (only one-to-one replacements, none of
+    which changes a character's class except U+200B → space) and nothing was
+    split, the original text splits into exactly the same spans, which the
+    regex does in C; otherwise slice token by token.
+    """
+    if norm.index is None and not repaired and "\u200b" not in text:
+        surface = split_original(text)
+        if len(surface) == n:
+            return surface
+    return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def _analyse(text: str, doc_id: str, engine: str) -> _DocResult:
+    """The text stage on one document, as arrays."""
+    norm = normalize(text)
+    spans = tokenize(norm, engine=engine)
+    spans, repaired, repair_rows = _repair(spans, norm, doc_id, _vetoes(), text)
+    n = len(spans)
+    starts = norm.start_offsets(spans.nstart)
+    ends = norm.end_offsets(spans.nend)
+    surface = _surfaces(text, norm, starts, ends, n, bool(repaired.any()))
+    normalized = spans.normalized
+    kind = spans.kind
+
+    # Type-level flags, spread to tokens with one take each.
+    codes, uniques = _types_of(normalized)
+    kind_u = [token_kind(u) for u in uniques]
+    word_u = np.array([k in WORD_KINDS for k in kind_u], dtype=bool)
+    number_u = np.array([k == "number" for k in kind_u], dtype=bool)
+    term_u = np.array(
+        [k == "punct" and u[0] in TERMINATORS for u, k in zip(uniques, kind_u, strict=True)],
+        dtype=bool,
     )
-    return new, np.array(flags, dtype=bool), rows
+    closer_u = np.array([u[0] in CLOSERS for u in uniques], dtype=bool)
+    quote_u = np.array([k == "quote" for k in kind_u], dtype=bool)
+    verb_u = np.array(
+        [k == "word" and verb_form(u) is not None for u, k in zip(uniques, kind_u, strict=True)],
+        dtype=bool,
+    )
+    empty = np.zeros(0, dtype=bool)
+    is_word = word_u[codes] if n else empty
+
+    quote_positions = np.flatnonzero(quote_u[codes]).tolist() if n else []
+    pairs = quotes_mod.pair_delimiters(quote_positions, normalized, norm.text, spans.nstart)
+    attaches = closer_u[codes] if n else empty
+    for span in pairs:
+        attaches[span.close_token] = True
+    sent = sentence_ids(
+        norm.text,
+        spans.nstart,
+        spans.nend,
+        normalized,
+        np.flatnonzero(term_u[codes]) if n else np.zeros(0, dtype=np.int64),
+        number_u[codes] if n else empty,
+        attaches,
+        is_word,
+    )
+    sent_list = sent.tolist()
+    if pairs:
+        verb_positions = np.flatnonzero(verb_u[codes]).tolist()
+        quotes_mod.annotate(pairs, normalized, surface, kind, sent_list, verb_positions)
+
+    # Quote membership: innermost quote containing each token.
+    quote_id = np.full(n, -1, dtype=np.int64)
+    in_quote = np.zeros(n, dtype=bool)
+    for qid, span in sorted(
+        enumerate(pairs), key=lambda p: p[1].close_token - p[1].open_token, reverse=True
+    ):
+        quote_id[span.open_token : span.close_token + 1] = qid
+        in_quote[span.open_token + 1 : span.close_token] = True
+    # A delimiter is in a quote only when it belongs to a quote nested in another.
+    for span in pairs:
+        for j in (span.open_token, span.close_token):
+            in_quote[j] = any(p.open_token < j < p.close_token for p in pairs)
+
+    sentence_rows = []
+    if n:
+        boundaries = np.flatnonzero(np.diff(sent)) + 1
+        firsts = np.concatenate(([0], boundaries))
+        lasts = np.concatenate((boundaries - 1, [n - 1]))
+        word_counts = np.bincount(sent[is_word], minlength=int(sent[-1]) + 1)
+        for k, (a, b) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
+            s, e = int(starts[a]), int(ends[b])
+            sentence_rows.append((doc_id, k, s, e, text[s:e], int(word_counts[k])))
+    quote_rows = []
+    for qid, span in enumerate(pairs):
+        s, e = int(ends[span.open_token]), int(starts[span.close_token])
+        quote_rows.append(
+            (
+                doc_id,
+                qid,
+                s,
+                e,
+                text[s:e],
+                span.kind,
+                span.verb,
+                span.speaker,
+                sent_list[span.open_token],
+            )
+        )
+    return _DocResult(
+        doc_id,
+        sent,
+        starts,
+        ends,
+        surface,
+        kind,
+        normalized,
+        in_quote,
+        quote_id,
+        repaired,
+        sentence_rows,
+        quote_rows,
+        repair_rows,
+    )
+
+
+def _clitic_columns(surface: np.ndarray, kind: np.ndarray, normalized: np.ndarray):
+    """Bare/bares/proclitics/enclitic per token, analysed once per written word type."""
+    n = len(surface)
+    bare = normalized.copy()
+    bares = np.empty(n, dtype=object)
+    procs = np.full(n, "", dtype=object)
+    encl = np.full(n, "", dtype=object)
+    words = np.flatnonzero(kind == "word")
+    others = np.flatnonzero(kind != "word")
+    for i in others.tolist():
+        bares[i] = (normalized[i],)
+    if len(words):
+        codes, uniques = pd.factorize(surface[words], use_na_sentinel=False)
+        m = len(uniques)
+        bare_u = np.empty(m, dtype=object)
+        bares_u = np.empty(m, dtype=object)
+        procs_u = np.empty(m, dtype=object)
+        encl_u = np.empty(m, dtype=object)
+        for k, u in enumerate(uniques):
+            found = analyse_clitics(u)
+            bare_u[k] = found[0].bare
+            bares_u[k] = tuple(dict.fromkeys(a.bare for a in found))
+            procs_u[k] = found[0].proclitic_string
+            encl_u[k] = found[0].enclitic
+        bare[words] = bare_u[codes]
+        bares[words] = bares_u[codes]
+        procs[words] = procs_u[codes]
+        encl[words] = encl_u[codes]
+    return bare, bares, procs, encl
+
+
+def _obj(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _tables(results: list[_DocResult]) -> TextTables:
+    """Build the four tables for a batch of documents at once."""
+    counts = [len(r.surface) for r in results]
+    n = sum(counts)
+    surface = _obj(list(chain.from_iterable(r.surface for r in results)))
+    kind = _obj(list(chain.from_iterable(r.kind for r in results)))
+    normalized = _obj(list(chain.from_iterable(r.normalized for r in results)))
+    bare, bares, procs, encl = _clitic_columns(surface, kind, normalized)
+
+    def cat(name: str, dtype) -> np.ndarray:
+        arrays = [getattr(r, name) for r in results]
+        return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
+
+    quote_id = cat("quote_id", np.int64)
+    tokens = pd.DataFrame(
+        {
+            "doc_id": np.repeat(_obj([r.doc_id for r in results]), counts),
+            "sentence": cat("sentence", np.int64),
+            "index": np.concatenate([np.arange(c, dtype=np.int64) for c in counts])
+            if counts
+            else np.zeros(0, dtype=np.int64),
+            "start": cat("start", np.int64),
+            "end": cat("end", np.int64),
+            "surface": surface,
+            "kind": kind,
+            "normalized": normalized,
+            "bare": bare,
+            "bares": bares,
+            "proclitics": procs,
+            "enclitic": encl,
+            "in_quote": cat("in_quote", bool),
+            "quote_id": pd.array(quote_id, dtype="Int64").copy(),
+            "repaired": cat("repaired", bool),
+        },
+        columns=TOKEN_COLUMNS,
+    )
+    if n:
+        tokens["quote_id"] = tokens["quote_id"].mask(quote_id < 0)
+    sentences = _rows(chain.from_iterable(r.sentences for r in results), SENTENCE_COLUMNS)
+    quotes = _rows(chain.from_iterable(r.quotes for r in results), QUOTE_COLUMNS)
+    repairs = _rows(chain.from_iterable(r.repairs for r in results), REPAIR_COLUMNS)
+    return TextTables(tokens, sentences, quotes, repairs)
+
+
+_INT_COLUMNS = {"sentence", "start", "end", "n_words", "quote_id"}
+_BOOL_COLUMNS = {"vetoed"}
+
+
+def _rows(rows, columns: list[str]) -> pd.DataFrame:
+    """A table from row tuples, with the same dtypes whether empty or not."""
+    frame = pd.DataFrame(list(rows), columns=columns)
+    for column in columns:
+        if column in _INT_COLUMNS:
+            frame[column] = frame[column].astype(np.int64)
+        elif column in _BOOL_COLUMNS:
+            frame[column] = frame[column].astype(bool)
+        else:
+            frame[column] = frame[column].astype(object)
+    return frame
 
 
 def analyse_text(
@@ -143,143 +391,26 @@ def analyse_text(
     if warn:
         for message in describe_repairs(text):
             warnings.warn(f"{doc_id}: {message}", TextWarning, stacklevel=2)
-    norm = normalize(text)
-    spans = tokenize(norm, engine=engine)
-    spans, repaired, repair_rows = _repair(spans, norm, doc_id, read_vetoes(), text)
-    n = len(spans)
-    starts = norm.start_offsets(spans.nstart)
-    ends = norm.end_offsets(spans.nend)
-    surface = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-
-    pairs = quotes_mod.pair_delimiters(spans.normalized, spans.kind, norm.text, spans.nstart)
-    closing = np.array(quotes_mod.closing_flags(pairs, n), dtype=bool)
-    sent = sentence_ids(norm.text, spans.nstart, spans.nend, spans.normalized, spans.kind, closing)
-    sent_list = sent.tolist()
-    quotes_mod.annotate(pairs, spans.normalized, surface, spans.kind, sent_list)
-
-    # Quote membership: innermost quote containing each token.
-    quote_id = np.full(n, -1, dtype=np.int64)
-    in_quote = np.zeros(n, dtype=bool)
-    for qid, span in sorted(
-        enumerate(pairs), key=lambda p: p[1].close_token - p[1].open_token, reverse=True
-    ):
-        inner = slice(span.open_token + 1, span.close_token)
-        quote_id[span.open_token : span.close_token + 1] = qid
-        in_quote[inner] = True
-        in_quote[span.open_token] = in_quote[span.close_token] = False
-    # Delimiters of a quote nested in another are inside the outer one.
-    for span in pairs:
-        for j in (span.open_token, span.close_token):
-            in_quote[j] = any(p.open_token < j < p.close_token for p in pairs)
-
-    # Clitic analysis, once per written word type.
-    analyses: dict[str, tuple] = {}
-    bare: list[str] = []
-    bares: list[tuple[str, ...]] = []
-    procs: list[str] = []
-    encl: list[str] = []
-    for tok, norm_tok, kind in zip(surface, spans.normalized, spans.kind, strict=True):
-        if kind != "word":
-            bare.append(norm_tok)
-            bares.append((norm_tok,))
-            procs.append("")
-            encl.append("")
-            continue
-        row = analyses.get(tok)
-        if row is None:
-            found = analyse_clitics(tok)
-            row = analyses[tok] = (
-                found[0].bare,
-                tuple(dict.fromkeys(a.bare for a in found)),
-                found[0].proclitic_string,
-                found[0].enclitic,
-            )
-        bare.append(row[0])
-        bares.append(row[1])
-        procs.append(row[2])
-        encl.append(row[3])
-
-    tokens = pd.DataFrame(
-        {
-            "doc_id": pd.Series([doc_id] * n, dtype=object),
-            "sentence": sent.astype(np.int64),
-            "index": np.arange(n, dtype=np.int64),
-            "start": starts.astype(np.int64),
-            "end": ends.astype(np.int64),
-            "surface": pd.Series(surface, dtype=object),
-            "kind": pd.Series(spans.kind, dtype=object),
-            "normalized": pd.Series(spans.normalized, dtype=object),
-            "bare": pd.Series(bare, dtype=object),
-            "bares": pd.Series(bares, dtype=object),
-            "proclitics": pd.Series(procs, dtype=object),
-            "enclitic": pd.Series(encl, dtype=object),
-            "in_quote": in_quote,
-            "quote_id": pd.array(np.where(quote_id >= 0, quote_id, 0), dtype="Int64"),
-            "repaired": repaired,
-        },
-        columns=TOKEN_COLUMNS,
-    )
-    tokens.loc[quote_id < 0, "quote_id"] = pd.NA
-
-    # Sentences.
-    is_word = np.fromiter((k in WORD_KINDS for k in spans.kind), dtype=bool, count=n)
-    sentence_rows = []
-    if n:
-        boundaries = np.flatnonzero(np.diff(sent)) + 1
-        firsts = np.concatenate(([0], boundaries))
-        lasts = np.concatenate((boundaries - 1, [n - 1]))
-        word_counts = np.bincount(sent[is_word], minlength=int(sent[-1]) + 1)
-        for k, (a, b) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
-            s, e = int(starts[a]), int(ends[b])
-            sentence_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "sentence": k,
-                    "start": s,
-                    "end": e,
-                    "text": text[s:e],
-                    "n_words": int(word_counts[k]),
-                }
-            )
-    sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
-
-    quote_rows = []
-    for qid, span in enumerate(pairs):
-        s, e = int(ends[span.open_token]), int(starts[span.close_token])
-        quote_rows.append(
-            {
-                "doc_id": doc_id,
-                "quote_id": qid,
-                "start": s,
-                "end": e,
-                "text": text[s:e],
-                "kind": span.kind,
-                "verb": span.verb,
-                "speaker": span.speaker,
-                "sentence": sent_list[span.open_token],
-            }
-        )
-    quote_table = pd.DataFrame(quote_rows, columns=QUOTE_COLUMNS)
-    repairs = pd.DataFrame(repair_rows, columns=REPAIR_COLUMNS)
-    return TextTables(_types(tokens), _types(sentences), _types(quote_table), _types(repairs))
+    return _tables([_analyse(text, doc_id, engine)])
 
 
-_INT_COLUMNS = {"sentence", "index", "start", "end", "n_words", "quote_id"}
-_BOOL_COLUMNS = {"in_quote", "repaired", "vetoed"}
+def analyse_texts(
+    texts: Iterable[tuple[str, str]], *, engine: str = "fast", batch: int = 200
+) -> Iterator[TextTables]:
+    """Analyse ``(doc_id, text)`` pairs, yielding tables for batches of documents.
 
-
-def _types(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give empty and non-empty tables the same dtypes."""
-    for column in frame.columns:
-        if column == "quote_id" and "in_quote" in frame.columns:
-            frame[column] = frame[column].astype("Int64")
-        elif column in _INT_COLUMNS:
-            frame[column] = frame[column].astype(np.int64)
-        elif column in _BOOL_COLUMNS:
-            frame[column] = frame[column].astype(bool)
-        else:
-            frame[column] = frame[column].astype(object)
-    return frame
+    Building pandas tables has a fixed cost per call, so large corpora are
+    processed in batches of ``batch`` documents: memory stays bounded by one
+    batch and the per-table overhead is paid once per batch.
+    """
+    pending: list[_DocResult] = []
+    for doc_id, text in texts:
+        pending.append(_analyse(text, doc_id, engine))
+        if len(pending) >= batch:
+            yield _tables(pending)
+            pending = []
+    if pending:
+        yield _tables(pending)
 
 
 def analyse_document(doc_id_or_path: str | Path, *, engine: str = "fast") -> TextTables:
@@ -296,14 +427,15 @@ def analyse_corpus(
     selection: Iterable[str] | pd.DataFrame | None = None, *, engine: str = "fast"
 ) -> TextTables:
     """Analyse documents one at a time (streaming) and concatenate their tables."""
-    parts: list[TextTables] = []
-    for document in iter_documents(selection):
-        parts.append(analyse_text(document.text, document.doc_id, engine=engine, warn=False))
+    pairs = ((d.doc_id, d.text) for d in iter_documents(selection))
+    parts = list(analyse_texts(pairs, engine=engine))
     if not parts:
-        return analyse_text("", "", warn=False)
+        return _tables([])
+    if len(parts) == 1:
+        return parts[0]
     return TextTables(
         *(
-            _types(pd.concat([getattr(p, name) for p in parts], ignore_index=True))
+            pd.concat([getattr(p, name) for p in parts], ignore_index=True)
             for name in ("tokens", "sentences", "quotes", "repairs")
         )
     )

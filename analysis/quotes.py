@@ -96,15 +96,16 @@ def verb_form(normalized: str) -> str | None:
     return None
 
 
-def pair_delimiters(normalized: list[str], kind: list[str], text: str, nstart) -> list[QuoteSpan]:
-    """Pair quotation delimiter tokens into spans (see module docstring)."""
+def pair_delimiters(
+    positions: list[int], normalized: list[str], text: str, nstart
+) -> list[QuoteSpan]:
+    """Pair the quotation delimiter tokens at ``positions`` into spans (module docstring)."""
     spans: list[QuoteSpan] = []
     open_symmetric: dict[str, int] = {}
     stacks: dict[str, list[int]] = {k: [] for k in DIRECTIONAL}
     closer_to_opener = {v: k for k, v in DIRECTIONAL.items()}
-    for i, tok in enumerate(normalized):
-        if kind[i] != "quote":
-            continue
+    for i in positions:
+        tok = normalized[i]
         if tok[0] == "'" or tok == '"':
             key = "''" if tok[0] == "'" else '"'
             if key in open_symmetric:
@@ -147,15 +148,16 @@ def annotate(
     surface: list[str],
     kind: list[str],
     sentence: list[int],
+    verb_positions: list[int],
 ) -> None:
-    """Fill ``kind``, ``verb`` and ``speaker`` of every span (in place)."""
+    """Fill ``kind``, ``verb`` and ``speaker`` of every span (in place).
+
+    ``verb_positions`` are the indices of word tokens that are speech verbs
+    (:func:`verb_form` is not None), in order.
+    """
     n = len(normalized)
     # Speech verbs in the text and the speaker named after each.
-    verbs: list[tuple[int, str]] = []  # (token index, speaker token indices "i j")
-    for i in range(n):
-        if kind[i] == "word" and verb_form(normalized[i]):
-            stop = n
-            verbs.append((i, _speaker_after(i, normalized, kind, stop)))
+    verbs = [(i, _speaker_after(i, normalized, kind, n)) for i in verb_positions]
 
     def name(indices: str) -> str:
         return " ".join(surface[int(j)] for j in indices.split()) if indices else ""

@@ -16,11 +16,14 @@ and ignores ``·``, which this corpus uses as its full stop.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 TERMINATORS = frozenset(".!?؟·…۔")
 CLOSERS = frozenset(")]}»”›")
 WORD_KINDS = ("word", "number", "latin")
+_NEWLINE = re.compile("\n")
 
 
 def sentence_ids(
@@ -28,48 +31,44 @@ def sentence_ids(
     nstart: np.ndarray,
     nend: np.ndarray,
     normalized: list[str],
-    kind: list[str],
-    closing: np.ndarray,
+    terminators: np.ndarray,
+    is_number: np.ndarray,
+    attaches: np.ndarray,
+    is_word: np.ndarray,
 ) -> np.ndarray:
     """0-based sentence number of every token.
 
-    ``text`` is the normalized text the spans point into; ``closing[i]`` says
-    token ``i`` is a closing quotation delimiter (from :mod:`analysis.quotes`).
+    ``text`` is the normalized text the spans point into; ``terminators`` are the
+    indices of terminator tokens; ``is_number`` marks number tokens (for decimal
+    points); ``attaches[i]`` says token ``i`` is a closing quotation delimiter or
+    closing bracket that stays with a sentence ending right before it;
+    ``is_word`` marks word, number and Latin tokens.
     """
     n = len(normalized)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     breaks = np.zeros(n, dtype=bool)  # break after token i
-    for i in range(n):
-        tok = normalized[i]
-        if kind[i] != "punct" or tok[0] not in TERMINATORS:
-            continue
+    for i in terminators.tolist():
         if (
-            tok == "."
+            normalized[i] == "."
             and 0 < i < n - 1
-            and kind[i - 1] == "number"
-            and kind[i + 1] == "number"
+            and is_number[i - 1]
+            and is_number[i + 1]
             and nend[i - 1] == nstart[i]
             and nend[i] == nstart[i + 1]
         ):
             continue
         j = i
-        while (
-            j + 1 < n
-            and nstart[j + 1] == nend[j]
-            and (closing[j + 1] or normalized[j + 1][0] in CLOSERS)
-        ):
+        while j + 1 < n and nstart[j + 1] == nend[j] and attaches[j + 1]:
             j += 1
         breaks[j] = True
-    position = text.find("\n")
-    while position >= 0:
-        j = int(np.searchsorted(nstart, position))
-        if 0 < j:
-            breaks[j - 1] = True
-        position = text.find("\n", position + 1)
+    newlines = np.array([m.start() for m in _NEWLINE.finditer(text)], dtype=np.int64)
+    if len(newlines):
+        following = np.searchsorted(nstart, newlines)
+        following = following[following > 0]
+        breaks[following - 1] = True
     ids = np.concatenate(([0], np.cumsum(breaks[:-1])))
     # Join segments without words to the sentence before (or after, at the start).
-    is_word = np.fromiter((k in WORD_KINDS for k in kind), dtype=bool, count=n)
     n_sent = int(ids[-1]) + 1
     has_word = np.zeros(n_sent, dtype=bool)
     has_word[ids[is_word]] = True
@@ -82,10 +81,9 @@ def sentence_ids(
             last = s
         elif last >= 0:
             target[s] = last
-    first_word = int(np.argmax(has_word)) if has_word.any() else 0
-    target[: first_word + 1] = np.where(
-        has_word[: first_word + 1], target[: first_word + 1], first_word
-    )
+    if has_word.any():
+        first_word = int(np.argmax(has_word))
+        target[:first_word] = first_word
     keep = np.unique(target)
     renumber = np.searchsorted(keep, target)
     return renumber[ids]

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarabic.araby as araby
 
 from analysis.normalize import NormalizedText
@@ -136,6 +137,11 @@ def _spans_pyarabic(text: str) -> tuple[np.ndarray, list[str]]:
     return np.array(starts, dtype=np.int64), tokens
 
 
+def split_original(text: str) -> list[str]:
+    """The fast engine's token strings for ``text`` itself (no normalization)."""
+    return _spans_fast(text)[1]
+
+
 def tokenize(norm: NormalizedText, engine: str = "fast") -> TokenSpans:
     """Tokenize normalized text; spans are offsets into ``norm.text``.
 
@@ -150,5 +156,9 @@ def tokenize(norm: NormalizedText, engine: str = "fast") -> TokenSpans:
     else:
         raise ValueError(f"unknown tokenizer engine {engine!r}: use 'fast' or 'pyarabic'")
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    kinds = [token_kind(t) for t in tokens]
-    return TokenSpans(starts, starts + lengths, tokens, kinds)
+    if not tokens:
+        return TokenSpans(starts, starts + lengths, tokens, [])
+    # Kinds once per token type (types are far fewer than tokens).
+    codes, uniques = pd.factorize(np.asarray(tokens, dtype=object), use_na_sentinel=False)
+    kind_u = np.array([token_kind(u) for u in uniques], dtype=object)
+    return TokenSpans(starts, starts + lengths, tokens, kind_u[codes].tolist())
