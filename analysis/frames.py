@@ -12,8 +12,10 @@ How a term matches (documented for scholars in ``docs/lexicon.md``):
   :func:`analysis.lexicon.match_key`.
 * **``bare`` entries** (clitics allowed): a term word matches a token if the
   token's written form (``normalized``) or any of its candidate bare forms
-  (``bares``, from the clitic analysis) equals the term word, written with or
-  without the article ال. So ``نضال`` matches ``لنضالها`` (bare ``نضال``) and
+  (``bares``, from the clitic analysis) equals the term word. A term word written
+  with the article ال also matches the article-less bare form, but only on a
+  definite token (article or pronoun enclitic in its analysis). So ``نضال``
+  matches ``لنضالها`` (bare ``نضال``) and
   ``متضامن`` with suffix ``ة`` matches ``والمتضامنة``. In a multi-word term the
   words after the first may carry only the article, not و/ب/ل…, so
   ``الشعب الصحراوي`` does not match ``الشعب والصحراوي``; enclitic pronouns are
@@ -113,24 +115,26 @@ class _Form:
 
     entry: int  # row position in lexicon.entries
     keys: tuple[frozenset[str], ...]  # per word: accepted comparison forms
+    needs_definite: tuple[frozenset[str], ...]  # per word: keys accepted only on a definite token
     exact: bool
     letters: int  # tie-break: longer written term wins
 
 
-def _word_keys(word: str, exact: bool) -> frozenset[str]:
+def _word_keys(word: str, exact: bool) -> tuple[frozenset[str], frozenset[str]]:
     """Comparison forms a token may show for one normalized term word.
 
-    For ``bare`` entries the term may be written with or without the article; the
-    token's bare forms have it removed by the clitic analysis, so the article-less
-    spelling is accepted too.
+    Returns ``(keys, needs_definite)``. For a ``bare`` term word written with the
+    article (المغرب, المصير), the clitic analysis of a token such as بالمغرب gives
+    the bare form without it (مغرب), so the article-less form is accepted too, but
+    only on a token that is definite: its preferred analysis has the article or a
+    pronoun enclitic (تقرير مصيره). So المغرب (Morocco) does not match مغرب
+    (sunset), nor الرباط (Rabat) رباط (a tie).
     """
     key = match_key(word)
-    if exact:
-        return frozenset({key})
-    keys = {key}
-    if key.startswith(ARTICLE) and len(key) > len(ARTICLE) + 1:
-        keys.add(key[len(ARTICLE) :])
-    return frozenset(keys)
+    if exact or not (key.startswith(ARTICLE) and len(key) > len(ARTICLE) + 1):
+        return frozenset({key}), frozenset()
+    stripped = frozenset({key[len(ARTICLE) :]})
+    return frozenset({key}) | stripped, stripped
 
 
 def _compile(lexicon: Lexicon) -> tuple[list[_Form], dict[str, list[_Form]]]:
@@ -142,9 +146,11 @@ def _compile(lexicon: Lexicon) -> tuple[list[_Form], dict[str, list[_Form]]]:
     ):
         exact = mode == "exact"
         for words in forms_of_entry:
+            pairs = [_word_keys(w, exact) for w in words]
             form = _Form(
                 pos,
-                tuple(_word_keys(w, exact) for w in words),
+                tuple(k for k, _ in pairs),
+                tuple(d for _, d in pairs),
                 exact,
                 sum(len(w) for w in words),
             )
@@ -160,6 +166,11 @@ def _require(table: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
         raise AnalysisError(
             f"the {name} table lacks column(s) {', '.join(missing)} (see docs/design.md)"
         )
+
+
+def _has_article(proclitics: object) -> bool:
+    """True if a token's proclitics (``"و+ال"``) include the definite article."""
+    return isinstance(proclitics, str) and ARTICLE in proclitics.split("+")
 
 
 def _only_article(proclitics: object) -> bool:
@@ -186,6 +197,11 @@ class _Tokens:
         self.is_word = (t["kind"] == WORD).to_numpy()
         self.normalized = t["normalized"].to_numpy(object)
         self.proclitics = t["proclitics"].to_numpy(object)
+        enclitic = t["enclitic"] if "enclitic" in t else pd.Series("", index=t.index)
+        self.definite = [
+            _has_article(pr) or (isinstance(en, str) and en != "")
+            for pr, en in zip(self.proclitics, enclitic, strict=True)
+        ]
         self.in_quote = t["in_quote"].to_numpy()
         self.quote_id = t["quote_id"].astype("Int64").to_list()
         self.repaired = t["repaired"].to_numpy() if "repaired" in t else None
@@ -215,7 +231,9 @@ class _Tokens:
             and self.index[p] == self.index[p - 1] + 1
         )
 
-    def matches(self, p: int, keys: frozenset[str], exact: bool, first: bool) -> bool:
+    def matches(
+        self, p: int, keys: frozenset[str], needs_definite: frozenset[str], exact: bool, first: bool
+    ) -> bool:
         """True if token ``p`` is a word that matches a term word's keys."""
         if not self.is_word[p]:
             return False
@@ -223,7 +241,10 @@ class _Tokens:
             return self.written[p] in keys
         if not first and self.written[p] not in keys and not _only_article(self.proclitics[p]):
             return False
-        return not keys.isdisjoint(self.keys[p])
+        common = keys & self.keys[p]
+        if not common:
+            return False
+        return bool(common - needs_definite) or self.definite[p]
 
     def window(self, p_start: int, p_end: int, direction: str, size: int) -> list[int]:
         """Positions of up to ``size`` word tokens before/after ``[p_start, p_end)``.
@@ -253,12 +274,12 @@ def _candidates(tok: _Tokens, first: dict[str, list[_Form]]) -> list[tuple[int, 
             for form in first.get(key, ()):
                 forms[id(form)] = form
         for form in forms.values():
-            if not tok.matches(p, form.keys[0], form.exact, first=True):
+            if not tok.matches(p, form.keys[0], form.needs_definite[0], form.exact, first=True):
                 continue
             q = p + 1
             ok = True
-            for keys in form.keys[1:]:
-                if not (tok.follows(q) and tok.matches(q, keys, form.exact, first=False)):
+            for keys, definite in zip(form.keys[1:], form.needs_definite[1:], strict=True):
+                if not (tok.follows(q) and tok.matches(q, keys, definite, form.exact, first=False)):
                     ok = False
                     break
                 q += 1

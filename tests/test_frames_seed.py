@@ -477,3 +477,15 @@ def test_project_actor_guards(text: str, expected: list[tuple[str, str]]) -> Non
     tables = analyse_text(text, "t")
     hits = match_actors(tables.tokens, tables.quotes)
     assert list(zip(hits["surface"], hits["actor"], strict=True)) == expected
+
+
+def test_a_term_written_with_the_article_needs_a_definite_word(small_lexicon) -> None:
+    lex = small_lexicon("a,المغرب,Morocco,bare,,,", "b,تقرير المصير,self-determination,bare,,,")
+    # بالمغرب (ب+ال+مغرب) and والمغرب are Morocco; مغرب without the article is
+    # "sunset / a west", not the country. مصيره is made definite by its pronoun.
+    text = "في بالمغرب والمغرب وقت مغرب الشمس وحق تقرير مصيره"
+    assert hits_of(text, lex) == [
+        ("بالمغرب", "المغرب"),
+        ("والمغرب", "المغرب"),
+        ("تقرير مصيره", "تقرير المصير"),
+    ]
