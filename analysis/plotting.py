@@ -50,7 +50,9 @@ import matplotlib.ft2font
 import numpy as np
 import pandas as pd
 from bidi.mirror import MIRRORED
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.table import Table
 from matplotlib.ticker import MaxNLocator
 
 from analysis.errors import ConfigError, TextWarning
@@ -216,9 +218,10 @@ def arabic_style() -> dict[str, object]:
     families = register_fonts(need_presentation_forms=not matplotlib_shapes_text())
     return {
         "font.family": list(families),
-        "axes.unicode_minus": False,
         "svg.hashsalt": SVG_HASHSALT,
         "svg.fonttype": "path",
+        # TrueType (Type 42) embedding: journals reject Type 3 fonts. Measured cost:
+        # ~2 s per PDF (fontTools subsets Amiri) against ~0.2 s for Type 3.
         "pdf.fonttype": 42,
         "figure.dpi": 100,
         "savefig.dpi": PNG_DPI,
@@ -411,7 +414,7 @@ def plot_frame_dispersion(
         return _finish(fig)
 
 
-def _heatmap(ax, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequence[str]) -> None:
+def _heatmap(ax: Axes, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequence[str]) -> None:
     """Draw *matrix* with prepared tick labels and the count written in each cell.
 
     NaN cells are left blank (no colour, no number).
@@ -514,7 +517,7 @@ def plot_actor_cooccurrence(
         return _finish(fig)
 
 
-def draw_table(ax, table: pd.DataFrame, **kwargs: object):
+def draw_table(ax: Axes, table: pd.DataFrame, **kwargs: object) -> Table:
     """Draw *table* (header and cells) in *ax* with every cell's text prepared; return the Table."""
     cells = [[prepare_text(v) for v in row] for row in table.astype(str).itertuples(index=False)]
     result = ax.table(
