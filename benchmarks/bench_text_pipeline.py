@@ -1,0 +1,155 @@
+"""Throughput and peak memory of the text stage against two baselines, in one run.
+
+Builds a varied synthetic Arabic corpus (analysis.synthetic: seed sentences
+shuffled and recombined, plus Zipf-sampled words from wordfreq's Arabic list; not
+one text repeated) of at least ``--mb`` megabytes (UTF-8), then runs on the same
+documents, each in its own forked child process so that peak memory is measured
+separately:
+
+* ``re.findall(r"\\w+", doc)``          (bare regex, the speed reference)
+* ``pyarabic.araby.tokenize(doc)``     (plain pyarabic)
+* ``analysis.pipeline.analyse_texts``  (the whole text stage: normalization with
+  offset maps, tokens, repairs, sentences, quotes, clitics, pandas tables built
+  per batch of 200 documents and then dropped)
+
+and prints MB/s, the ratio to the bare regex, and the peak resident memory each
+method added on top of the process it started in (VmHWM − VmRSS at start).
+It also checks, on a sample, that the fast tokenizer gives exactly the pyarabic
+engine's tokens. Usage: ``.venv/bin/python benchmarks/bench_text_pipeline.py
+[--mb 50] [--seed 0]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import re
+import sys
+import time
+
+
+def _status(field: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> None:
+    try:  # Linux ≥ 4.0: writing 5 resets VmHWM to the current RSS
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def _run(method: str, docs: list[str], queue) -> None:
+    if method == "regex":
+        pattern = re.compile(r"\w+")
+
+        def work():
+            n = 0
+            for d in docs:
+                n += len(pattern.findall(d))
+            return n
+
+    elif method == "pyarabic":
+        import pyarabic.araby as araby
+
+        def work():
+            n = 0
+            for d in docs:
+                n += len(araby.tokenize(d))
+            return n
+
+    else:
+        from analysis.clitics import zipf
+        from analysis.pipeline import analyse_texts
+
+        t0 = time.perf_counter()
+        zipf("في")  # load the word-frequency list once (reported separately)
+        load = time.perf_counter() - t0
+
+        def work():
+            n = 0
+            pairs = ((f"doc{i}", d) for i, d in enumerate(docs))
+            for tables in analyse_texts(pairs, engine=method.split(":")[1]):
+                n += len(tables.tokens)
+            return n
+
+    _reset_peak()
+    start_rss = _status("VmRSS")
+    t0 = time.perf_counter()
+    n = work()
+    seconds = time.perf_counter() - t0
+    peak = _status("VmHWM") - start_rss
+    extra = {"load_s": load} if method.startswith("pipeline") else {}
+    queue.put((seconds, n, peak, extra))
+
+
+def measure(method: str, docs: list[str]) -> tuple[float, int, float, dict]:
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_run, args=(method, docs, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def differential(docs: list[str]) -> int:
+    from analysis.normalize import normalize
+    from analysis.tokens import tokenize
+
+    n = 0
+    for d in docs:
+        norm = normalize(d)
+        a, b = tokenize(norm, "fast"), tokenize(norm, "pyarabic")
+        assert a.normalized == b.normalized and a.kind == b.kind
+        assert a.nstart.tolist() == b.nstart.tolist()
+        n += len(a)
+    return n
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (UTF-8)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    from analysis.synthetic import synthetic_corpus
+
+    t0 = time.perf_counter()
+    docs = list(synthetic_corpus(int(args.mb * 1_000_000), seed=args.seed))
+    size = sum(len(d.encode("utf-8")) for d in docs)
+    distinct = len(set(docs))
+    print(
+        f"corpus: {len(docs)} documents ({distinct} distinct), {size / 1e6:.1f} MB UTF-8, "
+        f"{sum(map(len, docs)) / 1e6:.1f} M characters, built in {time.perf_counter() - t0:.1f} s"
+    )
+    sample = docs[: max(1, len(docs) // 50)]
+    print(f"differential fast vs pyarabic tokenizer: {differential(sample)} tokens identical")
+
+    rows = []
+    for method in ("regex", "pyarabic", "pipeline:fast"):
+        seconds, n, peak, extra = measure(method, docs)
+        rows.append((method, seconds, n, peak, extra))
+        print(f"  … {method} done in {seconds:.1f} s", file=sys.stderr)
+    reference = rows[0][1]
+    print(f"{'method':<16}{'tokens':>11}{'seconds':>9}{'MB/s':>8}{'× regex':>9}{'peak MB':>9}")
+    for method, seconds, n, peak, _ in rows:
+        print(
+            f"{method:<16}{n:>11}{seconds:>9.2f}{size / 1e6 / seconds:>8.2f}"
+            f"{reference / seconds:>9.3f}{peak:>9.0f}"
+        )
+    pipeline = rows[2]
+    print(f"pipeline word-frequency list load (once per process): {pipeline[4]['load_s']:.2f} s")
+    ratio = reference / pipeline[1]
+    verdict = "met" if ratio >= 0.5 else "NOT met"
+    print(f"target: pipeline ≥ 0.5 × bare-regex speed: {verdict} ({ratio:.3f} ×)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
