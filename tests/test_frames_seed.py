@@ -489,3 +489,18 @@ def test_a_term_written_with_the_article_needs_a_definite_word(small_lexicon) ->
         ("والمغرب", "المغرب"),
         ("تقرير مصيره", "تقرير المصير"),
     ]
+
+
+def test_several_documents_in_one_token_table(small_lexicon) -> None:
+    lex = small_lexicon("a,الأمم المتحدة,United Nations,bare,,,")
+    # Document x ends with الأمم, document y starts with المتحدة: no hit may join
+    # them. Each document also has one real hit.
+    x = analyse_text("قرار الأمم المتحدة ثم الأمم", "x")
+    y = analyse_text("المتحدة ثم الأمم المتحدة", "y")
+    tokens = pd.concat([y.tokens, x.tokens], ignore_index=True)  # order must not matter
+    quotes = pd.concat([x.quotes, y.quotes], ignore_index=True)
+    hits = match_frames(tokens, quotes, lex)
+    assert list(zip(hits["doc_id"], hits["token_start"], hits["token_end"], strict=True)) == [
+        ("x", 1, 3),  # tokens 0 قرار, 1 الأمم, 2 المتحدة -> [1, 3)
+        ("y", 2, 4),  # tokens 0 المتحدة, 1 ثم, 2 الأمم, 3 المتحدة -> [2, 4)
+    ]
