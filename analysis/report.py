@@ -39,7 +39,9 @@ import copy
 import os
 import re
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -450,7 +452,8 @@ def execute_notebook(
     """Execute ``source`` in a fresh kernel and return the executed notebook.
 
     The working directory is the notebook's folder; ``parameters`` are injected as
-    papermill does; no timing metadata is recorded. The file itself is not changed.
+    papermill does; no timing metadata is recorded, and memory addresses in text reprs
+    are masked (see :func:`_normalize_addresses`). The file itself is not changed.
     Raises :class:`NotebookExecutionError` (with the notebook as far as it got) if a
     cell fails, a cell runs longer than ``timeout`` seconds, or the kernel dies.
     """
@@ -489,7 +492,25 @@ def execute_notebook(
         number = None if index is None else _source_cell_number(nb, index)
         problem = _describe_failure(error, cell)
         raise NotebookExecutionError(source, number, cell, problem, nb) from error
+    _normalize_addresses(nb)
     return nb
+
+
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]{4,16}>")
+
+
+def _normalize_addresses(nb: NotebookNode) -> None:
+    """Replace memory addresses in rich outputs' text reprs (``<Styler at 0x7f…>``).
+
+    Such reprs (of Stylers, matplotlib artists…) change on every run although nothing
+    else does; with ``at 0x…`` in their place re-running a notebook gives the same
+    file. Printed text (streams) is left exactly as the code printed it.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if isinstance(data.get("text/plain"), str):
+                data["text/plain"] = _ADDRESS.sub("at 0x…>", data["text/plain"])
 
 
 def _describe_failure(error: Exception, cell: NotebookNode | None) -> str:
@@ -637,6 +658,62 @@ def _run_slug(parameters: Mapping[str, object]) -> str:
     return slug[:80]
 
 
+class _FiguresGuard:
+    """Keep a copy of the figures folder while notebooks run; put it back if one fails.
+
+    Notebooks save their figures themselves, during execution. If a later notebook
+    fails, the figures of the run are not the ones the previous reports show: the
+    folder is then restored (changed files copied back with their old times, new
+    files removed), so a failed run leaves the previous good output as it was.
+    """
+
+    def __init__(self, folder: Path, scratch: Path):
+        self.folder = Path(folder)
+        self.scratch = Path(scratch)
+        self.backup: Path | None = None
+        self.saved: dict[str, tuple[int, int]] = {}
+
+    def _files(self) -> dict[str, tuple[int, int]]:
+        if not self.folder.is_dir():
+            return {}
+        return {
+            str(path.relative_to(self.folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in self.folder.rglob("*")
+            if path.is_file()
+        }
+
+    def __enter__(self) -> _FiguresGuard:
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        self.backup = Path(tempfile.mkdtemp(prefix=".figures-backup-", dir=self.scratch))
+        self.saved = self._files()
+        for relative in self.saved:
+            copy = self.backup / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(self.folder / relative, copy)
+        return self
+
+    def restore(self) -> None:
+        """Put the folder back as it was when the guard was entered."""
+        assert self.backup is not None
+        for relative, stat in self._files().items():
+            if relative not in self.saved:
+                (self.folder / relative).unlink()
+            elif stat != self.saved[relative]:
+                temporary = self.folder / f"{relative}.{secrets.token_hex(6)}.restore"
+                shutil.copy2(self.backup / relative, temporary)
+                os.replace(temporary, self.folder / relative)
+        for relative in self.saved:
+            if not (self.folder / relative).exists():
+                (self.folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(self.backup / relative, self.folder / relative)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is not None:
+            self.restore()
+        if self.backup is not None:
+            shutil.rmtree(self.backup, ignore_errors=True)
+
+
 def build_reports(
     notebooks: Sequence[Path],
     layout: OutputLayout,
@@ -647,9 +724,10 @@ def build_reports(
 ) -> list[Path]:
     """Execute ``notebooks`` and write their executed copies, HTML pages and indexes.
 
-    All notebooks are executed before anything is written; if one fails,
-    :class:`NotebookExecutionError` is raised, the notebook as far as it got is saved
-    to ``<executed_dir>/failed/`` for inspection, and no report changes. Returns the
+    Every notebook is executed and every page rendered before anything is written.
+    If a notebook fails, :class:`NotebookExecutionError` is raised, the figures
+    folder is restored, the notebook as far as it got is saved to
+    ``<executed_dir>/failed/`` for inspection, and no report changes. Returns the
     files written, in order.
     """
     parameters = dict(parameters or {})
@@ -668,52 +746,57 @@ def build_reports(
         layout.figures_dir.mkdir(parents=True, exist_ok=True)
 
     executed: list[tuple[Path, NotebookNode]] = []
-    for source in sources:
-        own = {key: value for key, value in parameters.items() if key in declared[source]}
-        if not main_run and FIGURES_PARAMETER in declared[source]:
-            own[FIGURES_PARAMETER] = os.path.relpath(layout.figures_dir, source.parent)
-        elif not main_run:
-            log(
-                f"warning: {_display(source)} declares no '{FIGURES_PARAMETER}' parameter; "
-                "figures it saves go where it says, perhaps over the main ones"
-            )
-        started = time.perf_counter()
-        try:
-            nb = execute_notebook(source, own, timeout=timeout)
-        except NotebookExecutionError as error:
-            if error.executed is not None:
-                saved = layout.executed_dir / "failed" / source.name
-                write_atomic(saved, nbformat.writes(error.executed) + "\n")
-                error.saved_copy = saved
-            raise
-        log(f"executed {_display(source)} in {time.perf_counter() - started:.1f} s")
-        executed.append((source, nb))
+    with _FiguresGuard(layout.figures_dir, layout.executed_dir.parent):
+        for source in sources:
+            own = {key: value for key, value in parameters.items() if key in declared[source]}
+            if not main_run and FIGURES_PARAMETER in declared[source]:
+                own[FIGURES_PARAMETER] = os.path.relpath(layout.figures_dir, source.parent)
+            elif not main_run:
+                log(
+                    f"warning: {_display(source)} declares no '{FIGURES_PARAMETER}' "
+                    "parameter; figures it saves go where it says, perhaps over the main ones"
+                )
+            started = time.perf_counter()
+            try:
+                nb = execute_notebook(source, own, timeout=timeout)
+            except NotebookExecutionError as error:
+                if error.executed is not None:
+                    saved = layout.executed_dir / "failed" / source.name
+                    write_atomic(saved, nbformat.writes(error.executed) + "\n")
+                    error.saved_copy = saved
+                raise
+            log(f"executed {_display(source)} in {time.perf_counter() - started:.1f} s")
+            executed.append((source, nb))
 
-    written: list[Path] = []
+    pending: dict[Path, str] = {}
     for source, nb in executed:
-        target = layout.executed_dir / source.name
-        write_atomic(target, nbformat.writes(nb) + "\n")
-        written.append(target)
+        pending[layout.executed_dir / source.name] = nbformat.writes(nb) + "\n"
         for folder, include_code in ((layout.reports_dir, True), (layout.no_code_dir, False)):
-            page = folder / f"{source.stem}.html"
-            write_atomic(page, export_html(nb, source, include_code=include_code))
-            written.append(page)
-    written.extend(_write_indexes(sources[0].parent, layout, parameters))
-    for path in written:
+            html = export_html(nb, source, include_code=include_code)
+            pending[folder / f"{source.stem}.html"] = html
+    pending.update(_index_pages(sources[0].parent, layout, parameters, set(pending)))
+    for path, content in pending.items():
+        write_atomic(path, content)
         log(f"wrote {_display(path)}")
-    return written
+    return list(pending)
 
 
-def _write_indexes(
-    notebooks_dir: Path, layout: OutputLayout, parameters: Mapping[str, object]
-) -> list[Path]:
-    """Write ``index.html`` for both variants, listing every notebook exported so far."""
+def _index_pages(
+    notebooks_dir: Path,
+    layout: OutputLayout,
+    parameters: Mapping[str, object],
+    coming: set[Path],
+) -> dict[Path, str]:
+    """The ``index.html`` of both variants, listing every notebook exported so far.
+
+    A page counts as exported if it exists or is about to be written (``coming``).
+    """
     entries_code: list[IndexEntry] = []
     entries_plain: list[IndexEntry] = []
     for source in discover_notebooks(notebooks_dir):
         page = f"{source.stem}.html"
-        with_code = (layout.reports_dir / page).exists()
-        without = (layout.no_code_dir / page).exists()
+        with_code = (layout.reports_dir / page) in coming or (layout.reports_dir / page).exists()
+        without = (layout.no_code_dir / page) in coming or (layout.no_code_dir / page).exists()
         if not (with_code or without):
             continue
         title = notebook_title(nbformat.read(source, as_version=4), source.stem)
@@ -727,31 +810,18 @@ def _write_indexes(
         "Each notebook executed from top to bottom, as HTML that reads offline. "
         "Arabic text is laid out right to left, paragraph by paragraph."
     )
-    pages = [
-        (
-            layout.reports_dir / "index.html",
-            render_index(
-                entries_code,
-                heading="Reports",
-                description=description,
-                other_label="without code",
-                parameters=parameters,
-            ),
+    options = {"description": description, "parameters": parameters}
+    return {
+        layout.reports_dir / "index.html": render_index(
+            entries_code, heading="Reports", other_label="without code", **options
         ),
-        (
-            layout.no_code_dir / "index.html",
-            render_index(
-                entries_plain,
-                heading="Reports (text and figures only)",
-                description=description,
-                other_label="with code",
-                parameters=parameters,
-            ),
+        layout.no_code_dir / "index.html": render_index(
+            entries_plain,
+            heading="Reports (text and figures only)",
+            other_label="with code",
+            **options,
         ),
-    ]
-    for path, html in pages:
-        write_atomic(path, html)
-    return [path for path, _ in pages]
+    }
 
 
 # --- stripping ----------------------------------------------------------------------
