@@ -271,6 +271,11 @@ def test_offsets_point_at_the_words(seed, frame_hits, actor_hits) -> None:
     for hits in (frame_hits, actor_hits):
         for row in hits.itertuples():
             assert text[row.start : row.end] == row.surface
+        # Longest match wins: no two hits of one lexicon share a token.
+        spans = sorted(zip(hits["token_start"], hits["token_end"], strict=True))
+        assert all(
+            a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)
+        )
     tokens = tables.tokens.set_index("index")
     for row in frame_hits.itertuples():
         assert tokens.loc[row.token_start, "start"] == row.start
