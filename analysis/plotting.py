@@ -534,7 +534,12 @@ _METADATA = {
 }
 
 
-def save_figure(fig: Figure, name: str, directory: str | Path | None = None) -> list[Path]:
+def save_figure(
+    fig: Figure,
+    name: str,
+    directory: str | Path | None = None,
+    formats: Sequence[str] = FIGURE_FORMATS,
+) -> list[Path]:
     """Write *fig* as ``<name>.png`` (200 dpi), ``.svg`` and ``.pdf`` into *directory*.
 
     *directory* defaults to the project's ``figures/``. *name* must be a stable,
@@ -542,14 +547,18 @@ def save_figure(fig: Figure, name: str, directory: str | Path | None = None) -> 
     written to a temporary file in the same directory and moved into place, so
     a reader never sees half a figure; dates, software versions and random SVG
     ids are left out so that the same figure gives the same bytes every run.
+    *formats* selects a subset of ``png``, ``svg``, ``pdf`` (all by default).
     """
     if not _SLUG.fullmatch(name or ""):
         raise ConfigError(f"figure name {name!r} must match {_SLUG.pattern} (e.g. 'frame-counts')")
+    unknown = [f for f in formats if f not in FIGURE_FORMATS]
+    if unknown or not formats:
+        raise ConfigError(f"figure formats {list(formats)!r}: choose from {FIGURE_FORMATS}")
     out_dir = Path(FIGURES_DIR if directory is None else directory)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with _style():
-        for fmt in FIGURE_FORMATS:
+        for fmt in formats:
             target = out_dir / f"{name}.{fmt}"
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=out_dir)
             try:

@@ -240,13 +240,15 @@ def test_bad_input_raises_config_error():
         plotting.plot_frame_dispersion(two_docs)
     with pytest.raises(ConfigError, match="figure name"):
         plotting.save_figure(Figure(), "Bad Name!", "/tmp")
+    with pytest.raises(ConfigError, match="formats"):
+        plotting.save_figure(Figure(), "ok", "/tmp", formats=("jpg",))
 
 
 @pytest.mark.legacy_ok
 @pytest.mark.parametrize("name", sorted(CHARTS))
 def test_image_regression(name, tmp_path):
     fig = CHARTS[name]()
-    png = plotting.save_figure(fig, name, tmp_path)[0]
+    (png,) = plotting.save_figure(fig, name, tmp_path, formats=("png",))
     baseline = BASELINES / f"{name}.png"
     if REGENERATE:
         BASELINES.mkdir(parents=True, exist_ok=True)
