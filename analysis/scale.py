@@ -34,6 +34,7 @@ import csv
 import hashlib
 import os
 import sys
+import warnings
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,7 +49,7 @@ from tqdm.auto import tqdm
 
 from analysis import measures
 from analysis.corpus import METADATA_COLUMNS, load_document
-from analysis.errors import AnalysisError, ConfigError, CorpusError
+from analysis.errors import AnalysisError, ConfigError, CorpusError, TextWarning
 from analysis.lexicon import Lexicon, load_frame_lexicon
 from analysis.paths import METADATA_FILE
 
@@ -57,6 +58,7 @@ __all__ = [
     "DocumentSummary",
     "CorpusSummary",
     "iter_jobs",
+    "summarise_chunk",
     "summarise_document",
     "process_corpus",
     "group_frame_rates",
@@ -73,6 +75,7 @@ COUNT_COLUMNS = (
     "n_quotes",
     "n_repairs",
     "n_hits",
+    "n_text_warnings",
 )
 #: Metadata columns copied into :attr:`CorpusSummary.documents` (besides ``doc_id``).
 KEPT_METADATA = ("outlet", "date")
@@ -107,7 +110,7 @@ class DocumentSummary:
     """The counts one document contributes; its token and hit tables are gone.
 
     ``hits`` maps ``(frame, term, entry_id, voice)`` to a number of hits;
-    ``terms`` maps a word form to its number of word tokens.
+    ``first_warning`` holds the first repair warning raised on loading, if any.
     """
 
     seq: int
@@ -115,7 +118,7 @@ class DocumentSummary:
     group: str
     counts: tuple[int, ...]  # in the order of COUNT_COLUMNS
     hits: dict[tuple[str, str, str, str], int]
-    terms: dict[str, int]
+    first_warning: list[str] = field(default_factory=list)  # at most one message
 
 
 @dataclass(frozen=True)
@@ -133,21 +136,19 @@ def _lexicon_from(directory: str | None) -> Lexicon:
     return load_frame_lexicon(directory)
 
 
-def summarise_document(job: DocumentJob, options: _Options) -> DocumentSummary:
-    """Load, analyse and frame-match one document; keep only its counts.
+def _read(job: DocumentJob, verify: bool) -> tuple[str, list[str]]:
+    """A document's text (via :func:`analysis.corpus.load_document`) and its warnings.
 
-    Raises :class:`CorpusError` (naming the file and the metadata line) if the
-    file is missing or its sha256 differs from the metadata table.
+    The warnings are collected rather than shown: on a large corpus one warning
+    per file would flood the output (and Python's registry of shown warnings
+    would grow with the corpus); :func:`process_corpus` counts them per document
+    and shows one summary. Raises :class:`CorpusError` (naming the metadata line)
+    if the file is missing or, with ``verify``, its sha256 differs from the table.
     """
-    # Imported here so that importing this module stays cheap (Dask workers import
-    # the text stage on first use).
-    from analysis.frames import match_frames
-    from analysis.pipeline import analyse_text
-
     path = Path(job.path)
     if not path.is_file():
         raise CorpusError(f"file {job.path!r} for {job.doc_id!r} not found", job.where)
-    if options.verify and job.sha256:
+    if verify and job.sha256:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != job.sha256.lower():
             raise CorpusError(
@@ -155,46 +156,108 @@ def summarise_document(job: DocumentJob, options: _Options) -> DocumentSummary:
                 "(the file changed since it was registered)",
                 job.where,
             )
-    document = load_document(path)  # decoding, refusals and repair warnings
-    tables = analyse_text(document.text, job.doc_id, warn=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TextWarning)
+        text = load_document(path).text  # decoding, refusals and repair warnings
+    notes = []
+    for item in caught:
+        if issubclass(item.category, TextWarning):
+            notes.append(str(item.message))
+        else:  # not ours to swallow
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    return text, notes
+
+
+@dataclass
+class ChunkResult:
+    """What a worker sends back for a chunk of documents.
+
+    ``documents``: one :class:`DocumentSummary` per job, in job order.
+    ``terms``: word tokens per ``(group, word form)`` summed over the chunk.
+    """
+
+    documents: list[DocumentSummary]
+    terms: dict[tuple[str, str], int]
+
+
+def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
+    """Load, analyse and frame-match a chunk of documents; keep only their counts.
+
+    The text stage and the frame matcher run once over the whole chunk
+    (:func:`analysis.pipeline.analyse_texts` builds its tables per batch, which
+    amortises pandas' fixed cost per table); the token and hit tables are then
+    reduced to counts and dropped, so a worker holds one chunk at a time.
+    """
+    # Imported here so that importing this module stays cheap (Dask workers import
+    # the text stage on first use).
+    from analysis.frames import match_frames
+    from analysis.pipeline import analyse_texts
+
     lexicon = options.lexicon
     if lexicon is None or isinstance(lexicon, str):
         lexicon = _lexicon_from(lexicon)
-    tokens = tables.tokens
-    hits = match_frames(tokens, tables.quotes, lexicon)
-    words = tokens["kind"].to_numpy() == WORD_KIND
-    repairs = tables.repairs
-    n_repairs = int((~repairs["vetoed"].astype(bool)).sum()) if len(repairs) else 0
-    counts = (
-        len(document.text),
-        len(tokens),
-        int(words.sum()),
-        len(tables.sentences),
-        len(tables.quotes),
-        n_repairs,
-        len(hits),
-    )
-    hit_counts: dict[tuple[str, str, str, str], int] = dict(
-        Counter(
+    read = [_read(job, options.verify) for job in jobs]
+    texts = [text for text, _ in read]
+    position = {job.doc_id: i for i, job in enumerate(jobs)}
+    n = len(jobs)
+    counts = np.zeros((n, len(COUNT_COLUMNS)), dtype=np.int64)
+    counts[:, 0] = [len(t) for t in texts]
+    hits_per_doc: list[Counter] = [Counter() for _ in jobs]
+    terms: Counter = Counter()
+    groups = np.array([job.group for job in jobs], dtype=object)
+    pairs = ((job.doc_id, text) for job, text in zip(jobs, texts, strict=True))
+    for tables in analyse_texts(pairs, batch=max(n, 1)):
+        tokens = tables.tokens
+        doc = tokens["doc_id"].map(position).to_numpy(dtype=np.int64)
+        words = tokens["kind"].to_numpy(object) == WORD_KIND
+        counts[:, 1] += np.bincount(doc, minlength=n)
+        counts[:, 2] += np.bincount(doc[words], minlength=n)
+        for column, table in ((3, tables.sentences), (4, tables.quotes)):
+            counts[:, column] += np.bincount(
+                table["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
+            )
+        repairs = tables.repairs[~tables.repairs["vetoed"].astype(bool)]
+        counts[:, 5] += np.bincount(
+            repairs["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
+        )
+        hits = match_frames(tokens, tables.quotes, lexicon)
+        for key, k in Counter(
             zip(
+                hits["doc_id"].map(position),
                 hits["frame"].astype(str),
                 hits["term"].astype(str),
                 hits["entry_id"].astype(str),
                 hits["voice"].astype(str),
                 strict=True,
             )
+        ).items():
+            hits_per_doc[key[0]][key[1:]] += k
+        counts[:, 6] += np.bincount(
+            hits["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
         )
-    )
-    terms: dict[str, int] = {}
-    if options.term_form is not None:
-        forms = tokens[options.term_form].to_numpy(object)[words]
-        terms = dict(Counter(str(f) for f in forms if f))
-    return DocumentSummary(job.seq, job.doc_id, job.group, counts, hit_counts, terms)
+        if options.term_form is not None:
+            forms = tokens[options.term_form].to_numpy(object)[words]
+            terms.update(zip(groups[doc[words]], forms, strict=True))  # C loop, no filter
+            for key in [k for k in terms if not k[1]]:
+                del terms[key]
+    counts[:, 7] = [len(notes) for _, notes in read]
+    documents = [
+        DocumentSummary(
+            job.seq, job.doc_id, job.group, tuple(int(v) for v in row), dict(h), notes[:1]
+        )
+        for job, row, h, (_, notes) in zip(jobs, counts, hits_per_doc, read, strict=True)
+    ]
+    return ChunkResult(documents, dict(terms))
 
 
-def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> list[DocumentSummary]:
-    """Worker entry point: summarise a chunk of documents, in order."""
-    return [summarise_document(job, options) for job in jobs]
+def _summarise_partition(jobs: list[DocumentJob], options: _Options) -> list[ChunkResult]:
+    """Dask partition function: a bag partition must be a sequence, so wrap the result."""
+    return [summarise_chunk(list(jobs), options)]
+
+
+def summarise_document(job: DocumentJob, options: _Options) -> ChunkResult:
+    """:func:`summarise_chunk` for a single document."""
+    return summarise_chunk([job], options)
 
 
 # --------------------------------------------------------------------------- #
@@ -307,7 +370,8 @@ class CorpusSummary:
     ``outlet``, ``date`` and the counts ``n_chars`` (characters of the original
     text), ``n_tokens``, ``n_words`` (tokens of kind ``word``, the denominator of
     every rate), ``n_sentences``, ``n_quotes``, ``n_repairs`` (not vetoed),
-    ``n_hits``.
+    ``n_hits``, ``n_text_warnings`` (repairs made on loading: invisible
+    characters, tatweel runs, …; one summary warning is shown per run).
 
     ``frame_counts``: ``doc_id, frame, voice, n``: hits per document, frame and
     voice (rows with n > 0 only).
@@ -349,11 +413,18 @@ class _Reducer:
     frame_n: array = field(default_factory=lambda: array("q"))
     frame_keys: dict[tuple[str, str], int] = field(default_factory=dict)
     term_hits: Counter = field(default_factory=Counter)
-    terms: dict[str, Counter] = field(default_factory=dict)
+    terms: Counter = field(default_factory=Counter)
+    warned: int = 0
+    first_warning: str = ""
+    first_seq: int = -1
 
     def add(self, summary: DocumentSummary) -> None:
         """Fold one document's counts in; its summary can then be dropped."""
         position = len(self.doc_ids)
+        if summary.first_warning:
+            self.warned += 1
+            if not self.first_warning or summary.seq < self.first_seq:
+                self.first_warning, self.first_seq = summary.first_warning[0], summary.seq
         self.seqs.append(summary.seq)
         self.doc_ids.append(summary.doc_id)
         for column, value in zip(self.counts, summary.counts, strict=True):
@@ -367,8 +438,12 @@ class _Reducer:
             self.frame_doc.append(position)
             self.frame_code.append(code)
             self.frame_n.append(n)
-        if summary.terms:
-            self.terms.setdefault(summary.group, Counter()).update(summary.terms)
+
+    def add_chunk(self, chunk: ChunkResult) -> None:
+        """Fold a worker's chunk in (documents and the chunk's word-form counts)."""
+        for summary in chunk.documents:
+            self.add(summary)
+        self.terms.update(chunk.terms)
 
     def result(self, metadata: str | Path, term_form: str | None, backend: str) -> CorpusSummary:
         """Build the sorted tidy tables (identical whatever the arrival order)."""
@@ -407,7 +482,7 @@ class _Reducer:
         )
         term_hits = term_hits.sort_values([g, "frame", "term", "entry_id", "voice"])
         term_counts = pd.DataFrame(
-            [(grp, t, n) for grp, counter in self.terms.items() for t, n in counter.items()],
+            [(grp, t, n) for (grp, t), n in self.terms.items()],
             columns=[g, "term", "n"],
         )
         term_counts = term_counts.sort_values([g, "term"])
@@ -440,21 +515,19 @@ def _chunks(jobs: Iterable[DocumentJob], size: int) -> Iterator[list[DocumentJob
         yield chunk
 
 
-def _run_serial(
-    chunks: Iterator[list[DocumentJob]], options: _Options
-) -> Iterator[list[DocumentSummary]]:
+def _run_serial(chunks: Iterator[list[DocumentJob]], options: _Options) -> Iterator[ChunkResult]:
     for chunk in chunks:
-        yield _summarise_chunk(chunk, options)
+        yield summarise_chunk(chunk, options)
 
 
 def _run_pool(
     chunks: Iterator[list[DocumentJob]], options: _Options, workers: int
-) -> Iterator[list[DocumentSummary]]:
+) -> Iterator[ChunkResult]:
     """At most ``2 × workers`` chunks in flight, so memory does not grow with the corpus."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: set[Future] = set()
         for chunk in chunks:
-            pending.add(pool.submit(_summarise_chunk, chunk, options))
+            pending.add(pool.submit(summarise_chunk, chunk, options))
             if len(pending) >= 2 * workers:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -465,7 +538,7 @@ def _run_pool(
 
 def _run_dask(
     chunks: Iterator[list[DocumentJob]], options: _Options, scheduler: str, window: int
-) -> Iterator[list[DocumentSummary]]:
+) -> Iterator[ChunkResult]:
     """Run chunks on Dask: a LocalCluster (``"local"``) or a scheduler address.
 
     Jobs go in windows of ``window`` chunks; each window is a ``dask.bag`` over
@@ -494,10 +567,10 @@ def _run_dask(
                 break
             jobs = [job for chunk in window_chunks for job in chunk]
             bag = db.from_sequence(jobs, partition_size=len(window_chunks[0]))
-            parts = bag.map_partitions(_summarise_chunk, options).to_delayed()
+            parts = bag.map_partitions(_summarise_partition, options).to_delayed()
             futures = client.compute(parts)
             for future in as_completed(futures, loop=client.loop):
-                yield future.result()
+                yield from future.result()
                 future.release()
     finally:
         client.close()
@@ -523,7 +596,7 @@ def process_corpus(
     group_by: str = "outlet",
     term_form: str | None = "bare",
     verify: bool = True,
-    chunksize: int = 8,
+    chunksize: int = 50,
     progress: bool | None = None,
 ) -> CorpusSummary:
     """Analyse the selected documents and reduce them to a :class:`CorpusSummary`.
@@ -574,10 +647,16 @@ def process_corpus(
     reducer = _Reducer(group_by)
     total = _count_selected(selection, metadata_path) if show else None
     with tqdm(total=total, disable=not show, unit="doc", desc="documents") as bar:
-        for batch in results:
-            for summary in batch:
-                reducer.add(summary)
-            bar.update(len(batch))
+        for chunk in results:
+            reducer.add_chunk(chunk)
+            bar.update(len(chunk.documents))
+    if reducer.warned:
+        warnings.warn(
+            f"{reducer.warned} of {len(reducer.doc_ids)} documents were repaired on loading "
+            f"(see the n_text_warnings column), first: {reducer.first_warning}",
+            TextWarning,
+            stacklevel=2,
+        )
     return reducer.result(metadata_path, term_form, backend)
 
 

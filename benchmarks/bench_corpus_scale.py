@@ -49,28 +49,25 @@ MB = 1_000_000
 # --------------------------------------------------------------------------- #
 
 
-def _generator(seed: int):
-    """Yield ``(text, outlet, date)`` for an endless stream of varied documents.
-
-    Uses :mod:`analysis.synthetic` when it exists; otherwise recombines the seed
-    article: its clauses (split at ``·`` and ``،``) are shuffled into new
-    sentences, and about one word in six is replaced by a word drawn from the
-    seed's vocabulary, so no two documents (and hardly any two sentences) repeat.
+def _texts(target_bytes: int, seed: int):
+    """Varied synthetic documents: :mod:`analysis.synthetic` (seed sentences reshuffled
+    and partly replaced, wordfreq sentences, quotations, numbers, diacritics, lost
+    spaces), or, if that module is missing, a simpler recombination of the seed's
+    clauses with about one word in six replaced from its vocabulary.
     """
     try:
-        from analysis import synthetic  # type: ignore[attr-defined]
-
-        stream = synthetic.iter_documents(seed=seed)  # type: ignore[attr-defined]
-        for doc in stream:
-            yield doc.text, doc.outlet, doc.date
-        return
-    except (ImportError, AttributeError):
+        from analysis.synthetic import synthetic_corpus
+    except ImportError:
         pass
+    else:
+        yield from synthetic_corpus(target_bytes, seed=seed)
+        return
     rng = random.Random(seed)
     text = SEED.read_text(encoding="utf-8")
     clauses = [c.strip() for c in re.split("[·،]", text) if len(c.split()) >= 3]
     vocabulary = sorted(set(re.findall(r"\w+", text)))
-    while True:
+    size = 0
+    while size < target_bytes:
         sentences = []
         for _ in range(rng.randint(3, 12)):
             words: list[str] = []
@@ -81,9 +78,9 @@ def _generator(seed: int):
                     rng.choice(vocabulary) if rng.random() < 0.17 else w for w in clause.split()
                 ]
             sentences.append(" ".join(words) + "·")
-        year = rng.randint(2008, 2012)
-        date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        yield " ".join(sentences) + "\n", rng.choice(OUTLETS), date
+        doc = " ".join(sentences) + "\n"
+        size += len(doc.encode("utf-8"))
+        yield doc
 
 
 def generate(directory: Path, size_mb: int, seed: int = 2009) -> Path:
@@ -110,9 +107,11 @@ def generate(directory: Path, size_mb: int, seed: int = 2009) -> Path:
                 "sha256",
             ]
         )
-        for i, (text, outlet, date) in enumerate(_generator(seed)):
-            if written >= target:
-                break
+        meta_rng = random.Random(seed + 1)
+        for i, text in enumerate(_texts(target, seed)):
+            outlet = meta_rng.choice(OUTLETS)
+            year = meta_rng.randint(2008, 2012)
+            date = f"{year}-{meta_rng.randint(1, 12):02d}-{meta_rng.randint(1, 28):02d}"
             data = text.encode("utf-8")
             sub = directory / f"{i // 1000:05d}"
             if i % 1000 == 0:
@@ -152,6 +151,9 @@ def _files(metadata: Path) -> list[Path]:
 
 
 def child(metadata: Path, speedup: bool) -> dict[str, object]:
+    import warnings
+
+    warnings.simplefilter("ignore")  # repair warnings of synthetic text are expected
     import pyarabic.araby as araby
 
     from analysis.scale import process_corpus

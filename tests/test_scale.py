@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from analysis import measures
-from analysis.errors import AnalysisError, ConfigError, CorpusError
+from analysis.errors import AnalysisError, ConfigError, CorpusError, TextWarning
 from analysis.frames import match_frames
 from analysis.pipeline import analyse_text
 from analysis.scale import (
@@ -253,6 +253,19 @@ def test_selection_and_bad_input(hand, tmp_path: Path) -> None:
     assert process_corpus(metadata=copy, verify=False, progress=False).documents[
         "n_words"
     ].tolist() == [5, 2]
+
+
+def test_load_repairs_are_counted_and_summarised_once(tmp_path: Path) -> None:
+    # d1 with a tatweel run in الشعـــب (normalization removes it: still 5 words)
+    docs = [("t1", "alpha", "2009-11-20", "نضال الشعـــب مستمر. التضامن واجب."), HAND[1]]
+    metadata = write_corpus(tmp_path, docs)
+    with pytest.warns(TextWarning) as record:
+        summary = process_corpus(metadata=metadata, progress=False)
+    assert len(record) == 1  # one summary, not one warning per file
+    assert "1 of 2 documents" in str(record[0].message)
+    assert "t1.txt" in str(record[0].message)
+    assert summary.documents["n_text_warnings"].tolist() == [1, 0]
+    assert summary.documents["n_words"].tolist() == [5, 4]
 
 
 def test_jobs_are_streamed_not_listed(hand) -> None:
