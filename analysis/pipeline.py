@@ -111,9 +111,14 @@ def _types_of(tokens: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 def _repair(
-    spans: TokenSpans, norm, doc_id: str, vetoes, original: str
+    spans: TokenSpans, norm, doc_ids: list[str], doc_starts: np.ndarray, vetoes, original: str
 ) -> tuple[TokenSpans, np.ndarray, list[tuple]]:
-    """Split run-together word tokens; returns new spans, repaired flags, audit rows."""
+    """Split run-together word tokens; returns new spans, repaired flags, audit rows.
+
+    ``original`` may hold several documents starting at ``doc_starts``; audit rows
+    are ``(document number, start, end, original, replacement, rule, vetoed)``
+    with offsets into ``original``.
+    """
     rows: list[tuple] = []
     plan: dict[int, tuple[int, ...]] = {}
     codes, uniques = _types_of(spans.normalized)
@@ -131,10 +136,9 @@ def _repair(
         bounds = [s, *(s + c for c in cuts), e]
         o_start, o_end = norm.span(s, e)
         parts = [original[slice(*norm.span(a, b))] for a, b in pairwise(bounds)]
-        vetoed = is_vetoed(vetoes, doc_id, tok)
-        rows.append(
-            (doc_id, o_start, o_end, original[o_start:o_end], " ".join(parts), RULE, vetoed)
-        )
+        doc = int(np.searchsorted(doc_starts, o_start, side="right")) - 1
+        vetoed = is_vetoed(vetoes, doc_ids[doc], tok)
+        rows.append((doc, o_start, o_end, original[o_start:o_end], " ".join(parts), RULE, vetoed))
         if not vetoed:
             plan[i] = tuple(bounds)
     if not plan:
@@ -176,15 +180,34 @@ def _surfaces(text: str, norm, starts, ends, n: int, repaired: bool) -> list[str
     return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
+SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
+
+
 def _analyse(text: str, doc_id: str, engine: str) -> _DocResult:
     """The text stage on one document, as arrays."""
-    norm = normalize(text)
+    return _analyse_batch([(doc_id, text)], engine)[0]
+
+
+def _analyse_batch(items: list[tuple[str, str]], engine: str) -> list[_DocResult]:
+    """The text stage on several documents at once, as arrays per document.
+
+    The texts are joined with a paragraph break and normalized, tokenized and
+    repaired in one pass (the per-call costs are paid once per batch); sentences
+    and quotes are then found document by document, so nothing crosses a
+    document boundary, and offsets are made relative to each document.
+    """
+    doc_ids = [d for d, _ in items]
+    texts = [t for _, t in items]
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    doc_starts = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1])).astype(np.int64)
+    big = SEPARATOR.join(texts)
+    norm = normalize(big)
     spans = tokenize(norm, engine=engine)
-    spans, repaired, repair_rows = _repair(spans, norm, doc_id, _vetoes(), text)
+    spans, repaired, repair_rows = _repair(spans, norm, doc_ids, doc_starts, _vetoes(), big)
     n = len(spans)
     starts = norm.start_offsets(spans.nstart)
     ends = norm.end_offsets(spans.nend)
-    surface = _surfaces(text, norm, starts, ends, n, bool(repaired.any()))
+    surface = _surfaces(big, norm, starts, ends, n, bool(repaired.any()))
     normalized = spans.normalized
     kind = spans.kind
 
@@ -203,27 +226,76 @@ def _analyse(text: str, doc_id: str, engine: str) -> _DocResult:
         [k == "word" and verb_form(u) is not None for u, k in zip(uniques, kind_u, strict=True)],
         dtype=bool,
     )
-    empty = np.zeros(0, dtype=bool)
-    is_word = word_u[codes] if n else empty
+    if n:
+        is_word, is_number = word_u[codes], number_u[codes]
+        is_term, is_closer = term_u[codes], closer_u[codes]
+        is_quote, is_verb = quote_u[codes], verb_u[codes]
+    else:
+        is_word = is_number = is_term = is_closer = is_quote = is_verb = np.zeros(0, dtype=bool)
 
-    quote_positions = np.flatnonzero(quote_u[codes]).tolist() if n else []
-    pairs = quotes_mod.pair_delimiters(quote_positions, normalized, norm.text, spans.nstart)
-    attaches = closer_u[codes] if n else empty
+    first = np.searchsorted(starts, doc_starts)
+    last = np.searchsorted(starts, doc_starts + lengths)
+    repairs_by_doc: dict[int, list[tuple]] = {}
+    for row in repair_rows:
+        repairs_by_doc.setdefault(row[0], []).append(row)
+    results = []
+    for k, (doc_id, text) in enumerate(items):
+        a, b = int(first[k]), int(last[k])
+        base = int(doc_starts[k])
+        nbase = int(spans.nstart[a]) if b > a else 0
+        local_repairs = [
+            (doc_id, r[1] - base, r[2] - base, *r[3:]) for r in repairs_by_doc.get(k, [])
+        ]
+        results.append(
+            _document(
+                doc_id,
+                text,
+                norm.text[nbase : int(spans.nend[b - 1])] if b > a else "",
+                spans.nstart[a:b] - nbase,
+                spans.nend[a:b] - nbase,
+                starts[a:b] - base,
+                ends[a:b] - base,
+                surface[a:b],
+                normalized[a:b],
+                kind[a:b],
+                repaired[a:b],
+                (is_word[a:b], is_number[a:b], is_term[a:b], is_closer[a:b], is_quote[a:b]),
+                is_verb[a:b],
+                local_repairs,
+            )
+        )
+    return results
+
+
+def _document(
+    doc_id: str,
+    text: str,
+    ntext: str,
+    nstart: np.ndarray,
+    nend: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    surface: list[str],
+    normalized: list[str],
+    kind: list[str],
+    repaired: np.ndarray,
+    flags: tuple[np.ndarray, ...],
+    is_verb: np.ndarray,
+    repair_rows: list[tuple],
+) -> _DocResult:
+    """Sentences, quotes and quote membership of one document (local offsets)."""
+    n = len(surface)
+    is_word, is_number, is_term, is_closer, is_quote = flags
+    pairs = quotes_mod.pair_delimiters(np.flatnonzero(is_quote).tolist(), normalized, ntext, nstart)
+    attaches = is_closer.copy()
     for span in pairs:
         attaches[span.close_token] = True
     sent = sentence_ids(
-        norm.text,
-        spans.nstart,
-        spans.nend,
-        normalized,
-        np.flatnonzero(term_u[codes]) if n else np.zeros(0, dtype=np.int64),
-        number_u[codes] if n else empty,
-        attaches,
-        is_word,
+        ntext, nstart, nend, normalized, np.flatnonzero(is_term), is_number, attaches, is_word
     )
     sent_list = sent.tolist()
     if pairs:
-        verb_positions = np.flatnonzero(verb_u[codes]).tolist()
+        verb_positions = np.flatnonzero(is_verb).tolist()
         quotes_mod.annotate(pairs, normalized, surface, kind, sent_list, verb_positions)
 
     # Quote membership: innermost quote containing each token.
@@ -356,12 +428,25 @@ def _tables(results: list[_DocResult]) -> TextTables:
     )
     if n:
         tokens["quote_id"] = tokens["quote_id"].mask(quote_id < 0)
+    for column in _STRING_TOKEN_COLUMNS:
+        tokens[column] = tokens[column].astype(str)
     sentences = _rows(chain.from_iterable(r.sentences for r in results), SENTENCE_COLUMNS)
     quotes = _rows(chain.from_iterable(r.quotes for r in results), QUOTE_COLUMNS)
     repairs = _rows(chain.from_iterable(r.repairs for r in results), REPAIR_COLUMNS)
     return TextTables(tokens, sentences, quotes, repairs)
 
 
+# String columns get pandas' default string dtype (object on pandas 2, "str" on
+# pandas 3) whether the table is empty or not, so tables always concatenate cleanly.
+_STRING_TOKEN_COLUMNS = [
+    "doc_id",
+    "surface",
+    "kind",
+    "normalized",
+    "bare",
+    "proclitics",
+    "enclitic",
+]
 _INT_COLUMNS = {"sentence", "start", "end", "n_words", "quote_id"}
 _BOOL_COLUMNS = {"vetoed"}
 
@@ -375,7 +460,7 @@ def _rows(rows, columns: list[str]) -> pd.DataFrame:
         elif column in _BOOL_COLUMNS:
             frame[column] = frame[column].astype(bool)
         else:
-            frame[column] = frame[column].astype(object)
+            frame[column] = frame[column].astype(str)
     return frame
 
 
@@ -403,14 +488,14 @@ def analyse_texts(
     processed in batches of ``batch`` documents: memory stays bounded by one
     batch and the per-table overhead is paid once per batch.
     """
-    pending: list[_DocResult] = []
+    pending: list[tuple[str, str]] = []
     for doc_id, text in texts:
-        pending.append(_analyse(text, doc_id, engine))
+        pending.append((doc_id, text))
         if len(pending) >= batch:
-            yield _tables(pending)
+            yield _tables(_analyse_batch(pending, engine))
             pending = []
     if pending:
-        yield _tables(pending)
+        yield _tables(_analyse_batch(pending, engine))
 
 
 def analyse_document(doc_id_or_path: str | Path, *, engine: str = "fast") -> TextTables:

@@ -105,3 +105,18 @@ def test_no_word_character_lost():
     for row in t.itertuples():
         covered.update(range(row.start, row.end))
     assert all(i in covered for i, c in enumerate(text) if c.isalnum())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=5))
+def test_batch_equals_one_by_one(docs):
+    # Batching joins documents internally; nothing may cross a document boundary.
+    from analysis.pipeline import analyse_texts
+
+    pairs = [(f"d{i}", d) for i, d in enumerate(docs)]
+    batched = list(analyse_texts(pairs, batch=3))
+    singles = [analyse_text(d, i, warn=False) for i, d in pairs]
+    for name in ("tokens", "sentences", "quotes", "repairs"):
+        got = pd.concat([getattr(b, name) for b in batched], ignore_index=True)
+        want = pd.concat([getattr(s, name) for s in singles], ignore_index=True)
+        pd.testing.assert_frame_equal(got, want)
