@@ -322,3 +322,22 @@ def test_dask_local_cluster_equals_single_process(varied) -> None:
     assert distributed.backend == "dask:local"
     for name in ("documents", "frame_counts", "term_hits", "term_counts"):
         pd.testing.assert_frame_equal(getattr(distributed, name), getattr(serial, name))
+
+
+def test_keyness_and_group_rates_chart_through_the_plotting_helper(hand) -> None:
+    from analysis.plotting import plot_frame_counts
+
+    _, summary = hand
+    top = group_keyness(summary, "alpha", ["beta", "gamma"]).head(3)
+    fig = plot_frame_counts(top, value="log_ratio", label="term", gloss=None, title="keyness")
+    bars = fig.axes[0].patches
+    # one bar per term, its length the log ratio (sorted by value, largest first)
+    assert sorted(round(b.get_width(), 9) for b in bars) == sorted(
+        round(v, 9) for v in top["log_ratio"]
+    )
+    rates = group_frame_rates(summary, by="outlet")
+    alpha = rates[rates["group"] == "alpha"]
+    fig = plot_frame_counts(alpha, value="rate_per_1000", gloss=None, title="alpha")
+    widths = sorted(round(b.get_width(), 6) for b in fig.axes[0].patches)
+    # alpha (9 words): colonialism 2, solidarity 1, struggle 1 -> 222.22, 111.11, 111.11
+    assert widths == [round(1000 / 9, 6), round(1000 / 9, 6), round(2000 / 9, 6)]
