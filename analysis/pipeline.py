@@ -353,35 +353,44 @@ def _document(
     )
 
 
+_CLITIC_ROWS: dict[str, tuple] = {}
+
+
+def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
+    """``(bare, bares, proclitics, enclitic)`` of one token type, cached."""
+    row = _CLITIC_ROWS.get(surface)
+    if row is None:
+        if kind == "word":
+            found = analyse_clitics(surface)
+            row = (
+                found[0].bare,
+                tuple(dict.fromkeys(a.bare for a in found)),
+                found[0].proclitic_string,
+                found[0].enclitic,
+            )
+        else:
+            row = (normalized, (normalized,), "", "")
+        if len(_CLITIC_ROWS) < 2_000_000:
+            _CLITIC_ROWS[surface] = row
+    return row
+
+
 def _clitic_columns(surface: np.ndarray, kind: np.ndarray, normalized: np.ndarray):
-    """Bare/bares/proclitics/enclitic per token, analysed once per written word type."""
+    """Bare/bares/proclitics/enclitic per token, analysed once per written type."""
     n = len(surface)
-    bare = normalized.copy()
-    bares = np.empty(n, dtype=object)
-    procs = np.full(n, "", dtype=object)
-    encl = np.full(n, "", dtype=object)
-    words = np.flatnonzero(kind == "word")
-    others = np.flatnonzero(kind != "word")
-    for i in others.tolist():
-        bares[i] = (normalized[i],)
-    if len(words):
-        codes, uniques = pd.factorize(surface[words], use_na_sentinel=False)
-        m = len(uniques)
-        bare_u = np.empty(m, dtype=object)
-        bares_u = np.empty(m, dtype=object)
-        procs_u = np.empty(m, dtype=object)
-        encl_u = np.empty(m, dtype=object)
-        for k, u in enumerate(uniques):
-            found = analyse_clitics(u)
-            bare_u[k] = found[0].bare
-            bares_u[k] = tuple(dict.fromkeys(a.bare for a in found))
-            procs_u[k] = found[0].proclitic_string
-            encl_u[k] = found[0].enclitic
-        bare[words] = bare_u[codes]
-        bares[words] = bares_u[codes]
-        procs[words] = procs_u[codes]
-        encl[words] = encl_u[codes]
-    return bare, bares, procs, encl
+    if n == 0:
+        return (np.empty(0, dtype=object),) * 4
+    codes, uniques = pd.factorize(surface, use_na_sentinel=False)
+    m = len(uniques)
+    # kind and normalized of each type, from its first token
+    first = np.full(m, n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n, dtype=np.int64))
+    columns = [np.empty(m, dtype=object) for _ in range(4)]
+    for k, (u, i) in enumerate(zip(uniques, first.tolist(), strict=True)):
+        row = _clitic_row(u, kind[i], normalized[i])
+        for column, value in zip(columns, row, strict=True):
+            column[k] = value
+    return tuple(column[codes] for column in columns)
 
 
 def _obj(values) -> np.ndarray:

@@ -13,7 +13,9 @@ separately:
   per batch of 200 documents and then dropped)
 
 and prints MB/s, the ratio to the bare regex, and the peak resident memory each
-method added on top of the process it started in (VmHWM − VmRSS at start).
+method added on top of the process it started in (VmHWM − VmRSS at start). The
+pipeline's headline is a cold run (each new word type is analysed once); a second
+pass with all types cached is reported too.
 It also checks, on a sample, that the fast tokenizer gives exactly the pyarabic
 engine's tokens. Usage: ``.venv/bin/python benchmarks/bench_text_pipeline.py
 [--mb 50] [--seed 0]``.
@@ -84,7 +86,12 @@ def _run(method: str, docs: list[str], queue) -> None:
     n = work()
     seconds = time.perf_counter() - t0
     peak = _status("VmHWM") - start_rss
-    extra = {"load_s": load} if method.startswith("pipeline") else {}
+    extra = {}
+    if method.startswith("pipeline"):
+        # Second pass: every word type already analysed (clitics, repairs).
+        t0 = time.perf_counter()
+        work()
+        extra = {"load_s": load, "warm_s": time.perf_counter() - t0}
     queue.put((seconds, n, peak, extra))
 
 
@@ -145,6 +152,11 @@ def main() -> int:
         )
     pipeline = rows[2]
     print(f"pipeline word-frequency list load (once per process): {pipeline[4]['load_s']:.2f} s")
+    warm = pipeline[4]["warm_s"]
+    print(
+        f"pipeline second pass (word types cached): {size / 1e6 / warm:.2f} MB/s, "
+        f"{reference / warm:.3f} × regex"
+    )
     ratio = reference / pipeline[1]
     verdict = "met" if ratio >= 0.5 else "NOT met"
     print(f"target: pipeline ≥ 0.5 × bare-regex speed: {verdict} ({ratio:.3f} ×)")
