@@ -191,3 +191,90 @@ def test_engines_agree_on_seed(original):
     fast = analyse_text(original, DOC, engine="fast").tokens
     slow = analyse_text(original, DOC, engine="pyarabic").tokens
     pd.testing.assert_frame_equal(fast, slow)
+
+
+# ---- small hand-made texts for rules the seed does not exercise -----------------
+
+
+def test_guillemets_with_verb_and_name_are_speech():
+    from analysis.pipeline import analyse_text
+
+    text = "وقال الرئيس عبد العزيز: «نحن مع الحق». ثم غادر."
+    t = analyse_text(text, "g")
+    q = t.quotes
+    assert q.text.tolist() == ["نحن مع الحق"]
+    assert q.kind.tolist() == ["speech"]
+    assert q.verb.tolist() == ["قال"]  # conjunction و removed
+    # name after the verb: الرئيس عبد العزيز (عبد links to the next word)
+    assert q.speaker.tolist() == ["الرئيس عبد العزيز"]
+    # two sentences: ". " after the closing » ends the first, "ثم غادر." the second
+    assert len(t.sentences) == 2
+    assert t.sentences.text.tolist() == ["وقال الرئيس عبد العزيز: «نحن مع الحق».", "ثم غادر."]
+
+
+def test_short_quoted_term_without_verb():
+    from analysis.pipeline import analyse_text
+
+    q = analyse_text('زار وفد "البوليساريو" المخيم.', "t").quotes
+    assert q.kind.tolist() == ["term"]
+    assert q.verb.tolist() == [""] and q.speaker.tolist() == [""]
+
+
+def test_unclosed_quote_is_dropped_at_paragraph_end():
+    from analysis.pipeline import analyse_text
+
+    # The first '' never closes in its paragraph; the second paragraph's pair counts.
+    text = "قال ''نص بلا نهاية\nثم ''كلمة'' هنا"
+    t = analyse_text(text, "u")
+    assert t.quotes.text.tolist() == ["كلمة"]
+    assert len(t.sentences) == 2  # the line break ends a sentence
+
+
+def test_closing_quote_after_terminator_stays_in_sentence():
+    from analysis.pipeline import analyse_text
+
+    text = "قال ''انتهى الأمر.'' ثم سكت."
+    s = analyse_text(text, "c").sentences
+    assert s.text.tolist() == ["قال ''انتهى الأمر.''", "ثم سكت."]
+
+
+def test_decimal_point_is_not_a_sentence_end():
+    from analysis.pipeline import analyse_text
+
+    s = analyse_text("بلغت النسبة 3.5 في المئة. وهذا كثير", "n").sentences
+    assert s.text.tolist() == ["بلغت النسبة 3.5 في المئة.", "وهذا كثير"]
+
+
+def test_question_and_exclamation_marks_split():
+    from analysis.pipeline import analyse_text
+
+    s = analyse_text("هل جاء؟نعم! جاء", "q").sentences
+    assert s.text.tolist() == ["هل جاء؟", "نعم!", "جاء"]
+
+
+def test_a_vetoed_repair_is_listed_and_not_applied(tmp_path, monkeypatch):
+    import analysis.repair as repair
+    from analysis.pipeline import analyse_document
+
+    vetoes = tmp_path / "repair_vetoes.csv"
+    vetoes.write_text(
+        f"doc_id,original,reason\n{DOC},الأممالمتحدة,checking the veto\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(repair, "VETO_FILE", vetoes)
+    t = analyse_document(DOC)
+    r = t.repairs.sort_values("start")
+    # both الأممالمتحدة repairs vetoed, الولاياتالمتحدةالأمريكية still applied
+    assert r.vetoed.tolist() == [False, True, True]
+    words = t.tokens[t.tokens.kind == "word"]
+    assert len(words) == 360 + 2  # only the 3-part repair adds tokens
+    assert (words.surface == "الأممالمتحدة").sum() == 2
+
+
+def test_veto_file_errors_name_file_and_line(tmp_path):
+    from analysis.errors import ConfigError
+    from analysis.repair import read_vetoes
+
+    bad = tmp_path / "v.csv"
+    bad.write_text("doc_id,original,reason\n,الأممالمتحدة,ok\nx,,empty\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 3"):
+        read_vetoes(bad)
