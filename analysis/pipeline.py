@@ -22,6 +22,7 @@ from analysis.clitics import analyse_clitics
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import describe_repairs, normalize
+from analysis.paths import METADATA_FILE
 from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
 from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids
@@ -518,10 +519,17 @@ def analyse_document(doc_id_or_path: str | Path, *, engine: str = "fast") -> Tex
 
 
 def analyse_corpus(
-    selection: Iterable[str] | pd.DataFrame | None = None, *, engine: str = "fast"
+    selection: Iterable[str] | pd.DataFrame | None = None,
+    *,
+    engine: str = "fast",
+    metadata: str | Path = METADATA_FILE,
 ) -> TextTables:
-    """Analyse documents one at a time (streaming) and concatenate their tables."""
-    pairs = ((d.doc_id, d.text) for d in iter_documents(selection))
+    """Analyse documents one at a time (streaming) and concatenate their tables.
+
+    ``metadata`` is the metadata table to read the selection from (default:
+    ``corpus/metadata.csv``), so notebooks can run on another corpus folder.
+    """
+    pairs = ((d.doc_id, d.text) for d in iter_documents(selection, metadata))
     parts = list(analyse_texts(pairs, engine=engine))
     if not parts:
         return _tables([])
