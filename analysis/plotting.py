@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import textwrap
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
@@ -234,6 +235,23 @@ def _style() -> Iterator[None]:
         yield
 
 
+#: Characters per line for category labels beside an axis (y) and under it (x).
+WRAP_Y = 28
+WRAP_X = 14
+
+
+def _label(text: object, width: int) -> str:
+    """Wrap a logical category label at spaces to *width* characters per line, then prepare it.
+
+    Wrapping happens on the logical string, so every line is a whole run of words
+    that :func:`prepare_text` then orders on its own.
+    """
+    lines = []
+    for line in str(text).split("\n"):
+        lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return prepare_text("\n".join(lines))
+
+
 def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     """Raise ConfigError if *table* lacks one of *columns*."""
     if not isinstance(table, pd.DataFrame):
@@ -272,7 +290,7 @@ def plot_frame_counts(
     data = counts.sort_values(value, ascending=False, kind="stable")
     glosses = data[gloss] if gloss and gloss in data.columns else [None] * len(data)
     labels = [
-        prepare_text(bilingual_label(t, g)) for t, g in zip(data[label], glosses, strict=True)
+        _label(bilingual_label(t, g), WRAP_Y) for t, g in zip(data[label], glosses, strict=True)
     ]
     axis_label = {"n": "hits (n)", "rate_per_1000": "hits per 1,000 words"}.get(value, value)
     with _style():
@@ -301,7 +319,7 @@ def plot_frame_counts(
 VOICE_LABELS = {"narration": "narration", "quoted": "quoted speech"}
 
 
-def _frames_rtl(frames: Sequence[str]) -> list[str]:
+def _right_to_left(frames: Sequence[str]) -> list[str]:
     """Order categories for an x-axis read right to left: the first category at the right."""
     return list(frames)[::-1]
 
@@ -337,8 +355,8 @@ def plot_frames_by_voice(
     *hits* is a hits table (one row per hit) or the counts table of
     :func:`analysis.measures.count_by_voice` (with ``n``); it needs ``voice``
     (``narration`` / ``quoted``) and the *category* column (default ``frame``,
-    or ``actor`` for actor hits). Frames are ordered by total hits, the most
-    frequent at the right, so the x-axis reads right to left like the text.
+    or ``actor`` for actor hits). Horizontal bars leave room for long bilingual
+    labels; frames are ordered by total hits, the most frequent at the top.
     """
     category = _category(hits, category)
     _require(hits, [category, "voice"], "plot_frames_by_voice")
@@ -350,25 +368,26 @@ def plot_frames_by_voice(
         .reindex(columns=list(VOICE_LABELS), fill_value=0)
     )
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-    frames = _frames_rtl(list(table.index))
+    frames = list(table.index)
     with _style():
-        fig = Figure(figsize=(max(4.8, 1.2 * len(frames) + 2), 4.2), layout="constrained")
+        fig = Figure(figsize=(6.4, 1.4 + 0.7 * max(len(frames), 1)), layout="constrained")
         ax = fig.subplots()
-        x = np.arange(len(frames))
-        width = 0.4
+        y = np.arange(len(frames))
+        height = 0.4
         for k, (voice, name) in enumerate(VOICE_LABELS.items()):
-            ax.bar(
-                x + (k - 0.5) * width,
+            ax.barh(
+                y + (k - 0.5) * height,
                 table.loc[frames, voice].to_numpy(dtype=float),
-                width,
+                height,
                 label=prepare_text(name),
                 color=("#4c72b0", "#dd8452")[k],
             )
-        ax.set_xticks(x, labels=[prepare_text(f) for f in frames])
-        ax.set_ylabel(prepare_text("hits (n)"))
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_yticks(y, labels=[_label(f, WRAP_Y) for f in frames])
+        ax.invert_yaxis()  # most frequent at the top, narration above quoted
+        ax.set_xlabel(prepare_text("hits (n)"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(prepare_text(title))
-        ax.legend()
+        ax.legend(loc="lower right")
         return _finish(fig)
 
 
@@ -406,7 +425,7 @@ def plot_frame_dispersion(
         for row, frame in enumerate(frames):
             pos = hits.loc[hits[category] == frame, position].to_numpy(dtype=float)
             ax.vlines(pos, row - 0.35, row + 0.35, color="#4c72b0", linewidth=1.5)
-        ax.set_yticks(range(len(frames)), labels=[prepare_text(f) for f in frames])
+        ax.set_yticks(range(len(frames)), labels=[_label(f, WRAP_Y) for f in frames])
         ax.set_ylim(len(frames) - 0.5, -0.5)
         ax.set_xlim(0, limit)
         ax.set_xlabel(prepare_text(xlabel))
@@ -420,8 +439,8 @@ def _heatmap(ax: Axes, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequ
     NaN cells are left blank (no colour, no number).
     """
     image = ax.imshow(np.ma.masked_invalid(matrix), cmap="Blues", aspect="auto", vmin=0)
-    ax.set_xticks(range(len(xlabels)), labels=[prepare_text(t) for t in xlabels])
-    ax.set_yticks(range(len(ylabels)), labels=[prepare_text(t) for t in ylabels])
+    ax.set_xticks(range(len(xlabels)), labels=[_label(t, WRAP_X) for t in xlabels])
+    ax.set_yticks(range(len(ylabels)), labels=[_label(t, WRAP_Y) for t in ylabels])
     high = np.nanmax(matrix) if np.isfinite(matrix).any() else 0
     for (i, j), v in np.ndenumerate(matrix):
         if np.isfinite(v) and v:
@@ -459,7 +478,7 @@ def plot_sentence_frame_heatmap(
     _require(hits, ["sentence", category], "plot_sentence_frame_heatmap")
     _one_document(hits, "plot_sentence_frame_heatmap")
     ordered = hits.sort_values("sentence", kind="stable")[category]
-    frames = _frames_rtl(list(dict.fromkeys(ordered)))
+    frames = _right_to_left(list(dict.fromkeys(ordered)))
     last = int(hits["sentence"].max()) + 1 if len(hits) else 0
     rows = range(max(n_sentences or 0, last))
     table = (
@@ -471,7 +490,7 @@ def plot_sentence_frame_heatmap(
     )
     with _style():
         fig = Figure(
-            figsize=(max(4.8, 1.1 * len(frames) + 2.5), 1.5 + 0.35 * len(rows)),
+            figsize=(max(4.8, 1.25 * len(frames) + 2.0), 2.0 + 0.35 * len(rows)),
             layout="constrained",
         )
         ax = fig.subplots()
@@ -501,14 +520,14 @@ def plot_actor_cooccurrence(
             "actors as index and columns"
         )
     actors = list(matrix.index)
-    cols = _frames_rtl(actors)
+    cols = _right_to_left(actors)
     values = matrix.loc[actors, cols].to_numpy(dtype=float, copy=True)
     if not diagonal:
         for i, actor in enumerate(actors):
             values[i, cols.index(actor)] = np.nan
     with _style():
         fig = Figure(
-            figsize=(max(4.8, 1.0 * len(actors) + 2.5), max(3.6, 0.6 * len(actors) + 1.5)),
+            figsize=(max(4.8, 1.25 * len(actors) + 3.0), max(3.6, 0.6 * len(actors) + 2.0)),
             layout="constrained",
         )
         ax = fig.subplots()

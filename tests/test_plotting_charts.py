@@ -71,7 +71,7 @@ CHARTS = {
     # Bars top to bottom: التضامن/solidarity 5, تقرير المصير/self-determination 3,
     # الاستعمار/colonialism 2; each bar labelled with its value.
     "frame-counts": lambda: plotting.plot_frame_counts(counts_table()),
-    # x from right to left: تضامن (2 narration, 1 quoted), استعمار (1, 1), شرعية (0, 1).
+    # Top to bottom: تضامن (narration 2, quoted 1), استعمار (1, 1), شرعية (0, 1).
     "frames-by-voice": lambda: plotting.plot_frames_by_voice(hits_table()),
     # Rows تضامن (10, 300, 520), استعمار (40, 900), شرعية (500), x 0–1000.
     "frame-dispersion": lambda: plotting.plot_frame_dispersion(hits_table(), text_length=1000),
@@ -112,19 +112,30 @@ def test_frame_counts_labels_prepared_and_sorted():
 
 
 @pytest.mark.legacy_ok
-def test_frames_by_voice_right_to_left_and_counts():
+def test_frames_by_voice_order_and_counts():
     fig = plotting.plot_frames_by_voice(hits_table())
     ax = fig.axes[0]
-    # Totals: تضامن 3, استعمار 2, شرعية 1 -> the most frequent is the rightmost tick.
-    assert tick_texts(ax.get_xticklabels()) == [
-        prepare_text(f) for f in ["شرعية", "استعمار", "تضامن"]
+    # Totals: تضامن 3, استعمار 2, شرعية 1 -> the most frequent is the top bar (inverted y).
+    assert tick_texts(ax.get_yticklabels()) == [
+        prepare_text(f) for f in ["تضامن", "استعمار", "شرعية"]
     ]
+    assert ax.yaxis_inverted()
     narration, quoted = ax.containers
     # Read off hits_table: narration تضامن rows 0, 4 -> 2; استعمار row 1 -> 1; شرعية 0.
-    assert [b.get_height() for b in narration] == [0, 1, 2]
+    assert [b.get_width() for b in narration] == [2, 1, 0]
     # quoted: تضامن row 2; استعمار row 5; شرعية row 3 -> 1 each.
-    assert [b.get_height() for b in quoted] == [1, 1, 1]
+    assert [b.get_width() for b in quoted] == [1, 1, 1]
     assert tick_texts(ax.get_legend().get_texts()) == ["narration", "quoted speech"]
+
+
+def test_long_labels_wrapped_per_line():
+    """A long label is wrapped at spaces on the logical string; each line is then
+    prepared on its own (so each keeps its own direction)."""
+    label = "Solidarity and support / التضامن والتأييد"
+    counts = pd.DataFrame({"frame": [label], "n": [3]})
+    (text,) = tick_texts(plotting.plot_frame_counts(counts).axes[0].get_yticklabels())
+    # 28 characters a line: "Solidarity and support /" (24) + " التضامن" would be 32.
+    assert text == prepare_text("Solidarity and support /\nالتضامن والتأييد")
 
 
 @pytest.mark.legacy_ok
@@ -145,7 +156,11 @@ def test_heatmap_and_cooccurrence_labels():
     fig = plotting.plot_actor_cooccurrence(actors_matrix())
     ax = fig.axes[0]
     assert tick_texts(ax.get_yticklabels()) == [prepare_text(a) for a in ACTORS]
-    assert tick_texts(ax.get_xticklabels()) == [prepare_text(a) for a in ACTORS[::-1]]
+    # Under the x-axis labels wrap at 14 characters: "الأمم المتحدة (UN)" has 18, so
+    # "(UN)" goes to a second line.
+    assert tick_texts(ax.get_xticklabels()) == [
+        prepare_text(a) for a in ["الأمم المتحدة\n(UN)", "المغرب", "الجزائر"]
+    ]
     # Top-left is الجزائر × UN (1), then الجزائر × المغرب (3); the top-right cell,
     # الجزائر × الجزائر, is on the diagonal: masked unless asked for.
     grid = ax.images[0].get_array()
@@ -168,11 +183,11 @@ def test_charts_accept_counts_and_positions_tables():
         }
     )
     ax = plotting.plot_frames_by_voice(by_voice).axes[0]
-    # Totals الجزائر 5, المغرب 2: الجزائر rightmost.
-    assert tick_texts(ax.get_xticklabels()) == [prepare_text(a) for a in ["المغرب", "الجزائر"]]
+    # Totals الجزائر 5, المغرب 2: الجزائر on top.
+    assert tick_texts(ax.get_yticklabels()) == [prepare_text(a) for a in ["الجزائر", "المغرب"]]
     narration, quoted = ax.containers
-    assert [b.get_height() for b in narration] == [0, 4]
-    assert [b.get_height() for b in quoted] == [2, 1]
+    assert [b.get_width() for b in narration] == [4, 0]
+    assert [b.get_width() for b in quoted] == [1, 2]
 
     # count_by_sentence-shaped: sentence 1 has 2 تضامن hits, sentence 0 one شرعية.
     by_sentence = pd.DataFrame(
