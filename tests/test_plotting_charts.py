@@ -128,6 +128,7 @@ def test_frames_by_voice_order_and_counts():
     assert tick_texts(ax.get_legend().get_texts()) == ["narration", "quoted speech"]
 
 
+@pytest.mark.legacy_ok
 def test_long_labels_wrapped_per_line():
     """A long label is wrapped at spaces on the logical string; each line is then
     prepared on its own (so each keeps its own direction)."""
