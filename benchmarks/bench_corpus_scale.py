@@ -29,6 +29,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import random
 import re
 import resource
@@ -150,7 +151,7 @@ def _files(metadata: Path) -> list[Path]:
         return [metadata.parent / row["file"] for row in csv.DictReader(handle)]
 
 
-def child(metadata: Path, speedup: bool) -> dict[str, object]:
+def child(metadata: Path, speedup: bool, workers: int = 1) -> dict[str, object]:
     import warnings
 
     warnings.simplefilter("ignore")  # repair warnings of synthetic text are expected
@@ -165,33 +166,43 @@ def child(metadata: Path, speedup: bool) -> dict[str, object]:
     del files  # the baselines re-read the table, like the pipeline does
 
     word = re.compile(r"\w+")
-    t = time.perf_counter()
+    result["load_before"] = os.getloadavg()[0]
+    t, c = time.perf_counter(), time.process_time()
     n = 0
     for path in _files(metadata):
         n += len(word.findall(path.read_text(encoding="utf-8")))
     result["regex_s"], result["regex_tokens"] = time.perf_counter() - t, n
+    result["regex_cpu_s"] = time.process_time() - c
     result["regex_rss_mb"] = _rss_mb()
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     n = 0
     for path in _files(metadata):
         n += len(araby.tokenize(path.read_text(encoding="utf-8")))
     result["pyarabic_s"], result["pyarabic_tokens"] = time.perf_counter() - t, n
+    result["pyarabic_cpu_s"] = time.process_time() - c
     result["pyarabic_rss_mb"] = _rss_mb()
 
-    t = time.perf_counter()
-    summary = process_corpus(metadata=metadata, workers=1, progress=False, chunksize=32)
+    t, c = time.perf_counter(), time.process_time()
+    summary = process_corpus(metadata=metadata, workers=workers, progress=False)
     result["pipeline_s"] = time.perf_counter() - t
+    result["pipeline_cpu_s"] = time.process_time() - c
     result["pipeline_rss_mb"] = _rss_mb()
+    result["workers"] = workers
+    if workers > 1:  # the work happened in the children: their CPU time and peak RSS
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["pipeline_cpu_s"] = usage.ru_utime + usage.ru_stime
+        result["pipeline_worker_rss_mb"] = _rss_mb(resource.RUSAGE_CHILDREN)
     result["pipeline_words"] = int(summary.documents["n_words"].sum())
     result["pipeline_hits"] = int(summary.documents["n_hits"].sum())
-    if speedup:
+    if speedup and workers == 1:
         t = time.perf_counter()
-        two = process_corpus(metadata=metadata, workers=2, progress=False, chunksize=32)
+        two = process_corpus(metadata=metadata, workers=2, progress=False)
         result["pipeline2_s"] = time.perf_counter() - t
         result["pipeline2_worker_rss_mb"] = _rss_mb(resource.RUSAGE_CHILDREN)
         result["pipeline2_parent_rss_mb"] = _rss_mb()
         result["pipeline2_identical"] = two.equals(summary)
+    result["load_after"] = os.getloadavg()[0]
     return result
 
 
@@ -210,11 +221,17 @@ def main(argv: list[str] | None = None) -> None:
         help="size (MB) at which to time 2 workers (default: the smallest)",
     )
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes for the pipeline step (default 1; >1 skips the speed-up run)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--speedup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.speedup)))
+        print(json.dumps(child(args.child, args.speedup, args.workers)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     speedup_size = args.speedup_size or min(sizes)
@@ -226,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
             f"[{size} MB] corpus ready in {time.perf_counter() - t:.0f} s: {metadata.parent}",
             file=sys.stderr,
         )
-        cmd = [sys.executable, __file__, "--child", str(metadata)]
+        cmd = [sys.executable, __file__, "--child", str(metadata), "--workers", str(args.workers)]
         if size == speedup_size:
             cmd.append("--speedup")
         out = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -236,25 +253,34 @@ def main(argv: list[str] | None = None) -> None:
         print(f"[{size} MB] {json.dumps(row)}", file=sys.stderr)
 
     print(
-        "\nsize  docs     MB    regex MB/s  pyarabic MB/s  pipeline MB/s  "
-        "pipeline/regex  peak RSS MB (regex / pyarabic / pipeline)"
+        "\nsize  docs     MB   regex MB/s  pyarabic MB/s  pipeline MB/s"
+        "  pipeline/regex wall (CPU)  peak RSS MB regex/pyarabic/pipeline  load avg"
     )
     for r in rows:
         mb = r["bytes"] / MB
+        cpu_ratio = r["regex_cpu_s"] / r["pipeline_cpu_s"]
         print(
-            f"{r['size']:>4}  {r['docs']:>6}  {mb:>6.1f}  {mb / r['regex_s']:>10.2f}  "
-            f"{mb / r['pyarabic_s']:>13.2f}  {mb / r['pipeline_s']:>13.2f}  "
-            f"{r['regex_s'] / r['pipeline_s']:>14.3f}  "
-            f"{r['regex_rss_mb']:.0f} / {r['pyarabic_rss_mb']:.0f} / {r['pipeline_rss_mb']:.0f}"
+            f"{r['size']:>4}  {r['docs']:>6}  {mb:>6.1f}  {mb / r['regex_s']:>10.2f}"
+            f"  {mb / r['pyarabic_s']:>13.2f}  {mb / r['pipeline_s']:>13.2f}"
+            f"  {r['regex_s'] / r['pipeline_s']:>14.4f} ({cpu_ratio:.4f})"
+            f"  {r['regex_rss_mb']:>14.0f} / {r['pyarabic_rss_mb']:.0f} / "
+            f"{r['pipeline_rss_mb']:.0f}"
+            f"  {r['load_before']:.1f} -> {r['load_after']:.1f}"
         )
+        if r.get("workers", 1) > 1:
+            print(
+                f"      (pipeline with {r['workers']} worker processes: CPU time summed over "
+                f"them; largest worker peak RSS {r['pipeline_worker_rss_mb']:.0f} MB)"
+            )
     for r in rows:
         if "pipeline2_s" in r:
             print(
                 f"\nspeed-up 1 -> 2 workers at {r['size']} MB: "
-                f"{r['pipeline_s'] / r['pipeline2_s']:.2f}x "
+                f"{r['pipeline_s'] / r['pipeline2_s']:.2f}x wall "
                 f"({r['pipeline_s']:.1f} s -> {r['pipeline2_s']:.1f} s; largest worker "
                 f"{r['pipeline2_worker_rss_mb']:.0f} MB RSS; identical tables: "
-                f"{r['pipeline2_identical']})"
+                f"{r['pipeline2_identical']}). On a shared machine the load average "
+                "above says how many cores were really free."
             )
 
 
