@@ -35,6 +35,7 @@ contributors, before committing); ``--strip --check`` only reports which ones ne
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import os
 import re
@@ -313,19 +314,42 @@ def _parameters_cell(nb: NotebookNode) -> NotebookNode | None:
     return None
 
 
-def declared_parameters(nb: NotebookNode) -> list[str]:
-    """Return the names assigned in the notebook's cell tagged ``parameters``.
+def declared_parameters(nb: NotebookNode, path: Path | None = None) -> list[str]:
+    """Return the names assigned at top level in the notebook's ``parameters`` cell.
 
-    Uses papermill's own parser for the cell, so a name is declared exactly when
-    papermill would see it. A notebook without such a cell declares nothing.
+    The cell is read as Python (after IPython turns any ``%magic`` into calls), so
+    every assignment counts, whatever its comment says; papermill's own line parser
+    gives up on lines such as ``x = None  # None = all; or "a,b"``. A notebook
+    without such a cell declares nothing; a cell that is not valid Python raises
+    :class:`ConfigError` naming ``path``.
     """
-    from papermill.translators import papermill_translators
+    from IPython.core.inputtransformer2 import TransformerManager
 
     cell = _parameters_cell(nb)
     if cell is None:
         return []
-    translator = papermill_translators.find_translator(KERNEL_NAME, "python")
-    return [parameter.name for parameter in translator.inspect(cell)]
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(cell.source))
+    except SyntaxError as error:
+        raise ConfigError(
+            f"the 'parameters' cell is not valid Python: {error.msg}",
+            None if path is None else _display(path),
+            error.lineno,
+        ) from error
+    names: list[str] = []
+    for statement in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = list(statement.targets)
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        while targets:
+            target = targets.pop(0)
+            if isinstance(target, ast.Name) and target.id not in names:
+                names.append(target.id)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                targets[:0] = list(target.elts)
+    return names
 
 
 def inject_parameters(nb: NotebookNode, parameters: Mapping[str, object]) -> NotebookNode:
@@ -734,7 +758,7 @@ def build_reports(
     sources = [Path(nb) for nb in notebooks]
     if not sources:
         raise ConfigError("no notebooks to run (expected files named NN-name.ipynb)")
-    declared = {nb: declared_parameters(nbformat.read(nb, as_version=4)) for nb in sources}
+    declared = {nb: declared_parameters(nbformat.read(nb, as_version=4), nb) for nb in sources}
     unknown = sorted(set(parameters) - {name for names in declared.values() for name in names})
     if unknown:
         raise ConfigError(

@@ -306,6 +306,25 @@ def test_parse_parameter_value(text, value):
     assert parsed == value and type(parsed) is type(value)
 
 
+def test_declared_parameters_reads_the_cell_as_python(tmp_path):
+    source = (
+        "%matplotlib inline\n"
+        'doc_ids = None  # None = every document; or "id1,id2"\n'  # papermill gives up here
+        "width: int = 3\n"
+        "low, high = 1, 2\n"
+        "rows = [1,\n    2]\n"
+        "width = 4\n"  # assigned twice, declared once
+        "import math\n"  # not an assignment
+    )
+    cell = new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    names = report.declared_parameters(new_notebook(cells=[cell]))
+    assert names == ["doc_ids", "width", "low", "high", "rows"]
+    cell.source = "x = = 1"
+    with pytest.raises(ConfigError, match=r"nb\.ipynb, line 1: the 'parameters' cell"):
+        report.declared_parameters(new_notebook(cells=[cell]), tmp_path / "nb.ipynb")
+
+
 def test_declared_parameters_of_the_fixture():
     nb = nbformat.read(FIXTURE, as_version=4)
     assert report.declared_parameters(nb) == ["figures_dir", "fail"]
