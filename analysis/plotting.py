@@ -34,6 +34,7 @@ atomically and byte-identically from run to run.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -63,6 +64,7 @@ from analysis.paths import FIGURES_DIR
 __all__ = [
     "FIGURE_FORMATS",
     "PNG_DPI",
+    "Chart",
     "arabic_style",
     "bilingual_label",
     "draw_table",
@@ -215,7 +217,12 @@ def bilingual_label(term: object, gloss: object = None) -> str:
 
 
 def arabic_style() -> dict[str, object]:
-    """Return the rcParams the charts are drawn with (fonts, deterministic output)."""
+    """Return the rcParams the charts are drawn with (fonts, deterministic output).
+
+    A notebook drawing a chart of its own builds it inside
+    ``with matplotlib.rc_context(arabic_style()):`` and passes every string
+    through :func:`prepare_text`, as the chart functions here do.
+    """
     families = register_fonts(need_presentation_forms=not matplotlib_shapes_text())
     return {
         "font.family": list(families),
@@ -250,6 +257,24 @@ def _label(text: object, width: int) -> str:
     for line in str(text).split("\n"):
         lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
     return prepare_text("\n".join(lines))
+
+
+class Chart(Figure):
+    """A matplotlib Figure that shows itself in Jupyter without pyplot.
+
+    The chart functions build figures directly (no pyplot state to leak or close),
+    so IPython's inline backend, which hooks pyplot, would only print their repr.
+    ``_repr_png_`` renders the figure with the charts' fonts at 200 dpi and asks
+    for it to be shown at 100 dpi size (sharp on high-density screens). The PNG
+    has no software/version metadata, so executed notebooks stay byte-identical.
+    """
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        buffer = io.BytesIO()
+        with _style():
+            self.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        width, height = self.get_size_inches()
+        return buffer.getvalue(), {"width": round(width * 100), "height": round(height * 100)}
 
 
 def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -294,7 +319,7 @@ def plot_frame_counts(
     ]
     axis_label = {"n": "hits (n)", "rate_per_1000": "hits per 1,000 words"}.get(value, value)
     with _style():
-        fig = Figure(figsize=(6.4, 1.2 + 0.6 * max(len(data), 1)), layout="constrained")
+        fig = Chart(figsize=(6.4, 1.2 + 0.6 * max(len(data), 1)), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(data))
         ax.barh(y, data[value].to_numpy(dtype=float), color="#4c72b0")
@@ -370,7 +395,7 @@ def plot_frames_by_voice(
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     frames = list(table.index)
     with _style():
-        fig = Figure(figsize=(6.4, 1.4 + 0.7 * max(len(frames), 1)), layout="constrained")
+        fig = Chart(figsize=(6.4, 1.4 + 0.7 * max(len(frames), 1)), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(frames))
         height = 0.4
@@ -420,7 +445,7 @@ def plot_frame_dispersion(
         limit = text_length if text_length is not None else (int(ends.max()) if len(hits) else 1)
         xlabel = "character offset in the text"
     with _style():
-        fig = Figure(figsize=(7.2, 1.2 + 0.55 * max(len(frames), 1)), layout="constrained")
+        fig = Chart(figsize=(7.2, 1.2 + 0.55 * max(len(frames), 1)), layout="constrained")
         ax = fig.subplots()
         for row, frame in enumerate(frames):
             pos = hits.loc[hits[category] == frame, position].to_numpy(dtype=float)
@@ -489,7 +514,7 @@ def plot_sentence_frame_heatmap(
         .reindex(index=rows, columns=frames, fill_value=0)
     )
     with _style():
-        fig = Figure(
+        fig = Chart(
             figsize=(max(4.8, 1.25 * len(frames) + 2.0), 2.0 + 0.35 * len(rows)),
             layout="constrained",
         )
@@ -526,7 +551,7 @@ def plot_actor_cooccurrence(
         for i, actor in enumerate(actors):
             values[i, cols.index(actor)] = np.nan
     with _style():
-        fig = Figure(
+        fig = Chart(
             figsize=(max(4.8, 1.25 * len(actors) + 3.0), max(3.6, 0.6 * len(actors) + 2.0)),
             layout="constrained",
         )

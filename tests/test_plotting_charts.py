@@ -11,6 +11,7 @@ chart). To regenerate after an intended change, run with
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -343,3 +344,16 @@ def test_baselines_exist_for_both_paths():
     for path in ("libraqm", "reshaped"):
         for name in CHARTS:
             assert (BASELINES.parent / path / f"{name}.png").is_file(), (path, name)
+
+
+@pytest.mark.legacy_ok
+def test_chart_shows_itself_in_jupyter_without_pyplot():
+    """IPython displays objects through ``_repr_png_``: a 200-dpi PNG shown at 100-dpi size."""
+    fig = CHARTS["frame-counts"]()
+    data, meta = fig._repr_png_()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = fig.get_size_inches()
+    assert meta == {"width": round(width * 100), "height": round(height * 100)}
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.size == (round(width * 200), round(height * 200))
+        assert "Software" not in img.info
