@@ -278,3 +278,11 @@ def test_veto_file_errors_name_file_and_line(tmp_path):
     bad.write_text("doc_id,original,reason\n,الأممالمتحدة,ok\nx,,empty\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="line 3"):
         read_vetoes(bad)
+
+
+def test_analyse_corpus_streams_the_metadata_table(tables):
+    from analysis.pipeline import analyse_corpus
+
+    corpus = analyse_corpus([DOC])
+    for name in ("tokens", "sentences", "quotes", "repairs"):
+        pd.testing.assert_frame_equal(getattr(corpus, name), getattr(tables, name))
