@@ -1,0 +1,184 @@
+"""One call that runs the whole pipeline for the notebooks.
+
+Every notebook starts from the same tables; computing them here (and only here)
+keeps the notebooks thin and free of copied logic. :func:`run` loads the selected
+documents from the metadata table, runs the text stage, matches the frame and
+actor lexicons and returns a :class:`Study` holding every tidy table. The
+measures and charts are then one call each, in :mod:`analysis.measures` and
+:mod:`analysis.plotting`.
+
+The notebooks' ``parameters`` cell feeds :func:`run` (``doc_ids``, ``metadata``,
+``lexicon_dir``), so the same notebook runs on another article or a corpus
+selection, for example with papermill or ``python -m analysis.report -p …``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import measures
+from analysis.corpus import read_metadata
+from analysis.errors import ConfigError
+from analysis.frames import coverage_report, match_lexicon
+from analysis.lexicon import load_actor_lexicon, load_frame_lexicon
+from analysis.paths import FIGURES_DIR, LEXICON_DIR, METADATA_FILE
+from analysis.pipeline import analyse_corpus
+
+
+@dataclass
+class Study:
+    """Every table of one analysis run (columns: ``docs/design.md``)."""
+
+    documents: pd.DataFrame
+    tokens: pd.DataFrame
+    sentences: pd.DataFrame
+    quotes: pd.DataFrame
+    repairs: pd.DataFrame
+    frames: pd.DataFrame
+    actors: pd.DataFrame
+    frame_terms: pd.DataFrame
+    hits: pd.DataFrame
+    actor_hits: pd.DataFrame
+    exclusions: pd.DataFrame
+    coverage: pd.DataFrame
+    figures_dir: Path = field(default=FIGURES_DIR)
+
+    @property
+    def words(self) -> pd.DataFrame:
+        """Word tokens only (``kind == "word"``), the unit of every rate."""
+        return self.tokens[self.tokens["kind"] == measures.WORD_KIND]
+
+    def frame_label(self, frame: str, *, arabic: bool = True, sep: str = "\n") -> str:
+        """The English label of a frame id, with its Arabic label on a second line.
+
+        Each language on its own line keeps chart labels readable: a line mixing
+        a long English label with Arabic would wrap in the middle of either.
+        """
+        row = self.frames.loc[self.frames["frame"] == frame]
+        if row.empty:
+            return frame
+        label = str(row["label_en"].iloc[0])
+        return f"{label}{sep}{row['label_ar'].iloc[0]}" if arabic else label
+
+    def frame_table(self) -> pd.DataFrame:
+        """Frames with their labels and hit counts (zero for frames without hits)."""
+        counts = measures.count_frames(self.hits).set_index("frame")["n"]
+        table = self.frames.loc[:, ["frame", "label_en", "label_ar"]].copy()
+        table["n"] = table["frame"].map(counts).fillna(0).astype(int)
+        return table.sort_values(["n", "frame"], ascending=[False, True], kind="stable")
+
+    def labelled(self, table: pd.DataFrame, column: str = "frame") -> pd.DataFrame:
+        """A copy of ``table`` whose frame ids are replaced by bilingual labels (for charts)."""
+        out = table.copy()
+        out[column] = out[column].map(lambda f: self.frame_label(str(f)))
+        return out
+
+    def term_collocations(
+        self, *, min_hits: int = 2, span: int = 4, min_freq: int = 2
+    ) -> pd.DataFrame:
+        """Collocates of every framing term found at least ``min_hits`` times.
+
+        The node is the bare form of the hit's first word (for الأمم المتحدة:
+        أمم); measures as in :func:`analysis.measures.collocations`.
+        """
+        counts = measures.count_terms(self.hits)
+        frequent = set(counts.loc[counts["n"] >= min_hits, "term"])
+        first = self.hits.loc[self.hits["term"].isin(frequent), ["doc_id", "token_start"]]
+        heads = self.tokens.merge(
+            first, left_on=["doc_id", "index"], right_on=["doc_id", "token_start"]
+        )
+        tables = [
+            measures.collocations(self.tokens, node, span=span, min_freq=min_freq)
+            for node in sorted(set(heads["bare"]))
+        ]
+        tables = [t for t in tables if len(t)]
+        if not tables:
+            return measures.collocations(self.tokens, "", span=span, min_freq=min_freq).iloc[0:0]
+        return pd.concat(tables, ignore_index=True)
+
+    def summary(self) -> dict[str, int]:
+        """Headline numbers quoted in the notebooks' prose (all computed, never typed)."""
+        words = self.words
+        applied = self.repairs[~self.repairs["vetoed"].astype(bool)] if len(self.repairs) else None
+        repairs = 0 if applied is None else int(len(applied))
+        extra_words = 0 if applied is None else int(
+            sum(len(str(r).split()) - 1 for r in applied["replacement"])
+        )
+        return {
+            "documents": int(len(self.documents)),
+            "sentences": int(len(self.sentences)),
+            "words": int(len(words)),
+            "tokens": int(len(self.tokens)),
+            "word_types": int(words["normalized"].nunique()),
+            "repairs": repairs,
+            # A repair splits one written word into several: without repairs, each
+            # repaired group counts as the single word the file shows.
+            "words_without_repairs": int(len(words)) - extra_words,
+            "quotes": int(len(self.quotes)),
+            "speech_quotes": int((self.quotes["kind"] == "speech").sum()),
+            "hits": int(len(self.hits)),
+            "quoted_hits": int((self.hits["voice"] == "quoted").sum()),
+            "frames_found": int(self.hits["frame"].nunique()),
+            "frames_declared": int(len(self.frames)),
+            "lexicon_terms": int(len(self.frame_terms)),
+            "actor_hits": int(len(self.actor_hits)),
+            "guard_exclusions": int(len(self.exclusions)),
+        }
+
+
+def _selection(documents: pd.DataFrame, doc_ids: str | Iterable[str] | None) -> pd.DataFrame:
+    """The rows of ``documents`` named by ``doc_ids`` (a string may list ids with commas)."""
+    if doc_ids is None or doc_ids == "" or doc_ids == "all":
+        return documents
+    wanted = [d.strip() for d in doc_ids.split(",")] if isinstance(doc_ids, str) else list(doc_ids)
+    unknown = [d for d in wanted if d not in set(documents["doc_id"])]
+    if unknown:
+        raise ConfigError(
+            f"parameter doc_ids names {unknown}, which are not in the metadata table "
+            f"(known: {sorted(documents['doc_id'])})"
+        )
+    return documents.set_index("doc_id").loc[wanted].reset_index()
+
+
+def run(
+    doc_ids: str | Iterable[str] | None = None,
+    *,
+    metadata: str | Path = METADATA_FILE,
+    lexicon_dir: str | Path = LEXICON_DIR,
+    figures_dir: str | Path = FIGURES_DIR,
+) -> Study:
+    """Load, analyse and match the selected documents; return every table.
+
+    ``doc_ids`` is ``None`` (all documents of the metadata table), a list of ids,
+    or a comma-separated string of ids (convenient as a notebook parameter).
+    Problems with any input (missing file, bad metadata, malformed lexicon) raise
+    the project's documented errors, which name the file and the problem.
+    """
+    metadata = Path(metadata)
+    if not metadata.is_file():
+        raise ConfigError("metadata table not found (parameter metadata)", metadata)
+    documents = _selection(read_metadata(metadata), doc_ids)
+    text = analyse_corpus(documents, metadata=metadata)
+    frame_lexicon = load_frame_lexicon(lexicon_dir)
+    actor_lexicon = load_actor_lexicon(lexicon_dir)
+    frames = match_lexicon(text.tokens, text.quotes, frame_lexicon)
+    actors = match_lexicon(text.tokens, text.quotes, actor_lexicon)
+    return Study(
+        documents=documents.reset_index(drop=True),
+        tokens=text.tokens,
+        sentences=text.sentences,
+        quotes=text.quotes,
+        repairs=text.repairs,
+        frames=frame_lexicon.categories,
+        actors=actor_lexicon.categories,
+        frame_terms=frame_lexicon.entries,
+        hits=frames.hits,
+        actor_hits=actors.hits,
+        exclusions=frames.exclusions,
+        coverage=coverage_report(text.tokens, frame_lexicon, text.quotes),
+        figures_dir=Path(figures_dir),
+    )
