@@ -2,9 +2,10 @@
 
 For a token the analysis lists the proclitics it may carry (conjunction و ف,
 preposition ب ك ل, future س, article ال, in that order, e.g. و+ل+ال written
-ولل), the pronoun enclitic (ه ها هم هما هن ك كم كما كن نا ني) and the bare form
-left. Candidate segmentations are generated from that grammar and kept only when
-the evidence supports them, so that names (فرنسا، أوباما، بوقطاية) and words that
+ولل), the pronoun enclitic (ه ها هم هما هن ك كم نا ني; كن and كما are left out
+because they end too many ordinary words: أماكن، تمكن) and the bare form left.
+Candidate segmentations are generated from that grammar and kept only when the
+evidence supports them, so that names (فرنسا، أوباما، بوقطاية) and words that
 merely start with those letters (بطش، لاجئ، كامل) are not mangled:
 
 * the bare form must have at least two letters;
@@ -17,7 +18,10 @@ merely start with those letters (بطش، لاجئ، كامل) are not mangled:
 * an enclitic attached to a stem ending in ت restores teh marbuta when that form
   is attested (ولقضيتهم → قضية);
 * the first-person ي is not treated as an enclitic (it is mostly the nisba ending
-  of دولي, الصحراوي);
+  of دولي, الصحراوي); ني and ك need a stem of 3+ letters (معنى، بنك، لديك stay
+  whole); a stem starting with ال takes no enclitic (الفني، إله);
+* a word of the exceptions list keeps its letters after a conjunction (وكان is
+  و + كان, not و + ك + ان);
 * words in ``lexicons/clitic_exceptions.txt`` (function words such as الذي،
   كما، الله) are never segmented.
 
@@ -29,8 +33,8 @@ The preferred analysis is the valid one that removes the most clitics (ties: the
 most frequent bare form); the unsegmented word is always the last candidate.
 
 A lemmatizer is deliberately not a column: qalsadi (the only offline one that
-fits) runs at ~700 tokens/s and errs on framing words (القضية → قضة,
-الجزائر → جزور), see docs/design.md.
+fits) lemmatized 76 words/s on the seed article and errs on framing words
+(القضية → قضة, الجزائر → جزور), see docs/design.md.
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ from analysis.paths import LEXICON_DIR
 
 CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ك", "ل", "س")
-ENCLITICS = ("هما", "كما", "ها", "هم", "هن", "كم", "كن", "نا", "ني", "ه", "ك")
+ENCLITICS = ("هما", "ها", "هم", "هن", "كم", "نا", "ني", "ه", "ك")
+# Enclitics that too often end ordinary words (معنى، تمكن، بنك): their stem needs 3+ letters.
+SHORT_STEM_RISKY = ("ني", "ك")
 IMPERFECT_PREFIXES = "يتنا"
 # Without the article, the bare form must be at least twice as frequent as the
 # whole token (Zipf +0.3): باراك stays whole although اراك is about as common.
@@ -157,11 +163,19 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     light = normalize_word_keep_hamza(word)
     whole = normalize_word(light)
     whole_score = zipf(whole)
-    if whole in exceptions() or not whole:
+    exc = exceptions()
+    if whole in exc or not whole:
         return (Analysis((), whole, "", whole_score),)
     found: dict[tuple[tuple[str, ...], str, str], Analysis] = {}
     for procs, stem, enc, article in _candidates(light):
         if not procs and not enc:
+            continue
+        bare_start = normalize_word(stem[:2])
+        if enc and (bare_start == "ال" or enc in SHORT_STEM_RISKY and len(stem) < 3):
+            continue  # a definite noun takes no possessive; short stems are risky
+        if len(procs) > 1 and procs[0] in ("و", "ف") and normalize_word(light[1:]) in exc:
+            continue  # وكان is و + كان, never و + ك + ان
+        if procs and procs[0] in ("و", "ف") and enc and normalize_word(light[1:]) in exc:
             continue
         forms = [normalize_word(stem)]
         if enc and stem.endswith("ت"):
