@@ -682,6 +682,19 @@ def _run_slug(parameters: Mapping[str, object]) -> str:
     return slug[:80]
 
 
+def _path_for_notebook(target: Path, notebook_dir: Path) -> str:
+    """``target`` as the notebook should see it (its folder is the working directory).
+
+    Relative inside the project (the notebooks folder's parent), so executed
+    notebooks do not depend on where the clone lives; absolute elsewhere, where a
+    relative path would only be a long climb (``../../../tmp/run``).
+    """
+    target, base = Path(target).resolve(), Path(notebook_dir).resolve()
+    if target.is_relative_to(base.parent):
+        return os.path.relpath(target, base)
+    return str(target)
+
+
 class _FiguresGuard:
     """Keep a copy of the figures folder while notebooks run; put it back if one fails.
 
@@ -774,7 +787,7 @@ def build_reports(
         for source in sources:
             own = {key: value for key, value in parameters.items() if key in declared[source]}
             if not main_run and FIGURES_PARAMETER in declared[source]:
-                own[FIGURES_PARAMETER] = os.path.relpath(layout.figures_dir, source.parent)
+                own[FIGURES_PARAMETER] = _path_for_notebook(layout.figures_dir, source.parent)
             elif not main_run:
                 log(
                     f"warning: {_display(source)} declares no '{FIGURES_PARAMETER}' "

@@ -331,6 +331,14 @@ def test_declared_parameters_of_the_fixture():
     assert report.declared_parameters(new_notebook(cells=[new_code_cell("x = 1")])) == []
 
 
+def test_figures_path_is_relative_inside_the_project_absolute_outside(tmp_path):
+    notebooks = tmp_path / "project" / "notebooks"
+    run = tmp_path / "project" / "build" / "runs" / "x" / "figures"
+    assert report._path_for_notebook(run, notebooks) == "../build/runs/x/figures"
+    outside = tmp_path / "elsewhere" / "figures"
+    assert report._path_for_notebook(outside, notebooks) == str(outside.resolve())
+
+
 def test_kernel_is_the_running_interpreter():
     # A "python3" kernelspec elsewhere (user or system folders) must not be used.
     manager = report._kernel_manager()
