@@ -286,3 +286,27 @@ def test_analyse_corpus_streams_the_metadata_table(tables):
     corpus = analyse_corpus([DOC])
     for name in ("tokens", "sentences", "quotes", "repairs"):
         pd.testing.assert_frame_equal(getattr(corpus, name), getattr(tables, name))
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        # hand-decided readings of look-alikes (not from the code's output)
+        ("كان", ("", "كان", "")),  # kāna, not ka- + an
+        ("وكان", ("و", "كان", "")),
+        ("معنى", ("", "معني", "")),  # maʿnā, not maʿa + -nī
+        ("بنك", ("", "بنك", "")),  # bank
+        ("الفني", ("ال", "فني", "")),  # al- + fannī, no -nī on a definite noun
+        ("أماكن", ("", "اماكن", "")),
+        ("وزير", ("", "وزير", "")),
+        ("لسان", ("", "لسان", "")),
+        ("إلغاء", ("", "الغاء", "")),  # written hamza: no article
+        ("سيزور", ("س", "يزور", "")),
+        ("كحائل", ("ك", "حائل", "")),
+    ],
+)
+def test_clitic_guards_on_look_alikes(word, expected):
+    from analysis.clitics import preferred
+
+    a = preferred(word)
+    assert (a.proclitic_string, a.bare, a.enclitic) == expected
