@@ -173,11 +173,11 @@ class ChunkResult:
     """What a worker sends back for a chunk of documents.
 
     ``documents``: one :class:`DocumentSummary` per job, in job order.
-    ``terms``: word tokens per ``(group, word form)`` summed over the chunk.
+    ``terms``: for each group, word tokens per word form, summed over the chunk.
     """
 
     documents: list[DocumentSummary]
-    terms: dict[tuple[str, str], int]
+    terms: dict[str, dict[str, int]]
 
 
 def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
@@ -203,7 +203,7 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     counts = np.zeros((n, len(COUNT_COLUMNS)), dtype=np.int64)
     counts[:, 0] = [len(t) for t in texts]
     hits_per_doc: list[Counter] = [Counter() for _ in jobs]
-    terms: Counter = Counter()
+    terms: dict[str, Counter] = {}
     groups = np.array([job.group for job in jobs], dtype=object)
     pairs = ((job.doc_id, text) for job, text in zip(jobs, texts, strict=True))
     for tables in analyse_texts(pairs, batch=max(n, 1)):
@@ -237,9 +237,11 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
         )
         if options.term_form is not None:
             forms = tokens[options.term_form].to_numpy(object)[words]
-            terms.update(zip(groups[doc[words]], forms, strict=True))  # C loop, no filter
-            for key in [k for k in terms if not k[1]]:
-                del terms[key]
+            word_groups = groups[doc[words]]
+            for group in dict.fromkeys(groups):
+                counter = terms.setdefault(group, Counter())
+                counter.update(forms[word_groups == group])  # Counter.update: a C loop
+                counter.pop("", None)
     counts[:, 7] = [len(notes) for _, notes in read]
     documents = [
         DocumentSummary(
@@ -247,7 +249,7 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
         )
         for job, row, h, (_, notes) in zip(jobs, counts, hits_per_doc, read, strict=True)
     ]
-    return ChunkResult(documents, dict(terms))
+    return ChunkResult(documents, {g: dict(c) for g, c in terms.items() if c})
 
 
 def _summarise_partition(jobs: list[DocumentJob], options: _Options) -> list[ChunkResult]:
@@ -413,7 +415,7 @@ class _Reducer:
     frame_n: array = field(default_factory=lambda: array("q"))
     frame_keys: dict[tuple[str, str], int] = field(default_factory=dict)
     term_hits: Counter = field(default_factory=Counter)
-    terms: Counter = field(default_factory=Counter)
+    terms: dict[str, Counter] = field(default_factory=dict)  # per group: no tuple per key
     warned: int = 0
     first_warning: str = ""
     first_seq: int = -1
@@ -443,7 +445,8 @@ class _Reducer:
         """Fold a worker's chunk in (documents and the chunk's word-form counts)."""
         for summary in chunk.documents:
             self.add(summary)
-        self.terms.update(chunk.terms)
+        for group, counts in chunk.terms.items():
+            self.terms.setdefault(group, Counter()).update(counts)
 
     def result(self, metadata: str | Path, term_form: str | None, backend: str) -> CorpusSummary:
         """Build the sorted tidy tables (identical whatever the arrival order)."""
@@ -482,7 +485,7 @@ class _Reducer:
         )
         term_hits = term_hits.sort_values([g, "frame", "term", "entry_id", "voice"])
         term_counts = pd.DataFrame(
-            [(grp, t, n) for (grp, t), n in self.terms.items()],
+            [(grp, t, n) for grp, counter in self.terms.items() for t, n in counter.items()],
             columns=[g, "term", "n"],
         )
         term_counts = term_counts.sort_values([g, "term"])
