@@ -122,7 +122,10 @@ def _repair(
     """
     rows: list[tuple] = []
     plan: dict[int, tuple[int, ...]] = {}
-    codes, uniques = _types_of(spans.normalized)
+    if spans.codes is not None and spans.uniques is not None:
+        codes, uniques = spans.codes, spans.uniques
+    else:
+        codes, uniques = _types_of(spans.normalized)
     split_types = {
         k: cuts
         for k, u in enumerate(uniques)
@@ -213,7 +216,10 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> list[_DocResult
     kind = spans.kind
 
     # Type-level flags, spread to tokens with one take each.
-    codes, uniques = _types_of(normalized)
+    if spans.codes is not None and spans.uniques is not None:
+        codes, uniques = spans.codes, spans.uniques
+    else:
+        codes, uniques = _types_of(normalized)
     kind_u = [token_kind(u) for u in uniques]
     word_u = np.array([k in WORD_KINDS for k in kind_u], dtype=bool)
     number_u = np.array([k == "number" for k in kind_u], dtype=bool)

@@ -33,7 +33,7 @@ import pyarabic.araby as araby
 from analysis.normalize import NormalizedText
 
 QUOTE_CHARS = '"«»“”„‟‹›'
-_SPLIT_RE = re.compile(r"(\w+|'+|[^\w\s']+)")
+_SPLIT_RE = re.compile(r"(\w+|'+|([^\w\s'])\2*)")
 _PUNCT_RUN_RE = re.compile(r"([^\w\s'])\1*")
 _APOSTROPHES_RE = re.compile(r"'+")
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
@@ -48,6 +48,9 @@ class TokenSpans:
     nend: np.ndarray
     normalized: list[str]
     kind: list[str]
+    # Token types: ``normalized[i] == uniques[codes[i]]`` (None when not computed).
+    codes: np.ndarray | None = None
+    uniques: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.normalized)
@@ -82,31 +85,16 @@ def _split_punct(text: str, start: int, starts: list[int], tokens: list[str]) ->
 
 
 def _spans_fast(text: str) -> tuple[np.ndarray, list[str]]:
+    # re.split with two groups returns [gap, token, inner, gap, token, inner, …, gap];
+    # the inner group (the repeated punctuation character) is ignored.
     parts = _SPLIT_RE.split(text)
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    tokens = parts[1::2]
-    starts = offsets[1::2]
-    # A punctuation run may mix characters ("،''" is split by the regex, but "؟!"
-    # or "».") : split those few into runs of one repeated character.
-    mixed = [
-        i
-        for i, t in enumerate(tokens)
-        if len(t) > 1 and not (t[0].isalnum() or t[0] in "_'") and t != t[0] * len(t)
-    ]
-    if not mixed:
-        return starts, tokens
-    new_starts: list[int] = []
-    new_tokens: list[str] = []
-    previous = 0
-    for i in mixed:
-        new_starts.extend(starts[previous:i].tolist())
-        new_tokens.extend(tokens[previous:i])
-        _split_punct(tokens[i], int(starts[i]), new_starts, new_tokens)
-        previous = i + 1
-    new_starts.extend(starts[previous:].tolist())
-    new_tokens.extend(tokens[previous:])
-    return np.array(new_starts, dtype=np.int64), new_tokens
+    gaps = parts[0::3]
+    tokens = parts[1::3]
+    gap_lengths = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    token_lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    # start of token k = sum of gaps 0..k + sum of tokens 0..k-1
+    starts = np.cumsum(gap_lengths[:-1]) + np.concatenate(([0], np.cumsum(token_lengths)[:-1]))
+    return starts.astype(np.int64), tokens
 
 
 def _spans_pyarabic(text: str) -> tuple[np.ndarray, list[str]]:
@@ -161,4 +149,6 @@ def tokenize(norm: NormalizedText, engine: str = "fast") -> TokenSpans:
     # Kinds once per token type (types are far fewer than tokens).
     codes, uniques = pd.factorize(np.asarray(tokens, dtype=object), use_na_sentinel=False)
     kind_u = np.array([token_kind(u) for u in uniques], dtype=object)
-    return TokenSpans(starts, starts + lengths, tokens, kind_u[codes].tolist())
+    return TokenSpans(
+        starts, starts + lengths, tokens, kind_u[codes].tolist(), codes, list(uniques)
+    )
