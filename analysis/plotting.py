@@ -259,6 +259,26 @@ def _label(text: object, width: int) -> str:
     return prepare_text("\n".join(lines))
 
 
+#: Height (inches) of one line of 10-point label text, Amiri's line spacing included.
+LINE_HEIGHT = 0.26
+
+
+def _row_height(labels: Sequence[str], minimum: float) -> float:
+    """Return the height (inches) a row needs for the tallest of *labels* (prepared text)."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(minimum, LINE_HEIGHT * lines + 0.15)
+
+
+def _x_labels_height(labels: Sequence[str]) -> float:
+    """Return the height (inches) of the tallest category label wrapped under an x-axis."""
+    return LINE_HEIGHT * max((_label(t, WRAP_X).count("\n") + 1 for t in labels), default=1)
+
+
+def _number(value: float, integer: bool) -> str:
+    """Format a bar or cell value: counts as integers, anything else with one decimal."""
+    return f"{round(value):d}" if integer else f"{value:.1f}"
+
+
 class Chart(Figure):
     """A matplotlib Figure that shows itself in Jupyter without pyplot.
 
@@ -301,14 +321,17 @@ def plot_frame_counts(
     value: str = "n",
     label: str | None = None,
     gloss: str | None = "gloss",
-    title: str = "Frame counts",
+    title: str | None = None,
 ) -> Figure:
     """Horizontal bars of a counts table, largest first, with bilingual labels.
 
     *counts* needs the *value* column (``n`` or ``rate_per_1000``) and a label
     column: *label* if given, else ``term`` if present, else ``frame``. The
     *gloss* column (English), if present, becomes a second line under each label.
+    The default *title* says whether counts or rates are shown.
     """
+    if title is None:
+        title = "Frame rates per 1,000 words" if value == "rate_per_1000" else "Frame counts"
     if label is None:
         label = "term" if "term" in counts.columns else "frame"
     _require(counts, [label, value], "plot_frame_counts")
@@ -319,7 +342,8 @@ def plot_frame_counts(
     ]
     axis_label = {"n": "hits (n)", "rate_per_1000": "hits per 1,000 words"}.get(value, value)
     with _style():
-        fig = Chart(figsize=(6.4, 1.2 + 0.6 * max(len(data), 1)), layout="constrained")
+        row = _row_height(labels, 0.6)
+        fig = Chart(figsize=(6.4, 1.2 + row * max(len(data), 1)), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(data))
         ax.barh(y, data[value].to_numpy(dtype=float), color="#4c72b0")
@@ -329,9 +353,12 @@ def plot_frame_counts(
         ax.set_title(prepare_text(title))
         if value == "n":
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        top = float(data[value].max()) if len(data) else 0.0
+        if top > 0:
+            ax.set_xlim(0, top * 1.12)  # room for the value written after each bar
         for yi, v in zip(y, data[value], strict=True):
             ax.annotate(
-                prepare_text(f"{v:g}"),
+                prepare_text(_number(v, integer=value == "n")),
                 (v, yi),
                 xytext=(3, 0),
                 textcoords="offset points",
@@ -394,8 +421,10 @@ def plot_frames_by_voice(
     )
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     frames = list(table.index)
+    labels = [_label(f, WRAP_Y) for f in frames]
     with _style():
-        fig = Chart(figsize=(6.4, 1.4 + 0.7 * max(len(frames), 1)), layout="constrained")
+        row = _row_height(labels, 0.7)
+        fig = Chart(figsize=(6.4, 1.4 + row * max(len(frames), 1)), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(frames))
         height = 0.4
@@ -407,7 +436,7 @@ def plot_frames_by_voice(
                 label=prepare_text(name),
                 color=("#4c72b0", "#dd8452")[k],
             )
-        ax.set_yticks(y, labels=[_label(f, WRAP_Y) for f in frames])
+        ax.set_yticks(y, labels=labels)
         ax.invert_yaxis()  # most frequent at the top, narration above quoted
         ax.set_xlabel(prepare_text("hits (n)"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -444,13 +473,15 @@ def plot_frame_dispersion(
         ends = hits["end"] if "end" in hits.columns else hits["start"]
         limit = text_length if text_length is not None else (int(ends.max()) if len(hits) else 1)
         xlabel = "character offset in the text"
+    labels = [_label(f, WRAP_Y) for f in frames]
     with _style():
-        fig = Chart(figsize=(7.2, 1.2 + 0.55 * max(len(frames), 1)), layout="constrained")
+        row_h = _row_height(labels, 0.55)
+        fig = Chart(figsize=(7.2, 1.2 + row_h * max(len(frames), 1)), layout="constrained")
         ax = fig.subplots()
         for row, frame in enumerate(frames):
             pos = hits.loc[hits[category] == frame, position].to_numpy(dtype=float)
             ax.vlines(pos, row - 0.35, row + 0.35, color="#4c72b0", linewidth=1.5)
-        ax.set_yticks(range(len(frames)), labels=[_label(f, WRAP_Y) for f in frames])
+        ax.set_yticks(range(len(frames)), labels=labels)
         ax.set_ylim(len(frames) - 0.5, -0.5)
         ax.set_xlim(0, limit)
         ax.set_xlabel(prepare_text(xlabel))
@@ -472,7 +503,7 @@ def _heatmap(ax: Axes, matrix: np.ndarray, xlabels: Sequence[str], ylabels: Sequ
             ax.text(
                 j,
                 i,
-                prepare_text(f"{v:g}"),
+                prepare_text(_number(v, integer=True)),
                 ha="center",
                 va="center",
                 color="white" if v > high / 2 else "black",
@@ -515,7 +546,10 @@ def plot_sentence_frame_heatmap(
     )
     with _style():
         fig = Chart(
-            figsize=(max(4.8, 1.25 * len(frames) + 2.0), 2.0 + 0.35 * len(rows)),
+            figsize=(
+                max(4.8, 1.25 * len(frames) + 2.0),
+                1.6 + 0.35 * len(rows) + _x_labels_height(frames),
+            ),
             layout="constrained",
         )
         ax = fig.subplots()
@@ -552,7 +586,12 @@ def plot_actor_cooccurrence(
             values[i, cols.index(actor)] = np.nan
     with _style():
         fig = Chart(
-            figsize=(max(4.8, 1.25 * len(actors) + 3.0), max(3.6, 0.6 * len(actors) + 2.0)),
+            figsize=(
+                max(4.8, 1.25 * len(actors) + 3.0),
+                1.2
+                + len(actors) * _row_height([_label(a, WRAP_Y) for a in actors], 0.6)
+                + _x_labels_height(actors),
+            ),
             layout="constrained",
         )
         ax = fig.subplots()

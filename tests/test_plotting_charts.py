@@ -110,6 +110,13 @@ def test_frame_counts_labels_prepared_and_sorted():
     assert ax.yaxis_inverted()
     assert ax.get_title() == prepare_text("Rates $ per 1000")
     assert ax.get_xlabel() == "hits per 1,000 words"
+    # Values written after the bars: rates with one decimal (8.4, 5.0, 3.4 from the table).
+    assert [t.get_text() for t in ax.texts] == ["8.4", "5.0", "3.4"]
+    ax = plotting.plot_frame_counts(counts_table(), value="rate_per_1000").axes[0]
+    assert ax.get_title() == "Frame rates per 1,000 words"
+    ax = plotting.plot_frame_counts(counts_table()).axes[0]
+    assert ax.get_title() == "Frame counts"
+    assert [t.get_text() for t in ax.texts] == ["5", "3", "2"]  # counts as integers
 
 
 @pytest.mark.legacy_ok
