@@ -64,6 +64,7 @@ __all__ = [
     "group_frame_rates",
     "group_keyness",
     "frame_dispersion",
+    "default_workers",
 ]
 
 #: Per-document integer columns of :attr:`CorpusSummary.documents`.
