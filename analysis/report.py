@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import copy
 import os
 import re
@@ -91,6 +92,8 @@ INJECTED_TAG = "injected-parameters"
 #: The parameter through which a notebook learns where to save its figures.
 FIGURES_PARAMETER = "figures_dir"
 DEFAULT_TIMEOUT = 600
+#: A kernel that fails to start (before any cell ran) is started again, this often.
+KERNEL_START_ATTEMPTS = 3
 
 #: Output types shown in the HTML, best first. JavaScript, widget views and mermaid
 #: diagrams need scripts (from a CDN): such outputs fall back to their next type.
@@ -408,9 +411,12 @@ class NotebookExecutionError(AnalysisError):
             first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
             if len(first_line) > 80:
                 first_line = first_line[:77] + "..."
-            where = f"in cell {cell_number}"
+            labels = []
+            if cell.get("execution_count") is not None:
+                labels.append(f"In [{cell.execution_count}]")
             if self.cell_id:
-                where += f' (id "{self.cell_id}")'
+                labels.append(f'id "{self.cell_id}"')
+            where = f"in cell {cell_number}" + (f" ({', '.join(labels)})" if labels else "")
             where += f", which starts: {first_line!r}"
         super().__init__(f"notebook failed {where}:\n{problem}", _display(self.notebook))
 
@@ -496,26 +502,39 @@ def execute_notebook(
     def on_cell_start(cell: NotebookNode, cell_index: int) -> None:
         current["index"] = cell_index
 
-    client = NotebookClient(
-        nb,
-        km=_kernel_manager(),
-        timeout=timeout,
-        record_timing=False,
-        allow_errors=False,
-        resources={"metadata": {"path": str(source.parent)}},
-        on_cell_start=on_cell_start,
-        # ipykernel warns on every start that its local TCP sockets are unencrypted;
-        # errors still reach the terminal, and cell errors are in the notebook anyway.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    try:
-        client.execute(env=_kernel_environment())
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
-        index = current.get("index")
-        cell = None if index is None else nb.cells[index]
-        number = None if index is None else _source_cell_number(nb, index)
-        problem = _describe_failure(error, cell)
-        raise NotebookExecutionError(source, number, cell, problem, nb) from error
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        client = NotebookClient(
+            nb,
+            km=_kernel_manager(),
+            timeout=timeout,
+            record_timing=False,
+            allow_errors=False,
+            resources={"metadata": {"path": str(source.parent)}},
+            on_cell_start=on_cell_start,
+            # ipykernel warns on every start that its local TCP sockets are unencrypted;
+            # errors still reach the terminal, and cell errors are in the notebook anyway.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+        try:
+            client.execute(env=_kernel_environment())
+            break
+        except (CellExecutionError, CellTimeoutError, RuntimeError) as error:
+            index = current.get("index")
+            if index is None and isinstance(error, RuntimeError):
+                # The kernel never got to the first cell (it did not start or answer
+                # in time, e.g. on a loaded machine): nothing ran, so try again.
+                # nbclient leaves an exit hook for the failed kernel that fails at exit.
+                atexit.unregister(client._cleanup_kernel)
+                if attempt < KERNEL_START_ATTEMPTS:
+                    continue
+                problem = f"the kernel did not start ({attempt} attempts): {error}"
+                raise NotebookExecutionError(source, None, None, problem, None) from error
+            if not isinstance(error, (CellExecutionError, CellTimeoutError, DeadKernelError)):
+                raise
+            cell = None if index is None else nb.cells[index]
+            number = None if index is None else _source_cell_number(nb, index)
+            problem = _describe_failure(error, cell)
+            raise NotebookExecutionError(source, number, cell, problem, nb) from error
     _normalize_addresses(nb)
     return nb
 
@@ -538,19 +557,26 @@ def _normalize_addresses(nb: NotebookNode) -> None:
 
 
 def _describe_failure(error: Exception, cell: NotebookNode | None) -> str:
-    """The error line and the last traceback lines, without colour codes."""
+    """The error first, then the failing line in the cell's own code, without colours.
+
+    IPython's traceback has one entry per frame; the entry that starts with
+    ``Cell In[n], line m`` is the notebook's own code (deeper frames are library
+    internals a reader rarely needs, and they are in the saved notebook anyway).
+    """
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     if isinstance(error, CellExecutionError):
-        lines = []
-        for output in (cell or {}).get("outputs", []):
-            if output.get("output_type") == "error":
-                lines = _strip_ansi("\n".join(output.get("traceback", []))).splitlines()
-        tail = [line for line in lines if line.strip()][-6:]
         summary = f"{error.ename}: {error.evalue}"
-        if tail and tail[-1].strip() != summary.strip():
-            tail.append(summary)
-        return "\n".join(tail) if tail else summary
+        for output in (cell or {}).get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            frames = [_strip_ansi(entry) for entry in output.get("traceback", [])]
+            own = next((frame for frame in frames if frame.startswith("Cell In[")), "")
+            lines = [line for line in own.splitlines() if line.strip()]
+            if lines:
+                arrow = next((i for i, line in enumerate(lines) if "---->" in line), 1)
+                return "\n".join([summary, lines[0], *lines[max(1, arrow - 2) : arrow + 1]])
+        return summary
     if isinstance(error, CellTimeoutError):
         return f"the cell did not finish within the timeout ({error})"
     if isinstance(error, DeadKernelError):

@@ -225,7 +225,8 @@ def test_failing_notebook_exits_1_names_cell_and_leaves_previous_output(builds, 
     assert result.returncode == 1, result.stderr
     message = result.stderr
     assert "notebooks/02-broken.ipynb" in message  # relative to the cwd
-    assert 'cell 4 (id "divide")' in message
+    # cell 4 of the file; In [4]: the parameters, injected, and saving cells ran first.
+    assert 'cell 4 (In [4], id "divide")' in message
     assert "'1 / 0'" in message
     assert "ZeroDivisionError: division by zero" in message
     assert "previous reports are unchanged" in message
@@ -432,3 +433,32 @@ def test_committed_fixture_is_stripped():
     nb = nbformat.read(FIXTURE, as_version=4)
     assert report.strip_notebook(nb) is False
     assert json.loads(FIXTURE.read_text(encoding="utf-8"))["nbformat"] == 4
+
+
+def test_a_kernel_that_does_not_start_is_retried_then_reported(tmp_path, monkeypatch):
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    spec = tmp_path / "kernels" / "dead"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", "raise SystemExit(3)"]  # dies at once, never answers
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "dead", "language": "python"}),
+        encoding="utf-8",
+    )
+    starts = []
+
+    def dead_kernel():
+        starts.append(1)
+        specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+        return KernelManager(kernel_name="dead", kernel_spec_manager=specs)
+
+    monkeypatch.setattr(report, "_kernel_manager", dead_kernel)
+    monkeypatch.setattr(report, "KERNEL_START_ATTEMPTS", 2)  # ~2 s per attempt
+    source = tmp_path / "01-x.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("1")]), source)
+    with pytest.raises(report.NotebookExecutionError, match="kernel did not start") as caught:
+        report.execute_notebook(source)
+    assert len(starts) == 2  # started again once, then reported
+    assert caught.value.cell_number is None
+    assert "before the first cell" in str(caught.value)
