@@ -804,6 +804,12 @@ def build_reports(
             f"parameter(s) {', '.join(unknown)} not declared in the 'parameters' cell of "
             + ", ".join(_display(nb) for nb in sources)
         )
+    for source in sources:
+        if (layout.executed_dir / source.name).resolve() == source.resolve():
+            raise ConfigError(
+                f"the executed copies would overwrite the source notebooks in "
+                f"{_display(layout.executed_dir)}; choose another --output-dir"
+            )
     main_run = layout == OutputLayout.default()
     if not main_run:
         layout.figures_dir.mkdir(parents=True, exist_ok=True)

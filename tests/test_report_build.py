@@ -259,6 +259,18 @@ def test_undeclared_parameter_is_refused_before_anything_runs(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_output_dir_that_would_overwrite_the_sources_is_refused(tmp_path, capsys):
+    # --output-dir . from the project root: executed copies would go to ./notebooks.
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(FIXTURE, notebooks / FIXTURE.name)
+    status = report.main(["--notebooks-dir", str(notebooks), "--output-dir", str(tmp_path)])
+    assert status == 2
+    assert "would overwrite the source notebooks" in capsys.readouterr().err
+    assert (notebooks / FIXTURE.name).read_bytes() == FIXTURE.read_bytes()
+    assert not (tmp_path / "reports").exists()
+
+
 def test_unknown_notebook_name_lists_the_available_ones(tmp_path, capsys):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
