@@ -18,11 +18,13 @@ Run as ``python -m analysis.report`` (``make report`` does). For every
    (``dir="auto"`` on prose blocks, table cells and printed lines holding Arabic),
    never for the whole page, so code stays left to right.
 
-Nothing is written until every selected notebook has executed: a failing notebook
-makes the command exit with status 1 and a message naming the notebook and the
-cell, and leaves the previous reports as they were. Every file is written to a
-temporary file in its own folder and then renamed over the old one, so no reader
-ever sees half a file.
+Nothing is written until every selected notebook has executed and every page is
+rendered: a failing notebook makes the command exit with status 1 and a message
+naming the notebook, the cell and the failing line, and leaves the previous reports
+and figures as they were (figures saved during the failed run are rolled back); the
+notebook as far as it ran is saved to ``build/notebooks/failed/`` for inspection.
+Every file is written to a temporary file in its own folder and then renamed over
+the old one, so no reader ever sees half a file. Bad usage exits with status 2.
 
 A parameterised run (``-p``) writes to ``--output-dir`` (default
 ``build/runs/<parameters>``), never over the main reports and figures: notebooks
