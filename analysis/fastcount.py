@@ -1,0 +1,504 @@
+"""Corpus-scale counting without token tables: words, sentences and frame hits per document.
+
+The full route (:func:`analysis.pipeline.analyse_text` → per-token pandas tables →
+:func:`analysis.frames.match_lexicon`) does Python and pandas work for every token.
+Counting a large corpus needs much less: per document the number of word tokens,
+the number of sentences, and the frame hits with their voice. This module gets
+exactly the same answers (``tests/test_fastcount.py`` checks it differentially) by
+doing per-*document* work in C (``str.translate``, ``re``, ``collections.Counter``)
+and Python work only per word *type* (cached across documents) and per *candidate*:
+
+1. **Normalize** the document with :func:`analysis.normalize.normalize` (one
+   ``str.translate``), keeping the offset map.
+2. **Words**: the word, number and Latin tokens of :mod:`analysis.tokens` are
+   exactly the ``\\w+`` runs of the normalized text, so one ``findall`` and a
+   ``Counter`` give the types; kind (``word`` = has an Arabic letter) and the
+   run-together repair (:func:`analysis.repair.find_split`, vetoes per document)
+   are looked up per type, so ``n_words`` counts repaired parts as the pipeline does.
+3. **Sentences**: :mod:`analysis.sentences` breaks after every terminator
+   (``. ! ? ؟ · … ۔``, not a decimal point between two touching numbers) and at
+   every line break, then joins segments without a word to the sentence before.
+   Closing marks that attach to a sentence are never words, so the sentence of a
+   *word* depends only on the break positions: sentence ``k`` is the ``k``-th
+   segment between breaks that contains a ``\\w`` character.
+4. **Frame candidates**: a word type can start a hit only if one of its
+   comparison keys (its written form or a candidate bare form from
+   :func:`analysis.clitics.analyse_clitics`, teh marbuta folded) is the first word
+   of a lexicon form. An Aho-Corasick automaton of those keys (pyahocorasick)
+   filters types by substring; survivors get the exact clitic test (the clitic
+   analysis depends on the written hamza of an alef in the first three letters, so
+   both spellings are tried there). Results are cached per type.
+5. **Exact matching on candidate sentences only**: each sentence holding a
+   candidate is run through the text stage's own code
+   (``analysis.pipeline._analyse_batch``, many sentences in one pass) and the
+   resulting small token table through :func:`analysis.frames.match_lexicon`, so
+   tokens, clitics, article rule, adjacency, guards (windows never leave a
+   sentence) and longest-match-wins are the frame matcher's own rules.
+6. **Voice**: quotation delimiters are found with one regex and paired by
+   :func:`analysis.quotes.pair_delimiters` (on the delimiters only); a hit inside
+   a quotation takes the innermost one (fewest tokens, as the pipeline does), and
+   that quotation is typed (speech/term, verb, speaker) by
+   :func:`analysis.quotes.annotate` on a window of text from the start of the
+   sentence before it to a few tokens after it, which holds everything the rules
+   look at.
+
+What is *not* produced: token indices (``token_start``/``token_end`` of the hits
+table) and the guard exclusions; use the full pipeline for KWIC and audits.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import product
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+
+from analysis import pipeline
+from analysis import quotes as quotes_mod
+from analysis.clitics import analyse_clitics
+from analysis.frames import _compile, match_lexicon
+from analysis.lexicon import Lexicon, load_frame_lexicon, match_key
+from analysis.normalize import NormalizedText, normalize
+from analysis.repair import MIN_LENGTH, find_split, is_vetoed
+from analysis.sentences import TERMINATORS
+from analysis.tokens import _SPLIT_RE, QUOTE_CHARS, token_kind
+
+__all__ = ["HIT_COLUMNS", "SUMMARY_COLUMNS", "FastCounts", "FastCounter", "count_corpus"]
+
+SUMMARY_COLUMNS = ["doc_id", "n_words", "n_sentences"]
+HIT_COLUMNS = [
+    "doc_id",
+    "sentence",
+    "start",
+    "end",
+    "surface",
+    "{column}",
+    "term",
+    "entry_id",
+    "gloss",
+    "voice",
+    "speaker",
+    "quote_id",
+    "quote_kind",
+]
+
+_WORD_RE = re.compile(r"\w+")
+_WORDCHAR_RE = re.compile(r"\w")
+_BREAK_RE = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "\n]")
+_DECIMAL_RE = re.compile(r"(?<=\w)\.(?=\w)")
+_DELIMITER_RE = re.compile("'{2,}|([" + re.escape(QUOTE_CHARS) + r"])\1*")
+# Speaker names after a verb are read up to this many tokens after it, and a verb
+# counts for a quotation only before the opening mark: a window ending this many
+# tokens after the closing mark holds everything quotes.annotate looks at.
+_TOKENS_AFTER_QUOTE = quotes_mod.MAX_SPEAKER_WORDS + 2
+_ALEFS = ("ا", "أ")  # plain alef, or any written hamza/madda/wasla form (all act alike)
+
+
+@dataclass
+class FastCounts:
+    """Per-document counts and the frame hits of a batch of documents.
+
+    ``documents``: ``doc_id``, ``n_words`` (tokens of kind ``word``, after
+    run-together repairs), ``n_sentences``. ``hits``: the columns of
+    :data:`HIT_COLUMNS` (category column named after the lexicon), identical to the
+    same columns of :func:`analysis.frames.match_lexicon` on the full pipeline.
+    """
+
+    documents: pd.DataFrame
+    hits: pd.DataFrame
+
+
+@dataclass
+class _Doc:
+    """Level-A facts about one document (offsets into its normalized text)."""
+
+    doc_id: str
+    text: str
+    norm: NormalizedText
+    breaks: list[int]  # positions of sentence breaks
+    rank: list[int]  # per segment: sentence number of the last word segment ≤ it (-1: none)
+    seg_has_word: list[bool]
+    delimiters: list[tuple[int, int]]  # (start, end) of quotation delimiter tokens
+    spans: list[quotes_mod.QuoteSpan] | None = None
+
+
+class FastCounter:
+    """Counts words, sentences and frame hits of documents (module docstring).
+
+    One instance keeps its per-type caches across calls, so reuse it for a whole
+    corpus (and one per worker process).
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_frame_lexicon()
+        _, first = _compile(self.lexicon)
+        self._first_keys = frozenset(first)
+        self._automaton = ahocorasick.Automaton()
+        for key in self._first_keys:
+            variants = {key}
+            if key.endswith("ه"):  # a stem in ت before an enclitic restores ة (folded ه)
+                variants.add(key[:-1] + "ت")
+            for v in variants:
+                self._automaton.add_word(v, v)
+        self._automaton.make_automaton()
+        self._word_info: dict[str, tuple[bool, tuple[int, ...] | None]] = {}
+        self._candidate: dict[str, bool] = {}
+        self.column = self.lexicon.column
+
+    # ------------------------------------------------------------------ types
+
+    def _info(self, word: str) -> tuple[bool, tuple[int, ...] | None]:
+        """``(is a word-kind token, repair cut points or None)`` of a ``\\w+`` type."""
+        info = self._word_info.get(word)
+        if info is None:
+            is_word = token_kind(word) == "word"
+            cuts = find_split(word) if is_word and len(word) >= MIN_LENGTH else None
+            info = (is_word, cuts)
+            if len(self._word_info) < 2_000_000:
+                self._word_info[word] = info
+        return info
+
+    def _is_candidate(self, word: str) -> bool:
+        """Whether a ``\\w+`` type may be the first word of a lexicon form (superset)."""
+        found = self._candidate.get(word)
+        if found is None:
+            found = self._test_candidate(word)
+            if len(self._candidate) < 2_000_000:
+                self._candidate[word] = found
+        return found
+
+    def _test_candidate(self, word: str) -> bool:
+        folded = match_key(word)
+        if next(self._automaton.iter(folded), None) is None:
+            return False  # no key is even a substring
+        is_word, cuts = self._info(word)
+        if not is_word:
+            return False
+        if cuts is not None:
+            return True  # repaired parts: keep (a vetoed repair leaves it whole)
+        # The clitic analysis reads a written hamza on an alef among the first three
+        # letters (أل is not the article): try both spellings there.
+        positions = [i for i, ch in enumerate(word[:3]) if ch == "ا"]
+        for choice in product(_ALEFS, repeat=len(positions)):
+            chars = list(word)
+            for i, ch in zip(positions, choice, strict=True):
+                chars[i] = ch
+            keys = {folded, *(match_key(a.bare) for a in analyse_clitics("".join(chars)))}
+            if not keys.isdisjoint(self._first_keys):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ level A
+
+    def _scan(self, doc_id: str, text: str, vetoes: list) -> tuple[_Doc, int, list[int]]:
+        """Normalize and count one document; returns facts, n_words, candidate positions."""
+        norm = normalize(text)
+        nt = norm.text
+        counts = Counter(_WORD_RE.findall(nt))
+        n_words = 0
+        candidates: list[str] = []
+        for word, k in counts.items():
+            is_word, cuts = self._info(word)
+            if is_word:
+                parts = 1
+                if cuts is not None and not is_vetoed(vetoes, doc_id, word):
+                    parts += len(cuts)
+                n_words += k * parts
+            if self._is_candidate(word):
+                candidates.append(word)
+        # Sentence breaks: terminators (not a decimal point) and line breaks.
+        breaks = [m.start() for m in _BREAK_RE.finditer(nt)]
+        if "." in nt:
+            decimals = {
+                m.start()
+                for m in _DECIMAL_RE.finditer(nt)
+                if token_kind(_word_around(nt, m.start() - 1)) == "number"
+                and token_kind(_word_around(nt, m.start() + 1)) == "number"
+            }
+            if decimals:
+                breaks = [b for b in breaks if b not in decimals]
+        bounds = [-1, *breaks, len(nt)]
+        seg_has_word = [
+            _WORDCHAR_RE.search(nt, a + 1, b) is not None for a, b in zip(bounds, bounds[1:])
+        ]
+        rank = []
+        r = -1
+        for has in seg_has_word:
+            r += has
+            rank.append(r)
+        delimiters = [m.span() for m in _DELIMITER_RE.finditer(nt)]
+        doc = _Doc(doc_id, text, norm, breaks, rank, seg_has_word, delimiters)
+        positions: list[int] = []
+        for word in candidates:
+            positions.extend(_occurrences(nt, word))
+        return doc, n_words, positions
+
+    def _sentence_of(self, doc: _Doc, position: int) -> int:
+        """Sentence number of the token at normalized ``position`` (word or opener)."""
+        seg = bisect_right(doc.breaks, position)
+        r = doc.rank[seg]
+        return max(r, 0)  # a leading segment without words joins the first sentence
+
+    def _segment(self, doc: _Doc, seg: int) -> tuple[int, int]:
+        """Normalized ``[start, end)`` of segment ``seg`` (between two breaks)."""
+        a = doc.breaks[seg - 1] + 1 if seg > 0 else 0
+        b = doc.breaks[seg] if seg < len(doc.breaks) else len(doc.norm.text)
+        return a, b
+
+    # ------------------------------------------------------------------ public
+
+    def count(self, items: Iterable[tuple[str, str]], batch: int = 200) -> Iterator[FastCounts]:
+        """Count ``(doc_id, text)`` pairs; yields one :class:`FastCounts` per batch.
+
+        Texts are originals (BOM removed), as for :func:`analysis.pipeline.analyse_text`.
+        Memory is bounded by one batch; documents are consumed lazily.
+        """
+        pending: list[tuple[str, str]] = []
+        for item in items:
+            pending.append(item)
+            if len(pending) >= batch:
+                yield self._count_batch(pending)
+                pending = []
+        if pending:
+            yield self._count_batch(pending)
+
+    def count_text(self, text: str, doc_id: str = "doc") -> FastCounts:
+        """Counts and hits of one text."""
+        return self._count_batch([(doc_id, text)])
+
+    # ------------------------------------------------------------------ batch
+
+    def _count_batch(self, items: list[tuple[str, str]]) -> FastCounts:
+        vetoes = pipeline._vetoes()
+        docs: list[_Doc] = []
+        summary: list[tuple[str, int, int]] = []
+        windows: list[tuple[int, int, int, int]] = []  # (doc, segment, norm start, norm end)
+        for k, (doc_id, text) in enumerate(items):
+            doc, n_words, positions = self._scan(doc_id, text, vetoes)
+            docs.append(doc)
+            if any(doc.seg_has_word):
+                n_sentences = doc.rank[-1] + 1
+            elif text.strip():  # only punctuation: let the text stage decide
+                n_sentences = len(pipeline._analyse(text, doc_id, "fast").sentences)
+            else:
+                n_sentences = 0
+            summary.append((doc_id, n_words, n_sentences))
+            for seg in sorted({bisect_right(doc.breaks, p) for p in positions}):
+                a, b = self._segment(doc, seg)
+                windows.append((k, seg, a, b))
+        hits = self._match_windows(docs, windows)
+        documents = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
+        documents["doc_id"] = documents["doc_id"].astype(str)
+        return FastCounts(documents, hits)
+
+    def _match_windows(self, docs: list[_Doc], windows: list[tuple[int, int, int, int]]):
+        columns = [c.format(column=self.column) for c in HIT_COLUMNS]
+        if not windows:
+            return _hits_frame([], columns)
+        items = []
+        bases = []
+        for k, _seg, a, b in windows:
+            doc = docs[k]
+            oa, ob = doc.norm.span(a, b)
+            items.append((doc.doc_id, doc.text[oa:ob]))
+            bases.append(oa)
+        results = pipeline._analyse_batch(items, "fast")
+        frames = []
+        offset = 0
+        for (k, seg, _a, _b), base, res in zip(windows, bases, results, strict=True):
+            n = len(res.surface)
+            if n == 0:
+                continue
+            if res.sentence.any():
+                raise AssertionError(
+                    f"fastcount: segment {seg} of {docs[k].doc_id!r} split into sentences"
+                )
+            frames.append(
+                {
+                    "doc_id": np.full(n, docs[k].doc_id, dtype=object),
+                    "sentence": np.full(n, docs[k].rank[seg], dtype=np.int64),
+                    "index": np.arange(offset, offset + n, dtype=np.int64),
+                    "start": res.start + base,
+                    "end": res.end + base,
+                    "surface": res.surface,
+                    "kind": res.kind,
+                    "normalized": res.normalized,
+                    "repaired": res.repaired,
+                }
+            )
+            offset += n + 2  # a gap: windows never look adjacent
+        table = pd.DataFrame(
+            {c: np.concatenate([np.asarray(f[c], dtype=object) for f in frames]) for c in frames[0]}
+        )
+        for c in ("sentence", "index", "start", "end"):
+            table[c] = table[c].astype(np.int64)
+        table["repaired"] = table["repaired"].astype(bool)
+        rows = [
+            pipeline._clitic_row(s, k, nz)
+            for s, k, nz in zip(table["surface"], table["kind"], table["normalized"], strict=True)
+        ]
+        table["bare"] = [r[0] for r in rows]
+        table["bares"] = [r[1] for r in rows]
+        table["proclitics"] = [r[2] for r in rows]
+        table["enclitic"] = [r[3] for r in rows]
+        table["in_quote"] = False
+        table["quote_id"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        raw = match_lexicon(table, None, self.lexicon).hits
+        by_id = {d.doc_id: d for d in docs}
+        voices = [
+            self._voice(by_id[d], s, e)
+            for d, s, e in zip(raw["doc_id"], raw["start"], raw["end"], strict=True)
+        ]
+        raw["voice"] = [v[0] for v in voices]
+        raw["speaker"] = [v[1] for v in voices]
+        raw["quote_id"] = pd.array([v[2] for v in voices], dtype="Int64")
+        raw["quote_kind"] = [v[3] for v in voices]
+        return _hits_frame(raw[columns].to_dict("records"), columns)
+
+    # ------------------------------------------------------------------ voice
+
+    def _pairs(self, doc: _Doc) -> list[quotes_mod.QuoteSpan]:
+        """Paired quotation spans of a document (indices into ``doc.delimiters``)."""
+        if doc.spans is None:
+            nt = doc.norm.text
+            normalized = [nt[s:e] for s, e in doc.delimiters]
+            starts = [s for s, _ in doc.delimiters]
+            doc.spans = quotes_mod.pair_delimiters(
+                list(range(len(normalized))), normalized, nt, starts
+            )
+        return doc.spans
+
+    def _voice(self, doc: _Doc, start: int, end: int) -> tuple[str, str, object, str]:
+        """``(voice, speaker, quote_id, quote_kind)`` of a hit at original ``[start, end)``."""
+        if not doc.delimiters:
+            return "narration", "", pd.NA, ""
+        spans = self._pairs(doc)
+        if not spans:
+            return "narration", "", pd.NA, ""
+        norm = doc.norm
+        # normalized start of the hit: first normalized index mapping to ≥ start
+        nstart = _normalized_position(norm, start)
+        inside = [
+            (qid, span)
+            for qid, span in enumerate(spans)
+            if doc.delimiters[span.open_token][0] < nstart < doc.delimiters[span.close_token][0]
+        ]
+        if not inside:
+            return "narration", "", pd.NA, ""
+        if len(inside) == 1:
+            qid, span = inside[0]
+        else:  # innermost = fewest tokens; ties: the later quotation (pipeline order)
+            lengths = [self._token_length(doc, span) for _, span in inside]
+            best = min(lengths)
+            qid, span = [p for p, n in zip(inside, lengths, strict=True) if n == best][-1]
+        kind, speaker = self._annotate(doc, span)
+        if kind == "speech":
+            return "quoted", speaker, qid, kind
+        return "narration", "", qid, kind
+
+    def _token_length(self, doc: _Doc, span: quotes_mod.QuoteSpan) -> int:
+        """``close_token - open_token`` as the pipeline counts it (repaired parts too)."""
+        nt = doc.norm.text
+        a = doc.delimiters[span.open_token][0]
+        b = doc.delimiters[span.close_token][0]
+        tokens = [m.group(1) for m in _SPLIT_RE.finditer(nt, a, b)]
+        extra = 0
+        for tok in tokens:
+            if _WORD_RE.fullmatch(tok):
+                _, cuts = self._info(tok)
+                if cuts is not None and not is_vetoed(pipeline._vetoes(), doc.doc_id, tok):
+                    extra += len(cuts)
+        return len(tokens) + extra
+
+    def _annotate(self, doc: _Doc, span: quotes_mod.QuoteSpan) -> tuple[str, str]:
+        """``(kind, speaker)`` of one quotation, by quotes.annotate on a text window."""
+        nt = doc.norm.text
+        o_start, o_end = doc.delimiters[span.open_token]
+        c_start, c_end = doc.delimiters[span.close_token]
+        s = self._sentence_of(doc, o_start)
+        base = max(s - 1, 0)  # global number of the window's first sentence
+        if s == 0:
+            a = 0
+        else:  # start of the word segment of sentence s - 1
+            seg = next(i for i, r in enumerate(doc.rank) if r == s - 1 and doc.seg_has_word[i])
+            a = self._segment(doc, seg)[0]
+        b = c_end
+        for count, m in enumerate(_SPLIT_RE.finditer(nt, c_end), start=1):
+            b = m.end()
+            if count >= _TOKENS_AFTER_QUOTE:
+                break
+        oa, ob = doc.norm.span(a, b)
+        res = pipeline._analyse(doc.text[oa:ob], doc.doc_id, "fast")
+        o_orig = int(doc.norm.start_offsets(np.array([o_start]))[0]) - oa
+        c_orig = int(doc.norm.start_offsets(np.array([c_start]))[0]) - oa
+        oi = int(np.searchsorted(res.start, o_orig))
+        ci = int(np.searchsorted(res.start, c_orig))
+        local = quotes_mod.QuoteSpan(oi, ci)
+        sentence = res.sentence.tolist()
+        # The window pairs delimiters afresh, which can attach this opening mark to the
+        # sentence before; its true sentence is known globally.
+        sentence[oi] = s - base
+        verbs = [
+            i
+            for i, (k, t) in enumerate(zip(res.kind, res.normalized, strict=True))
+            if k == "word" and quotes_mod.verb_form(t) is not None
+        ]
+        quotes_mod.annotate([local], res.normalized, res.surface, res.kind, sentence, verbs)
+        return local.kind, local.speaker
+
+
+def _normalized_position(norm: NormalizedText, original: int) -> int:
+    """Normalized index of the character that came from original offset ``original``."""
+    if norm.index is None:
+        return original
+    return int(np.searchsorted(norm.index, original))
+
+
+def _word_around(text: str, i: int) -> str:
+    """The ``\\w+`` run containing ``text[i]``."""
+    a = i
+    while a > 0 and _WORDCHAR_RE.match(text, a - 1):
+        a -= 1
+    m = _WORD_RE.match(text, a)
+    return m.group() if m else ""
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Start positions of ``word`` as a whole ``\\w+`` run in ``text``."""
+    n = len(word)
+    i = text.find(word)
+    while i >= 0:
+        if (i == 0 or not _WORDCHAR_RE.match(text, i - 1)) and not _WORDCHAR_RE.match(text, i + n):
+            yield i
+        i = text.find(word, i + 1)
+
+
+def _hits_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=columns)
+    out["quote_id"] = out["quote_id"].astype("Int64")
+    for col in ("sentence", "start", "end"):
+        out[col] = out[col].astype("int64")
+    for col in columns:
+        if col not in ("sentence", "start", "end", "quote_id"):
+            out[col] = out[col].astype(str)
+    return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def count_corpus(
+    items: Iterable[tuple[str, str]], lexicon: Lexicon | None = None, batch: int = 200
+) -> FastCounts:
+    """Count all ``(doc_id, text)`` pairs and concatenate the results (small corpora)."""
+    counter = FastCounter(lexicon)
+    parts = list(counter.count(items, batch=batch))
+    if not parts:
+        return counter._count_batch([])
+    return FastCounts(
+        pd.concat([p.documents for p in parts], ignore_index=True),
+        pd.concat([p.hits for p in parts], ignore_index=True),
+    )
