@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.clitics import analyse_clitics, zipf
+from analysis.clitics import _frequencies, analyse_clitics, zipf
 from analysis.errors import ConfigError
 from analysis.normalize import normalize_word
 from analysis.paths import CONFIG_DIR
@@ -86,18 +86,31 @@ def is_known_word(word_normalized: str) -> bool:
     return any(a.score > 0 for a in analyse_clitics(word_normalized))
 
 
+@lru_cache(maxsize=1)
+def longest_part() -> int:
+    """Letters in the longest word that can be a part (Zipf ≥ ``MIN_ZIPF``).
+
+    No longer substring can score, so :func:`find_split` never tries one, and a
+    token longer than ``MAX_PARTS`` such words cannot be split at all. Without
+    this bound the search is quadratic in the token's length: a scraped line that
+    lost all its spaces (10 MB, one token) would never finish.
+    """
+    return max((len(w) for w in _frequencies() if zipf(w) >= MIN_ZIPF), default=0)
+
+
 @lru_cache(maxsize=100_000)
 def find_split(word_normalized: str) -> tuple[int, ...] | None:
     """Cut points (offsets inside the word) splitting a run-together word, or None."""
     word = word_normalized
     n = len(word)
-    if n < MIN_LENGTH or is_known_word(word):
+    longest = longest_part()
+    if n < MIN_LENGTH or n > MAX_PARTS * longest or is_known_word(word):
         return None
     # best[i] = (parts, -sum of zipf, cuts) for word[:i]
     best: list[tuple[int, float, tuple[int, ...]] | None] = [None] * (n + 1)
     best[0] = (0, 0.0, ())
     for end in range(2, n + 1):
-        for start in range(0, end - 1):
+        for start in range(max(0, end - longest), end - 1):
             prev = best[start]
             if prev is None or prev[0] >= MAX_PARTS:
                 continue
