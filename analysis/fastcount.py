@@ -1,4 +1,4 @@
-"""Corpus-scale counting without token tables: words, sentences and frame hits per document.
+r"""Corpus-scale counting without token tables: words, sentences and frame hits per document.
 
 The full route (:func:`analysis.pipeline.analyse_text` → per-token pandas tables →
 :func:`analysis.frames.match_lexicon`) does Python and pandas work for every token.
@@ -11,7 +11,7 @@ and Python work only per word *type* (cached across documents) and per *candidat
 1. **Normalize** the document with :func:`analysis.normalize.normalize` (one
    ``str.translate``), keeping the offset map.
 2. **Words**: the word, number and Latin tokens of :mod:`analysis.tokens` are
-   exactly the ``\\w+`` runs of the normalized text, so one ``findall`` and a
+   exactly the ``\w+`` runs of the normalized text, so one ``findall`` and a
    ``Counter`` give the types; kind (``word`` = has an Arabic letter) and the
    run-together repair (:func:`analysis.repair.find_split`, vetoes per document)
    are looked up per type, so ``n_words`` counts repaired parts as the pipeline does.
@@ -20,7 +20,7 @@ and Python work only per word *type* (cached across documents) and per *candidat
    every line break, then joins segments without a word to the sentence before.
    Closing marks that attach to a sentence are never words, so the sentence of a
    *word* depends only on the break positions: sentence ``k`` is the ``k``-th
-   segment between breaks that contains a ``\\w`` character.
+   segment between breaks that contains a ``\w`` character.
 4. **Frame candidates**: a word type can start a hit only if one of its
    comparison keys (its written form or a candidate bare form from
    :func:`analysis.clitics.analyse_clitics`, teh marbuta folded) is the first word
@@ -49,11 +49,11 @@ table) and the guard exclusions; use the full pipeline for KWIC and audits.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import product
+from itertools import pairwise, product
 
 import ahocorasick
 import numpy as np
@@ -62,7 +62,7 @@ import pandas as pd
 from analysis import pipeline
 from analysis import quotes as quotes_mod
 from analysis.clitics import analyse_clitics
-from analysis.frames import _compile, match_lexicon
+from analysis.frames import WORD, _compile, _has_article, _match, _Tokens
 from analysis.lexicon import Lexicon, load_frame_lexicon, match_key
 from analysis.normalize import NormalizedText, normalize
 from analysis.repair import MIN_LENGTH, find_split, is_vetoed
@@ -149,12 +149,16 @@ class FastCounter:
         self._automaton.make_automaton()
         self._word_info: dict[str, tuple[bool, tuple[int, ...] | None]] = {}
         self._candidate: dict[str, bool] = {}
+        self._token_cache: dict[tuple[str, str], tuple] = {}
+        guards = [g.window for gs in self.lexicon.entries["guards"] for g in gs]
+        self._guard = max(guards, default=0)
+        self._longest = max(len(w) for fs in self.lexicon.entries["forms"] for w in fs)
         self.column = self.lexicon.column
 
     # ------------------------------------------------------------------ types
 
     def _info(self, word: str) -> tuple[bool, tuple[int, ...] | None]:
-        """``(is a word-kind token, repair cut points or None)`` of a ``\\w+`` type."""
+        r"""``(is a word-kind token, repair cut points or None)`` of a ``\w+`` type."""
         info = self._word_info.get(word)
         if info is None:
             is_word = token_kind(word) == "word"
@@ -165,7 +169,7 @@ class FastCounter:
         return info
 
     def _is_candidate(self, word: str) -> bool:
-        """Whether a ``\\w+`` type may be the first word of a lexicon form (superset)."""
+        r"""Whether a ``\w+`` type may be the first word of a lexicon form (superset)."""
         found = self._candidate.get(word)
         if found is None:
             found = self._test_candidate(word)
@@ -224,9 +228,7 @@ class FastCounter:
             if decimals:
                 breaks = [b for b in breaks if b not in decimals]
         bounds = [-1, *breaks, len(nt)]
-        seg_has_word = [
-            _WORDCHAR_RE.search(nt, a + 1, b) is not None for a, b in zip(bounds, bounds[1:])
-        ]
+        seg_has_word = [_WORDCHAR_RE.search(nt, a + 1, b) is not None for a, b in pairwise(bounds)]
         rank = []
         r = -1
         for has in seg_has_word:
@@ -278,7 +280,7 @@ class FastCounter:
         vetoes = pipeline._vetoes()
         docs: list[_Doc] = []
         summary: list[tuple[str, int, int]] = []
-        windows: list[tuple[int, int, int, int]] = []  # (doc, segment, norm start, norm end)
+        windows: list[tuple[int, int, int, int]] = []  # (doc, sentence, norm start, norm end)
         for k, (doc_id, text) in enumerate(items):
             doc, n_words, positions = self._scan(doc_id, text, vetoes)
             docs.append(doc)
@@ -289,77 +291,97 @@ class FastCounter:
             else:
                 n_sentences = 0
             summary.append((doc_id, n_words, n_sentences))
-            for seg in sorted({bisect_right(doc.breaks, p) for p in positions}):
-                a, b = self._segment(doc, seg)
-                windows.append((k, seg, a, b))
+            if positions:
+                windows.extend(self._windows(k, doc, positions))
         hits = self._match_windows(docs, windows)
         documents = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
         documents["doc_id"] = documents["doc_id"].astype(str)
         return FastCounts(documents, hits)
 
+    def _windows(self, k: int, doc: _Doc, positions: list[int]) -> list[tuple[int, int, int, int]]:
+        """Text windows holding every candidate with all the context matching reads.
+
+        Around a candidate word: ``guard`` word tokens before it, and after it the
+        rest of the longest form plus ``guard`` word tokens (never past the sentence).
+        Windows that share a token are merged, so a window is self-contained.
+        """
+        nt = doc.norm.text
+        by_segment: dict[int, list[int]] = {}
+        for p in positions:
+            by_segment.setdefault(bisect_right(doc.breaks, p), []).append(p)
+        out = []
+        before, after = self._guard, self._guard + self._longest - 1
+        for seg, starts in sorted(by_segment.items()):
+            a, b = self._segment(doc, seg)
+            runs = [m.span() for m in _WORD_RE.finditer(nt, a, b)]
+            word = [self._info(nt[s:e])[0] for s, e in runs]
+            index = {s: i for i, (s, _) in enumerate(runs)}
+            intervals = []
+            for p in sorted(starts):
+                i = index[p]
+                lo, need = i, before
+                while lo > 0 and need > 0:
+                    lo -= 1
+                    need -= word[lo]
+                hi, need = i, after
+                while hi < len(runs) - 1 and need > 0:
+                    hi += 1
+                    need -= word[hi]
+                if intervals and lo <= intervals[-1][1]:
+                    intervals[-1][1] = max(intervals[-1][1], hi)
+                else:
+                    intervals.append([lo, hi])
+            sentence = doc.rank[seg]
+            for lo, hi in intervals:
+                out.append((k, sentence, runs[lo][0], runs[hi][1]))
+        return out
+
     def _match_windows(self, docs: list[_Doc], windows: list[tuple[int, int, int, int]]):
+        """Run the text stage on the windows and frames' matcher on their tokens."""
         columns = [c.format(column=self.column) for c in HIT_COLUMNS]
         if not windows:
             return _hits_frame([], columns)
         items = []
         bases = []
-        for k, _seg, a, b in windows:
+        for k, _sentence, a, b in windows:
             doc = docs[k]
             oa, ob = doc.norm.span(a, b)
             items.append((doc.doc_id, doc.text[oa:ob]))
             bases.append(oa)
         results = pipeline._analyse_batch(items, "fast")
-        frames = []
+        tok = _TokenView()
+        true_sentence = []
         offset = 0
-        for (k, seg, _a, _b), base, res in zip(windows, bases, results, strict=True):
+        for w, ((k, sentence, _a, _b), base, res) in enumerate(
+            zip(windows, bases, results, strict=True)
+        ):
             n = len(res.surface)
-            if n == 0:
-                continue
             if res.sentence.any():
-                raise AssertionError(
-                    f"fastcount: segment {seg} of {docs[k].doc_id!r} split into sentences"
-                )
-            frames.append(
-                {
-                    "doc_id": np.full(n, docs[k].doc_id, dtype=object),
-                    "sentence": np.full(n, docs[k].rank[seg], dtype=np.int64),
-                    "index": np.arange(offset, offset + n, dtype=np.int64),
-                    "start": res.start + base,
-                    "end": res.end + base,
-                    "surface": res.surface,
-                    "kind": res.kind,
-                    "normalized": res.normalized,
-                    "repaired": res.repaired,
-                }
-            )
+                raise AssertionError(f"fastcount: a window of {docs[k].doc_id!r} spans sentences")
+            tok.add(self, docs[k].doc_id, w, offset, res, base)
+            true_sentence.append(sentence)
             offset += n + 2  # a gap: windows never look adjacent
-        table = pd.DataFrame(
-            {c: np.concatenate([np.asarray(f[c], dtype=object) for f in frames]) for c in frames[0]}
-        )
-        for c in ("sentence", "index", "start", "end"):
-            table[c] = table[c].astype(np.int64)
-        table["repaired"] = table["repaired"].astype(bool)
-        rows = [
-            pipeline._clitic_row(s, k, nz)
-            for s, k, nz in zip(table["surface"], table["kind"], table["normalized"], strict=True)
-        ]
-        table["bare"] = [r[0] for r in rows]
-        table["bares"] = [r[1] for r in rows]
-        table["proclitics"] = [r[2] for r in rows]
-        table["enclitic"] = [r[3] for r in rows]
-        table["in_quote"] = False
-        table["quote_id"] = pd.array([pd.NA] * len(table), dtype="Int64")
-        raw = match_lexicon(table, None, self.lexicon).hits
-        by_id = {d.doc_id: d for d in docs}
-        voices = [
-            self._voice(by_id[d], s, e)
-            for d, s, e in zip(raw["doc_id"], raw["start"], raw["end"], strict=True)
-        ]
-        raw["voice"] = [v[0] for v in voices]
-        raw["speaker"] = [v[1] for v in voices]
-        raw["quote_id"] = pd.array([v[2] for v in voices], dtype="Int64")
-        raw["quote_kind"] = [v[3] for v in voices]
+        tok.finish()
+        raw = _match(tok, None, self.lexicon).hits
+        if len(raw) == 0:
+            return _hits_frame([], columns)
+        raw["sentence"] = [true_sentence[w] for w in raw["sentence"]]
+        self._add_voice(raw, docs)
         return _hits_frame(raw[columns].to_dict("records"), columns)
+
+    def _clitic_keys(self, surface: str, kind: str, normalized: str) -> tuple:
+        """``(written, keys, proclitics, definite, bare)`` of one token, cached per form."""
+        cache_key = (surface, kind)
+        row = self._token_cache.get(cache_key)
+        if row is None:
+            bare, bares, procs, encl = pipeline._clitic_row(surface, kind, normalized)
+            written = match_key(normalized)
+            keys = frozenset({written, *(match_key(b) for b in bares if b)})
+            definite = _has_article(procs) or encl != ""
+            row = (written, keys, procs, definite, bare)
+            if len(self._token_cache) < 2_000_000:
+                self._token_cache[cache_key] = row
+        return row
 
     # ------------------------------------------------------------------ voice
 
@@ -374,33 +396,56 @@ class FastCounter:
             )
         return doc.spans
 
-    def _voice(self, doc: _Doc, start: int, end: int) -> tuple[str, str, object, str]:
-        """``(voice, speaker, quote_id, quote_kind)`` of a hit at original ``[start, end)``."""
+    def _add_voice(self, raw: pd.DataFrame, docs: list[_Doc]) -> None:
+        """Fill voice, speaker, quote_id and quote_kind of the hits (in place)."""
+        by_id = {d.doc_id: d for d in docs}
+        quote_of = [
+            self._quote_of(by_id[d], s)
+            for d, s in zip(raw["doc_id"], raw["start"].tolist(), strict=True)
+        ]
+        needed = sorted({(d, q) for d, q in zip(raw["doc_id"], quote_of, strict=True) if q >= 0})
+        typed = self._annotate([(by_id[d], q) for d, q in needed])
+        kinds = dict(zip(needed, typed, strict=True))
+        voice, speaker, qids, qkinds = [], [], [], []
+        for d, q in zip(raw["doc_id"], quote_of, strict=True):
+            if q < 0:
+                voice.append("narration")
+                speaker.append("")
+                qids.append(pd.NA)
+                qkinds.append("")
+                continue
+            kind, who = kinds[(d, q)]
+            quoted = kind == "speech"
+            voice.append("quoted" if quoted else "narration")
+            speaker.append(who if quoted else "")
+            qids.append(q)
+            qkinds.append(kind)
+        raw["voice"] = voice
+        raw["speaker"] = speaker
+        raw["quote_id"] = pd.array(qids, dtype="Int64")
+        raw["quote_kind"] = qkinds
+
+    def _quote_of(self, doc: _Doc, start: int) -> int:
+        """Id of the innermost quotation holding the word at original ``start`` (-1: none)."""
         if not doc.delimiters:
-            return "narration", "", pd.NA, ""
+            return -1
         spans = self._pairs(doc)
         if not spans:
-            return "narration", "", pd.NA, ""
-        norm = doc.norm
-        # normalized start of the hit: first normalized index mapping to ≥ start
-        nstart = _normalized_position(norm, start)
+            return -1
+        nstart = _normalized_position(doc.norm, start)
         inside = [
-            (qid, span)
+            qid
             for qid, span in enumerate(spans)
             if doc.delimiters[span.open_token][0] < nstart < doc.delimiters[span.close_token][0]
         ]
         if not inside:
-            return "narration", "", pd.NA, ""
+            return -1
         if len(inside) == 1:
-            qid, span = inside[0]
-        else:  # innermost = fewest tokens; ties: the later quotation (pipeline order)
-            lengths = [self._token_length(doc, span) for _, span in inside]
-            best = min(lengths)
-            qid, span = [p for p, n in zip(inside, lengths, strict=True) if n == best][-1]
-        kind, speaker = self._annotate(doc, span)
-        if kind == "speech":
-            return "quoted", speaker, qid, kind
-        return "narration", "", qid, kind
+            return inside[0]
+        # Innermost = fewest tokens; ties: the later quotation (the pipeline's order).
+        lengths = [self._token_length(doc, spans[q]) for q in inside]
+        best = min(lengths)
+        return [q for q, n in zip(inside, lengths, strict=True) if n == best][-1]
 
     def _token_length(self, doc: _Doc, span: quotes_mod.QuoteSpan) -> int:
         """``close_token - open_token`` as the pipeline counts it (repaired parts too)."""
@@ -409,48 +454,103 @@ class FastCounter:
         b = doc.delimiters[span.close_token][0]
         tokens = [m.group(1) for m in _SPLIT_RE.finditer(nt, a, b)]
         extra = 0
+        vetoes = pipeline._vetoes()
         for tok in tokens:
             if _WORD_RE.fullmatch(tok):
                 _, cuts = self._info(tok)
-                if cuts is not None and not is_vetoed(pipeline._vetoes(), doc.doc_id, tok):
+                if cuts is not None and not is_vetoed(vetoes, doc.doc_id, tok):
                     extra += len(cuts)
         return len(tokens) + extra
 
-    def _annotate(self, doc: _Doc, span: quotes_mod.QuoteSpan) -> tuple[str, str]:
-        """``(kind, speaker)`` of one quotation, by quotes.annotate on a text window."""
-        nt = doc.norm.text
-        o_start, o_end = doc.delimiters[span.open_token]
-        c_start, c_end = doc.delimiters[span.close_token]
-        s = self._sentence_of(doc, o_start)
-        base = max(s - 1, 0)  # global number of the window's first sentence
-        if s == 0:
-            a = 0
-        else:  # start of the word segment of sentence s - 1
-            seg = next(i for i, r in enumerate(doc.rank) if r == s - 1 and doc.seg_has_word[i])
-            a = self._segment(doc, seg)[0]
-        b = c_end
-        for count, m in enumerate(_SPLIT_RE.finditer(nt, c_end), start=1):
-            b = m.end()
-            if count >= _TOKENS_AFTER_QUOTE:
-                break
-        oa, ob = doc.norm.span(a, b)
-        res = pipeline._analyse(doc.text[oa:ob], doc.doc_id, "fast")
-        o_orig = int(doc.norm.start_offsets(np.array([o_start]))[0]) - oa
-        c_orig = int(doc.norm.start_offsets(np.array([c_start]))[0]) - oa
-        oi = int(np.searchsorted(res.start, o_orig))
-        ci = int(np.searchsorted(res.start, c_orig))
-        local = quotes_mod.QuoteSpan(oi, ci)
-        sentence = res.sentence.tolist()
-        # The window pairs delimiters afresh, which can attach this opening mark to the
-        # sentence before; its true sentence is known globally.
-        sentence[oi] = s - base
-        verbs = [
-            i
-            for i, (k, t) in enumerate(zip(res.kind, res.normalized, strict=True))
-            if k == "word" and quotes_mod.verb_form(t) is not None
-        ]
-        quotes_mod.annotate([local], res.normalized, res.surface, res.kind, sentence, verbs)
-        return local.kind, local.speaker
+    def _annotate(self, wanted: list[tuple[_Doc, int]]) -> list[tuple[str, str]]:
+        """``(kind, speaker)`` of quotations, by quotes.annotate on text windows.
+
+        A window runs from the start of the sentence before the opening mark to a
+        few tokens after the closing mark; all windows go through the text stage in
+        one batch.
+        """
+        if not wanted:
+            return []
+        items, plans = [], []
+        for doc, qid in wanted:
+            span = self._pairs(doc)[qid]
+            nt = doc.norm.text
+            o_start = doc.delimiters[span.open_token][0]
+            c_start, c_end = doc.delimiters[span.close_token]
+            s = self._sentence_of(doc, o_start)
+            if s == 0:
+                a = 0
+            else:  # start of the word segment of sentence s - 1
+                seg = next(i for i, r in enumerate(doc.rank) if r == s - 1 and doc.seg_has_word[i])
+                a = self._segment(doc, seg)[0]
+            b = c_end
+            for count, m in enumerate(_SPLIT_RE.finditer(nt, c_end), start=1):
+                b = m.end()
+                if count >= _TOKENS_AFTER_QUOTE:
+                    break
+            oa, ob = doc.norm.span(a, b)
+            items.append((doc.doc_id, doc.text[oa:ob]))
+            o_orig = int(doc.norm.start_offsets(np.array([o_start]))[0]) - oa
+            c_orig = int(doc.norm.start_offsets(np.array([c_start]))[0]) - oa
+            plans.append((o_orig, c_orig, s - max(s - 1, 0)))
+        out = []
+        for res, (o_orig, c_orig, local_s) in zip(
+            pipeline._analyse_batch(items, "fast"), plans, strict=True
+        ):
+            oi = int(np.searchsorted(res.start, o_orig))
+            ci = int(np.searchsorted(res.start, c_orig))
+            local = quotes_mod.QuoteSpan(oi, ci)
+            sentence = res.sentence.tolist()
+            # The window pairs delimiters afresh, which could attach this opening mark
+            # to the sentence before; its true sentence is known globally.
+            sentence[oi] = local_s
+            verbs = [
+                i
+                for i, (k, t) in enumerate(zip(res.kind, res.normalized, strict=True))
+                if k == "word" and quotes_mod.verb_form(t) is not None
+            ]
+            quotes_mod.annotate([local], res.normalized, res.surface, res.kind, sentence, verbs)
+            out.append((local.kind, local.speaker))
+        return out
+
+
+class _TokenView(_Tokens):
+    """The frame matcher's token view, filled from window arrays (no pandas table)."""
+
+    def __init__(self) -> None:  # noqa: D107 - filled by add()/finish()
+        self.doc, self.sentence, self.index, self.start, self.end = [], [], [], [], []
+        self.is_word, self.normalized, self.proclitics, self.definite = [], [], [], []
+        self.repaired, self.surface, self.bare, self.written, self.keys = [], [], [], [], []
+
+    def add(self, counter: FastCounter, doc_id: str, w: int, offset: int, res, base: int) -> None:
+        """Append the tokens of one window (its own sentence number ``w``)."""
+        n = len(res.surface)
+        self.doc.extend([doc_id] * n)
+        self.sentence.extend([w] * n)
+        self.index.extend(range(offset, offset + n))
+        self.start.extend((res.start + base).tolist())
+        self.end.extend((res.end + base).tolist())
+        self.is_word.extend(k == WORD for k in res.kind)
+        self.normalized.extend(res.normalized)
+        self.surface.extend(res.surface)
+        self.repaired.extend(res.repaired.tolist())
+        for s, k, nz in zip(res.surface, res.kind, res.normalized, strict=True):
+            written, keys, procs, definite, bare = counter._clitic_keys(s, k, nz)
+            self.written.append(written)
+            self.keys.append(keys)
+            self.proclitics.append(procs)
+            self.definite.append(definite)
+            self.bare.append(bare)
+
+    def finish(self) -> None:
+        """Arrays where the matcher slices or indexes them; nobody is in a quotation."""
+        self.n = len(self.doc)
+        self.doc = np.asarray(self.doc, dtype=object)
+        self.normalized = np.asarray(self.normalized, dtype=object)
+        self.surface = np.asarray(self.surface, dtype=object)
+        self.repaired = np.asarray(self.repaired, dtype=bool)
+        self.in_quote = [False] * self.n
+        self.quote_id = [pd.NA] * self.n
 
 
 def _normalized_position(norm: NormalizedText, original: int) -> int:
@@ -461,7 +561,7 @@ def _normalized_position(norm: NormalizedText, original: int) -> int:
 
 
 def _word_around(text: str, i: int) -> str:
-    """The ``\\w+`` run containing ``text[i]``."""
+    r"""The ``\w+`` run containing ``text[i]``."""
     a = i
     while a > 0 and _WORDCHAR_RE.match(text, a - 1):
         a -= 1
@@ -470,7 +570,7 @@ def _word_around(text: str, i: int) -> str:
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Start positions of ``word`` as a whole ``\\w+`` run in ``text``."""
+    r"""Start positions of ``word`` as a whole ``\w+`` run in ``text``."""
     n = len(word)
     i = text.find(word)
     while i >= 0:
