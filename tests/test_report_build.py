@@ -3,7 +3,7 @@
 The fixture notebook (tests/fixtures/notebooks/01-rtl-fixture.ipynb) is executed
 three times in this module (two good builds, one run that fails in a second
 notebook), each in a fresh kernel: about 5 s each. All tests of the module run on one
-xdist worker so the builds are shared.
+xdist worker (one xdist group) so the builds are made once.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def _build(root: Path) -> Build:
     return Build(root, status, source_bytes)
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may interleave other modules' tests on this worker, which
+# would tear a module-scoped build down and make it again.
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
     """Two independent builds of the fixture, laid out alike (same relative paths)."""
     return (

@@ -97,7 +97,9 @@ def test_text_output_escapes_and_splits_only_arabic_text():
 # --- the exported pages ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may interleave other modules' tests on this worker, which
+# would tear a module-scoped build down and make it again.
+@pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the fixture once; return the reports folder."""
     root = tmp_path_factory.mktemp("site")
