@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -242,11 +243,22 @@ def _check_date(value: str, precision: str, where: tuple[Path, int]) -> None:
 def _metadata_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Parse and check the metadata table; rows with their 1-based line numbers."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CorpusError("metadata table not found", path) from None
+    except OSError as exc:
+        raise CorpusError(f"metadata table cannot be read ({exc.strerror})", path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Spreadsheets save "CSV" as Windows-1256 or UTF-16 unless told otherwise.
+        raise CorpusError(
+            f"not UTF-8 (byte {exc.start}, 0x{data[exc.start]:02x}): save the table as 'CSV UTF-8'",
+            path,
+            _line_of(data, exc.start),
+        ) from None
     rows: list[tuple[int, dict[str, str]]] = []
-    with handle:
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in METADATA_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
