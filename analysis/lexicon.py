@@ -242,7 +242,7 @@ def _script_problem(text: str) -> str | None:
             continue
         if not _ARABIC_CHARS.match(ch):
             name = unicodedata.name(ch, "unnamed character")
-            return f"'{ch}' (U+{ord(ch):04X} {name})"
+            return f"{ch!r} (U+{ord(ch):04X} {name})"
     return None
 
 
@@ -356,7 +356,7 @@ def _read_terms(
             )
         problem = _script_problem(term)
         if problem:
-            raise LexiconError(f"term '{term}' is not in Arabic script: {problem}", path, line)
+            raise LexiconError(f"term {term!r} is not in Arabic script: {problem}", path, line)
         words = tuple(normalize_word(term).split())
         if not words:
             raise LexiconError(f"empty term ('{term}' is only diacritics)", path, line)
