@@ -341,26 +341,37 @@ class FastCounter:
         columns = [c.format(column=self.column) for c in HIT_COLUMNS]
         if not windows:
             return _hits_frame([], columns)
-        items = []
-        bases = []
-        for k, _sentence, a, b in windows:
-            doc = docs[k]
-            oa, ob = doc.norm.span(a, b)
-            items.append((doc.doc_id, doc.text[oa:ob]))
-            bases.append(oa)
-        results = pipeline._analyse_batch(items, "fast")
-        tok = _TokenView()
-        true_sentence = []
-        offset = 0
-        for w, ((k, sentence, _a, _b), base, res) in enumerate(
-            zip(windows, bases, results, strict=True)
-        ):
-            n = len(res.surface)
-            if res.sentence.any():
-                raise AssertionError(f"fastcount: a window of {docs[k].doc_id!r} spans sentences")
-            tok.add(self, docs[k].doc_id, w, offset, res, base)
+        # One text-stage item per document: its windows joined by a paragraph break,
+        # so each window is one sentence of the item (windows hold no break).
+        by_doc: dict[int, list[tuple[int, int, int]]] = {}
+        true_sentence: list[int] = []
+        for k, sentence, a, b in windows:
+            by_doc.setdefault(k, []).append((len(true_sentence), a, b))
             true_sentence.append(sentence)
-            offset += n + 2  # a gap: windows never look adjacent
+        items, plans = [], []
+        for k, group in by_doc.items():
+            doc = docs[k]
+            texts, item_starts, bases = [], [], []
+            position = 0
+            for _w, a, b in group:
+                oa, ob = doc.norm.span(a, b)
+                texts.append(doc.text[oa:ob])
+                item_starts.append(position)
+                bases.append(oa)
+                position += ob - oa + len(pipeline.SEPARATOR)
+            items.append((doc.doc_id, pipeline.SEPARATOR.join(texts)))
+            plans.append((k, group[0][0], np.array(item_starts), np.array(bases)))
+        tok = _TokenView()
+        offset = 0
+        for (k, first_w, item_starts, bases), res in zip(
+            plans, pipeline._analyse_batch(items, "fast"), strict=True
+        ):
+            window = np.searchsorted(item_starts, res.start, side="right") - 1
+            if not np.array_equal(window, res.sentence):
+                raise AssertionError(f"fastcount: a window of {docs[k].doc_id!r} spans sentences")
+            shift = bases[window] - item_starts[window]
+            tok.add(self, docs[k].doc_id, window + first_w, offset, res, shift)
+            offset += len(res.surface) + 2  # a gap: documents never look adjacent
         tok.finish()
         raw = _match(tok, None, self.lexicon).hits
         if len(raw) == 0:
@@ -471,12 +482,12 @@ class FastCounter:
         """
         if not wanted:
             return []
-        items, plans = [], []
-        for doc, qid in wanted:
+        by_doc: dict[str, list[tuple[int, _Doc, int, int, int, int]]] = {}
+        for n, (doc, qid) in enumerate(wanted):
             span = self._pairs(doc)[qid]
             nt = doc.norm.text
             o_start = doc.delimiters[span.open_token][0]
-            c_start, c_end = doc.delimiters[span.close_token]
+            c_end = doc.delimiters[span.close_token][1]
             s = self._sentence_of(doc, o_start)
             if s == 0:
                 a = 0
@@ -488,30 +499,76 @@ class FastCounter:
                 b = m.end()
                 if count >= _TOKENS_AFTER_QUOTE:
                     break
-            oa, ob = doc.norm.span(a, b)
-            items.append((doc.doc_id, doc.text[oa:ob]))
-            o_orig = int(doc.norm.start_offsets(np.array([o_start]))[0]) - oa
-            c_orig = int(doc.norm.start_offsets(np.array([c_start]))[0]) - oa
-            plans.append((o_orig, c_orig, s - max(s - 1, 0)))
-        out = []
-        for res, (o_orig, c_orig, local_s) in zip(
-            pipeline._analyse_batch(items, "fast"), plans, strict=True
-        ):
-            oi = int(np.searchsorted(res.start, o_orig))
-            ci = int(np.searchsorted(res.start, c_orig))
-            local = quotes_mod.QuoteSpan(oi, ci)
+            by_doc.setdefault(doc.doc_id, []).append((n, doc, qid, a, b, s))
+        # Per document, overlapping windows are merged (extra text before a window
+        # only adds sentences the rules do not read) and joined by paragraph breaks
+        # into one text-stage item.
+        items, plans = [], []
+        for doc_id, quotes in by_doc.items():
+            doc = quotes[0][1]
+            merged: list[list] = []
+            for q in sorted(quotes, key=lambda q: q[3]):
+                if merged and q[3] < merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], q[4])
+                    merged[-1][2].append(q)
+                else:
+                    merged.append([q[3], q[4], [q]])
+            texts, layout = [], []
+            position = 0
+            for a, b, members in merged:
+                oa, ob = doc.norm.span(a, b)
+                texts.append(doc.text[oa:ob])
+                layout.append((position, oa, a, members))
+                position += ob - oa + len(pipeline.SEPARATOR)
+            items.append((doc_id, pipeline.SEPARATOR.join(texts)))
+            plans.append((doc, layout))
+        out: list[tuple[str, str]] = [("", "")] * len(wanted)
+        for (doc, layout), res in zip(plans, pipeline._analyse_batch(items, "fast"), strict=True):
             sentence = res.sentence.tolist()
-            # The window pairs delimiters afresh, which could attach this opening mark
-            # to the sentence before; its true sentence is known globally.
-            sentence[oi] = local_s
             verbs = [
                 i
                 for i, (k, t) in enumerate(zip(res.kind, res.normalized, strict=True))
                 if k == "word" and quotes_mod.verb_form(t) is not None
             ]
-            quotes_mod.annotate([local], res.normalized, res.surface, res.kind, sentence, verbs)
-            out.append((local.kind, local.speaker))
+            for item_start, oa, a, members in layout:
+                shift = item_start - oa
+                word = _WORD_RE.search(doc.norm.text, a)
+                offset = None
+                if word is not None:  # item sentence − global sentence, in this window
+                    w_item = self._original(doc, word.start()) + shift
+                    wi = int(np.searchsorted(res.start, w_item))
+                    offset = sentence[wi] - self._sentence_of(doc, word.start())
+                for n, _doc, qid, _a, _b, s in members:
+                    span = self._pairs(doc)[qid]
+                    oi = int(
+                        np.searchsorted(
+                            res.start,
+                            self._original(doc, doc.delimiters[span.open_token][0]) + shift,
+                        )
+                    )
+                    ci = int(
+                        np.searchsorted(
+                            res.start,
+                            self._original(doc, doc.delimiters[span.close_token][0]) + shift,
+                        )
+                    )
+                    local = quotes_mod.QuoteSpan(oi, ci)
+                    sent = sentence
+                    if offset is not None and sentence[oi] != s + offset:
+                        # The item pairs delimiters afresh, which could attach this
+                        # opening mark to the sentence before; its sentence is known.
+                        sent = list(sentence)
+                        sent[oi] = s + offset
+                    quotes_mod.annotate([local], res.normalized, res.surface, res.kind, sent, verbs)
+                    out[n] = (local.kind, local.speaker)
         return out
+
+    @staticmethod
+    def _original(doc: _Doc, position: int) -> int:
+        """Original offset of the normalized character at ``position``."""
+        if doc.norm.index is None:
+            return position
+        return int(doc.norm.index[position])
 
 
 class _TokenView(_Tokens):
@@ -522,14 +579,19 @@ class _TokenView(_Tokens):
         self.is_word, self.normalized, self.proclitics, self.definite = [], [], [], []
         self.repaired, self.surface, self.bare, self.written, self.keys = [], [], [], [], []
 
-    def add(self, counter: FastCounter, doc_id: str, w: int, offset: int, res, base: int) -> None:
-        """Append the tokens of one window (its own sentence number ``w``)."""
+    def add(
+        self, counter: FastCounter, doc_id: str, window: np.ndarray, offset: int, res, shift
+    ) -> None:
+        """Append one document's window tokens (each window its own sentence number).
+
+        ``shift`` turns the item's offsets into the document's original offsets.
+        """
         n = len(res.surface)
         self.doc.extend([doc_id] * n)
-        self.sentence.extend([w] * n)
+        self.sentence.extend(window.tolist())
         self.index.extend(range(offset, offset + n))
-        self.start.extend((res.start + base).tolist())
-        self.end.extend((res.end + base).tolist())
+        self.start.extend((res.start + shift).tolist())
+        self.end.extend((res.end + shift).tolist())
         self.is_word.extend(k == WORD for k in res.kind)
         self.normalized.extend(res.normalized)
         self.surface.extend(res.surface)
