@@ -97,7 +97,9 @@ _DELIMITER_RE = re.compile("'{2,}|([" + re.escape(QUOTE_CHARS) + r"])\1*")
 # counts for a quotation only before the opening mark: a window ending this many
 # tokens after the closing mark holds everything quotes.annotate looks at.
 _TOKENS_AFTER_QUOTE = quotes_mod.MAX_SPEAKER_WORDS + 2
-_ALEFS = ("ا", "أ")  # plain alef, or any written hamza/madda/wasla form (all act alike)
+# Plain alef, or any written hamza/madda/wasla form (all act alike for the clitics).
+_ALEFS = ("ا", "أ")
+MAX_CACHED_TYPES = 2_000_000  # per-type caches stop growing here (memory stays bounded)
 
 
 @dataclass
@@ -150,6 +152,10 @@ class FastCounter:
         self._word_info: dict[str, tuple[bool, tuple[int, ...] | None]] = {}
         self._candidate: dict[str, bool] = {}
         self._token_cache: dict[tuple[str, str], tuple] = {}
+        self._seen: set[str] = set()
+        self._word_types: set[str] = set()
+        self._split_types: set[str] = set()
+        self._candidate_types: set[str] = set()
         guards = [g.window for gs in self.lexicon.entries["guards"] for g in gs]
         self._guard = max(guards, default=0)
         self._longest = max(len(w) for fs in self.lexicon.entries["forms"] for w in fs)
@@ -164,7 +170,7 @@ class FastCounter:
             is_word = token_kind(word) == "word"
             cuts = find_split(word) if is_word and len(word) >= MIN_LENGTH else None
             info = (is_word, cuts)
-            if len(self._word_info) < 2_000_000:
+            if len(self._word_info) < MAX_CACHED_TYPES:
                 self._word_info[word] = info
         return info
 
@@ -173,7 +179,7 @@ class FastCounter:
         found = self._candidate.get(word)
         if found is None:
             found = self._test_candidate(word)
-            if len(self._candidate) < 2_000_000:
+            if len(self._candidate) < MAX_CACHED_TYPES:
                 self._candidate[word] = found
         return found
 
@@ -205,17 +211,37 @@ class FastCounter:
         norm = normalize(text)
         nt = norm.text
         counts = Counter(_WORD_RE.findall(nt))
-        n_words = 0
-        candidates: list[str] = []
-        for word, k in counts.items():
-            is_word, cuts = self._info(word)
-            if is_word:
-                parts = 1
-                if cuts is not None and not is_vetoed(vetoes, doc_id, word):
-                    parts += len(cuts)
-                n_words += k * parts
-            if self._is_candidate(word):
-                candidates.append(word)
+        types = counts.keys()
+        # Types seen before are classified by set operations (C loops); only new
+        # types are looked at in Python.
+        word_types, split_types, candidate_types = (
+            self._word_types,
+            self._split_types,
+            self._candidate_types,
+        )
+        new = types - self._seen
+        if new:
+            if len(self._seen) + len(new) > MAX_CACHED_TYPES:  # keep memory bounded
+                word_types, split_types, candidate_types = (
+                    set(word_types),
+                    set(split_types),
+                    set(candidate_types),
+                )
+            else:
+                self._seen |= new
+            for word in new:
+                is_word, cuts = self._info(word)
+                if is_word:
+                    word_types.add(word)
+                    if cuts is not None:
+                        split_types.add(word)
+                if self._is_candidate(word):
+                    candidate_types.add(word)
+        n_words = sum(map(counts.__getitem__, types & word_types))
+        for word in types & split_types:
+            if not is_vetoed(vetoes, doc_id, word):
+                n_words += counts[word] * len(self._info(word)[1])  # type: ignore[arg-type]
+        candidates = types & candidate_types
         # Sentence breaks: terminators (not a decimal point) and line breaks.
         breaks = [m.start() for m in _BREAK_RE.finditer(nt)]
         if "." in nt:
@@ -390,7 +416,7 @@ class FastCounter:
             keys = frozenset({written, *(match_key(b) for b in bares if b)})
             definite = _has_article(procs) or encl != ""
             row = (written, keys, procs, definite, bare)
-            if len(self._token_cache) < 2_000_000:
+            if len(self._token_cache) < MAX_CACHED_TYPES:
                 self._token_cache[cache_key] = row
         return row
 
