@@ -153,6 +153,7 @@ class FastCounter:
         self._candidate: dict[str, bool] = {}
         self._token_cache: dict[tuple[str, str], tuple] = {}
         self._seen: set[str] = set()
+        self._verbs: dict[str, bool] = {}
         self._word_types: set[str] = set()
         self._split_types: set[str] = set()
         self._candidate_types: set[str] = set()
@@ -340,7 +341,11 @@ class FastCounter:
         for seg, starts in sorted(by_segment.items()):
             a, b = self._segment(doc, seg)
             runs = [m.span() for m in _WORD_RE.finditer(nt, a, b)]
-            word = [self._info(nt[s:e])[0] for s, e in runs]
+            known = self._word_types
+            word = [
+                (t in known) if t in self._seen else self._info(t)[0]
+                for t in (nt[s:e] for s, e in runs)
+            ]
             index = {s: i for i, (s, _) in enumerate(runs)}
             intervals = []
             for p in sorted(starts):
@@ -554,7 +559,7 @@ class FastCounter:
             verbs = [
                 i
                 for i, (k, t) in enumerate(zip(res.kind, res.normalized, strict=True))
-                if k == "word" and quotes_mod.verb_form(t) is not None
+                if k == "word" and self._is_verb(t)
             ]
             for item_start, oa, a, members in layout:
                 shift = item_start - oa
@@ -588,6 +593,15 @@ class FastCounter:
                     quotes_mod.annotate([local], res.normalized, res.surface, res.kind, sent, verbs)
                     out[n] = (local.kind, local.speaker)
         return out
+
+    def _is_verb(self, normalized: str) -> bool:
+        """Whether a word token is a speech verb (:func:`analysis.quotes.verb_form`), cached."""
+        found = self._verbs.get(normalized)
+        if found is None:
+            found = quotes_mod.verb_form(normalized) is not None
+            if len(self._verbs) < MAX_CACHED_TYPES:
+                self._verbs[normalized] = found
+        return found
 
     @staticmethod
     def _original(doc: _Doc, position: int) -> int:
