@@ -315,7 +315,7 @@ def test_24_ten_thousand_tatweels_and_diacritics_in_one_word():
 
 def test_25_script_tag_inside_the_article(tmp_path, seed_hits):
     # A script tag in its own paragraph: loaded (one tag is not a page), counted
-    # like the seed, and shown escaped (see also test_hostile_html.py).
+    # like the seed, and shown escaped (tests 27, 28, 70, 71).
     text = SEED + "\n" + HOSTILE_SCRIPT + "\n"
     doc = load_document(write(tmp_path, "script.txt", text.encode()))
     assert HOSTILE_SCRIPT in doc.text
@@ -829,3 +829,150 @@ def test_69_errors_are_all_analysis_errors():
     # The catalogue's error classes share one base, so a notebook can catch them all.
     for cls in (CorpusError, LexiconError, ConfigError):
         assert issubclass(cls, AnalysisError)
+
+
+# --- 70-72: end to end: hostile corpus → real notebooks → HTML in Chromium -------------
+# One build of notebooks 01 and 03 on a tmp corpus whose article carries a script
+# tag, an attribute breakout and a bidi override next to framing words; every
+# exported page is opened in Debian's headless Chromium with the network cut
+# (helpers shared with tests/test_report_html.py).
+
+
+def e2e(test):
+    """Marks of the end-to-end tests: slow, notebooks, browser, one xdist worker."""
+    for mark in (
+        pytest.mark.slow,
+        pytest.mark.notebook,
+        pytest.mark.browser,
+        pytest.mark.xdist_group("hostile-html"),
+    ):
+        test = mark(test)
+    return test
+
+
+HOSTILE_ARTICLE = (
+    "قال الناشط الحقوقي في الندوة " + HOSTILE_SCRIPT + " إن التضامن مع الشعب الصحراوي "
+    "واجب على كل الأحرار في العالم·\n"
+    "وأضاف أن " + HOSTILE_IMG + " المجتمع الدولي مطالب بالتحرك من أجل تقرير المصير·\n"
+    "وختم بأن الن\u202eضال مستمر حتى النصر·\n"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+    from analysis import paths
+    from analysis.report import OutputLayout, build_reports, discover_notebooks, select_notebooks
+
+    root = tmp_path_factory.mktemp("hostile-site")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "hostile.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    meta = corpus / "metadata.csv"
+    title = "عنوان " + HOSTILE_SCRIPT
+    meta.write_text(
+        META_HEADER + f'hostile,hostile.txt,ar,"{title.replace(chr(34), chr(34) * 2)}",,'
+        f'2009,year,"{HOSTILE_IMG.replace(chr(34), chr(34) * 2)}",{sha(HOSTILE_ARTICLE)}\n',
+        encoding="utf-8",
+    )
+    notebooks = select_notebooks(
+        discover_notebooks(paths.NOTEBOOKS_DIR), ["01-corpus-and-tokens", "03-context"]
+    )
+    layout = OutputLayout.under(root / "out")
+    parameters = {"metadata": str(meta), "doc_ids": "hostile"}
+    build_reports(notebooks, layout, parameters, log=lambda _: None)
+    return layout, notebooks, parameters
+
+
+@pytest.fixture(scope="module")
+def hostile_browser(tmp_path_factory: pytest.TempPathFactory):
+    from test_report_html import CHROMIUM, CHROMIUM_FLAGS, Browser
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("hostile-chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            offline=True,
+        )
+        try:
+            yield Browser(context)
+        finally:
+            context.close()
+
+
+def _pages(layout) -> list[Path]:
+    return sorted(layout.reports_dir.rglob("*.html"))
+
+
+@e2e
+def test_70_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, hostile_browser):
+    layout, _, _ = hostile_site
+    pages = _pages(layout)
+    names = {p.relative_to(layout.reports_dir).as_posix() for p in pages}
+    assert {"01-corpus-and-tokens.html", "03-context.html", "index.html"} <= names
+    assert {"no-code/01-corpus-and-tokens.html", "no-code/03-context.html"} <= names
+    for path in pages:
+        page = hostile_browser.open(path)
+        try:
+            assert page.evaluate("typeof window.__pwned") == "undefined", path
+            assert page.evaluate("document.scripts.length") == 0, path
+            injected = "[onerror], [onload], [onclick], iframe, object, embed, link, base"
+            assert page.locator(injected).count() == 0, path
+            sources = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('src'))")
+            assert all(s.startswith("data:image/png;base64,") for s in sources), path
+            requests = hostile_browser.requests
+            assert [u for u in requests if not u.startswith(("file://", "data:"))] == [], path
+            assert [u for u in requests if u.startswith("file://")] == [path.as_uri()], path
+        finally:
+            page.close()
+
+
+@e2e
+def test_71_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, hostile_browser):
+    layout, _, _ = hostile_site
+    # 03: the concordance of التضامن has the script tag in its preceding context,
+    # the one of المجتمع الدولي the attribute breakout.
+    page = hostile_browser.open(layout.reports_dir / "03-context.html")
+    try:
+        cells = page.eval_on_selector_all("td", "els => els.map(e => e.textContent)")
+        # The notebook's window is 6 words (tokens of kind word/number/latin): the
+        # contexts start inside the hostile strings, which still read as text.
+        assert "script>window.__pwned=1</script> إن" in cells
+        assert 'src=x onerror="window.__pwned=2">' in cells
+        assert "التضامن" in cells and "المجتمع الدولي" in cells
+        # النضال (struggle) carries an RLO inside the word: shown without it.
+        assert "النضال" in cells
+        assert not any(BIDI_RE.search(c) for c in cells)
+    finally:
+        page.close()
+    # 01: the token table shows the hostile tokens as text, never as markup.
+    page = hostile_browser.open(layout.reports_dir / "01-corpus-and-tokens.html")
+    try:
+        cells = page.eval_on_selector_all("td", "els => els.map(e => e.textContent)")
+        assert "script" in cells and "onerror" in cells
+        assert not any(BIDI_RE.search(c) for c in cells)
+    finally:
+        page.close()
+
+
+@e2e
+def test_72_failed_run_keeps_the_previous_good_pages(hostile_site, tmp_path):
+    from analysis.report import NotebookExecutionError, build_reports
+
+    layout, notebooks, parameters = hostile_site
+    before = {p: p.read_bytes() for p in layout.reports_dir.rglob("*") if p.is_file()}
+    missing = tmp_path / "no-such-metadata.csv"
+    with pytest.raises(NotebookExecutionError) as info:
+        build_reports(
+            notebooks[:1], layout, {**parameters, "metadata": str(missing)}, log=lambda _: None
+        )
+    message = str(info.value)
+    assert "ConfigError" in message and str(missing) in message
+    after = {p: p.read_bytes() for p in layout.reports_dir.rglob("*") if p.is_file()}
+    assert after == before  # no half page, no lost page
