@@ -128,7 +128,7 @@ def loaded_with_warning(path: Path, phrase: str):
     return doc
 
 
-# --- 1-12: files that are not an Arabic plain-text article -------------------------
+# --- files that are not an Arabic plain-text article -------------------------
 
 
 def test_01_reference_seed_counts(seed_hits):
@@ -260,7 +260,7 @@ def test_20_a_folder_instead_of_a_file(tmp_path):
     refused(tmp_path, "cannot be read")
 
 
-# --- 21-24: long, huge or degenerate text ------------------------------------------
+# --- long, huge or degenerate text ------------------------------------------
 
 
 def test_21_one_10_mb_line(tmp_path, seed_hits):
@@ -310,12 +310,12 @@ def test_24_ten_thousand_tatweels_and_diacritics_in_one_word():
     assert hits["surface"].tolist() == [word]
 
 
-# --- 25-28: markup inside the article -----------------------------------------------
+# --- markup inside the article -----------------------------------------------
 
 
 def test_25_script_tag_inside_the_article(tmp_path, seed_hits):
     # A script tag in its own paragraph: loaded (one tag is not a page), counted
-    # like the seed, and shown escaped (tests 27, 28, 70, 71).
+    # like the seed, and shown escaped (tests 27, 28, 63, 64).
     text = SEED + "\n" + HOSTILE_SCRIPT + "\n"
     doc = load_document(write(tmp_path, "script.txt", text.encode()))
     assert HOSTILE_SCRIPT in doc.text
@@ -355,7 +355,7 @@ def test_28_markup_in_a_kwic_line_is_escaped():
     assert "&lt;script&gt;" in html and "&lt;b&gt;" in html
 
 
-# --- 29-37: invisible and variant characters (repair + warning, same counts) -------
+# --- invisible and variant characters (repair + warning, same counts) -------
 
 MARKS = "\u064e\u0650\u064f\u0652\u0651\u064b\u064d\u064c"  # fatha kasra damma sukun shadda tanwin
 
@@ -470,7 +470,7 @@ def test_37_every_repair_at_once(tmp_path, seed_hits):
     assert_same_counts(doc.text, seed_hits)
 
 
-# --- 38-40: bidi controls never reach a display ---------------------------------
+# --- bidi controls never reach a display ---------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -526,7 +526,7 @@ def test_40_lexicon_term_with_an_override_is_refused_readably(tmp_path):
     assert "\u202e" not in str(error) and "\\u202e" in str(error)
 
 
-# --- 41-55: lexicons edited by hand -------------------------------------------------
+# --- lexicons edited by hand -------------------------------------------------
 
 DECLARATIONS = (
     "frame,label_en,label_ar,description,source\n"
@@ -642,7 +642,8 @@ def test_47_lexicon_term_with_diacritics_tatweel_and_persian_letters_still_match
         "solidarity,تأیید,support,bare,,,\n",  # Farsi yeh
     ]
     lex = load_frame_lexicon(lexicon(tmp_path, rows))
-    tables = analyse_text("نعلن تضامننا والتضـــامن وتأييدنا للشعب·")
+    with pytest.warns(TextWarning, match="tatweel"):
+        tables = analyse_text("نعلن تضامننا والتضـــامن وتأييدنا للشعب·")
     hits = match_lexicon(tables.tokens, tables.quotes, lex).hits
     # تضامننا (+نا), والتضـــامن (و+ال, tatweel), وتأييدنا (و, +نا): three hits.
     assert hits["surface"].tolist() == ["تضامننا", "والتضـــامن", "وتأييدنا"]
@@ -657,7 +658,7 @@ def test_48_lexicon_labels_with_markup_are_escaped_in_captions(tmp_path):
     assert "<script" not in html and html.count("&lt;script&gt;") == 2  # cell + caption
 
 
-# --- 56-66: metadata tables from spreadsheets -------------------------------------
+# --- metadata tables from spreadsheets -------------------------------------
 
 META_HEADER = "doc_id,file,language,title,outlet,date,date_precision,notes,sha256\n"
 ARTICLE = "انتهت الندوة الدولية في الجزائر بإعلان التضامن مع الشعب الصحراوي ودعوة المجتمع الدولي·\n"
@@ -696,7 +697,7 @@ METADATA_CASES = {
 
 
 @pytest.mark.parametrize("case", list(METADATA_CASES))
-def test_56_metadata_row_errors(tmp_path, case):
+def test_49_metadata_row_errors(tmp_path, case):
     rows, line, phrases = METADATA_CASES[case]
     path = metadata(tmp_path, rows)
     with pytest.raises(CorpusError) as info:
@@ -707,7 +708,7 @@ def test_56_metadata_row_errors(tmp_path, case):
         assert phrase in str(info.value)
 
 
-def test_57_metadata_missing_column(tmp_path):
+def test_50_metadata_missing_column(tmp_path):
     path = tmp_path / "metadata.csv"
     path.write_text("doc_id,file,title\na,a.txt,T\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"line 1: missing column\(s\) \['language'"):
@@ -715,7 +716,7 @@ def test_57_metadata_missing_column(tmp_path):
 
 
 @pytest.mark.parametrize(("encoding", "line"), [("cp1256", 2), ("utf-16", 1)])
-def test_58_metadata_saved_in_a_spreadsheet_encoding(tmp_path, encoding, line):
+def test_51_metadata_saved_in_a_spreadsheet_encoding(tmp_path, encoding, line):
     # Excel's "CSV" is Windows-1256 on an Arabic system, "Unicode text" UTF-16.
     # The Arabic title on line 2 is the first non-ASCII byte in cp1256; UTF-16
     # starts with its BOM (0xff) on line 1.
@@ -726,20 +727,20 @@ def test_58_metadata_saved_in_a_spreadsheet_encoding(tmp_path, encoding, line):
     assert "CSV UTF-8" in str(info.value)
 
 
-def test_59_metadata_is_a_folder(tmp_path):
+def test_52_metadata_is_a_folder(tmp_path):
     with pytest.raises(CorpusError, match="cannot be read") as info:
         read_metadata(tmp_path)
     assert info.value.path == str(tmp_path)
 
 
-def test_60_metadata_names_an_unknown_document(tmp_path):
+def test_53_metadata_names_an_unknown_document(tmp_path):
     path = metadata(tmp_path, [GOOD_ROW])
     with pytest.raises(CorpusError, match="no document 'zzz'") as info:
         load_document("zzz", metadata=path)
     assert info.value.path == str(path)
 
 
-def test_61_metadata_row_pointing_at_a_hostile_file(tmp_path):
+def test_54_metadata_row_pointing_at_a_hostile_file(tmp_path):
     # The table is fine; the file it names is a saved web page: the error names
     # that file (not the table), so the scholar knows which one to fix.
     path = metadata(tmp_path, ["a,page.txt,ar,T,,2009,year,,"])
@@ -750,38 +751,38 @@ def test_61_metadata_row_pointing_at_a_hostile_file(tmp_path):
     assert info.value.path == str(page)
 
 
-# --- 62-66: notebook parameters ------------------------------------------------------
+# --- notebook parameters ------------------------------------------------------
 
 
-def test_62_parameter_metadata_names_a_missing_file(tmp_path):
+def test_55_parameter_metadata_names_a_missing_file(tmp_path):
     missing = tmp_path / "no-such-metadata.csv"
     with pytest.raises(ConfigError, match="parameter metadata") as info:
         study.run(metadata=missing)
     assert info.value.path == str(missing)
 
 
-def test_63_parameter_doc_ids_names_an_unknown_document(tmp_path):
+def test_56_parameter_doc_ids_names_an_unknown_document(tmp_path):
     path = metadata(tmp_path, [GOOD_ROW])
     with pytest.raises(ConfigError, match=r"doc_ids names \['nope'\]") as info:
         study.run("a,nope", metadata=path)
     assert "known: ['a']" in str(info.value)
 
 
-def test_64_parameter_lexicon_dir_names_a_missing_folder(tmp_path):
+def test_57_parameter_lexicon_dir_names_a_missing_folder(tmp_path):
     path = metadata(tmp_path, [GOOD_ROW])
     with pytest.raises(LexiconError, match="file not found") as info:
         study.run(metadata=path, lexicon_dir=tmp_path / "no-lexicons")
     assert info.value.path == str(tmp_path / "no-lexicons" / "frames.csv")
 
 
-def test_65_parameter_metadata_row_names_a_missing_file(tmp_path):
+def test_58_parameter_metadata_row_names_a_missing_file(tmp_path):
     path = metadata(tmp_path, [GOOD_ROW, "b,gone.txt,ar,T,,2009,year,,"])
     with pytest.raises(CorpusError, match="'gone.txt' for 'b' not found") as info:
         study.run(metadata=path)
     assert info.value.line == 3
 
 
-def test_66_a_good_run_on_a_tmp_corpus_counts_by_hand(tmp_path):
+def test_59_a_good_run_on_a_tmp_corpus_counts_by_hand(tmp_path):
     # The tmp article has two framing expressions, read from frame_terms.csv:
     # التضامن (solidarity, term تضامن) and المجتمع الدولي (international); الدولية
     # alone and الندوة, إعلان, الشعب, الصحراوي, دعوة are not terms.
@@ -791,10 +792,10 @@ def test_66_a_good_run_on_a_tmp_corpus_counts_by_hand(tmp_path):
     assert result.hits["frame"].tolist() == ["solidarity", "international"]
 
 
-# --- 67-68: data safety: atomic writes -------------------------------------------------
+# --- data safety: atomic writes -------------------------------------------------
 
 
-def test_67_failed_figure_write_keeps_the_previous_figure(tmp_path, monkeypatch):
+def test_60_failed_figure_write_keeps_the_previous_figure(tmp_path, monkeypatch):
     counts = pd.DataFrame({"frame": ["solidarity"], "n": [3]})
     fig = plotting.plot_frame_counts(counts)
     (good,) = plotting.save_figure(fig, "frame-counts", tmp_path, formats=["png"])
@@ -811,7 +812,7 @@ def test_67_failed_figure_write_keeps_the_previous_figure(tmp_path, monkeypatch)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frame-counts.png"]  # no temp file
 
 
-def test_68_failed_page_write_keeps_the_previous_page(tmp_path, monkeypatch):
+def test_61_failed_page_write_keeps_the_previous_page(tmp_path, monkeypatch):
     page = tmp_path / "reports" / "01.html"
     write_atomic(page, "<p>good</p>")
 
@@ -825,13 +826,13 @@ def test_68_failed_page_write_keeps_the_previous_page(tmp_path, monkeypatch):
     assert [p.name for p in page.parent.iterdir()] == ["01.html"]
 
 
-def test_69_errors_are_all_analysis_errors():
+def test_62_errors_are_all_analysis_errors():
     # The catalogue's error classes share one base, so a notebook can catch them all.
     for cls in (CorpusError, LexiconError, ConfigError):
         assert issubclass(cls, AnalysisError)
 
 
-# --- 70-72: end to end: hostile corpus → real notebooks → HTML in Chromium -------------
+# --- end to end: hostile corpus → real notebooks → HTML in Chromium -------------
 # One build of notebooks 01 and 03 on a tmp corpus whose article carries a script
 # tag, an attribute breakout and a bidi override next to framing words; every
 # exported page is opened in Debian's headless Chromium with the network cut
@@ -911,7 +912,7 @@ def _pages(layout) -> list[Path]:
 
 
 @e2e
-def test_70_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, hostile_browser):
+def test_63_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, hostile_browser):
     layout, _, _ = hostile_site
     pages = _pages(layout)
     names = {p.relative_to(layout.reports_dir).as_posix() for p in pages}
@@ -934,7 +935,7 @@ def test_70_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, 
 
 
 @e2e
-def test_71_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, hostile_browser):
+def test_64_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, hostile_browser):
     layout, _, _ = hostile_site
     # 03: the concordance of التضامن has the script tag in its preceding context,
     # the one of المجتمع الدولي the attribute breakout.
@@ -962,7 +963,7 @@ def test_71_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, ho
 
 
 @e2e
-def test_72_failed_run_keeps_the_previous_good_pages(hostile_site, tmp_path):
+def test_65_failed_run_keeps_the_previous_good_pages(hostile_site, tmp_path):
     from analysis.report import NotebookExecutionError, build_reports
 
     layout, notebooks, parameters = hostile_site
