@@ -71,7 +71,16 @@ from analysis.tokens import _SPLIT_RE, QUOTE_CHARS, token_kind
 
 __all__ = ["HIT_COLUMNS", "SUMMARY_COLUMNS", "FastCounts", "FastCounter", "count_corpus"]
 
-SUMMARY_COLUMNS = ["doc_id", "n_words", "n_sentences"]
+SUMMARY_COLUMNS = [
+    "doc_id",
+    "n_chars",
+    "n_tokens",
+    "n_words",
+    "n_sentences",
+    "n_quotes",
+    "n_repairs",
+    "n_hits",
+]
 HIT_COLUMNS = [
     "doc_id",
     "sentence",
@@ -89,6 +98,7 @@ HIT_COLUMNS = [
 ]
 
 _WORD_RE = re.compile(r"\w+")
+_OTHER_TOKEN_RE = re.compile(r"'+|([^\w\s'])\1*")  # the tokenizer's non-word tokens
 _WORDCHAR_RE = re.compile(r"\w")
 _BREAK_RE = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "\n]")
 _DECIMAL_RE = re.compile(r"(?<=\w)\.(?=\w)")
@@ -207,8 +217,14 @@ class FastCounter:
 
     # ------------------------------------------------------------------ level A
 
-    def _scan(self, doc_id: str, text: str, vetoes: list) -> tuple[_Doc, int, list[int]]:
-        """Normalize and count one document; returns facts, n_words, candidate positions."""
+    def _scan(
+        self, doc_id: str, text: str, vetoes: list
+    ) -> tuple[_Doc, tuple[int, int, int], list[int]]:
+        """Normalize and count one document.
+
+        Returns the document's facts, ``(n_tokens, n_words, n_repairs)`` and the
+        normalized start of every candidate word.
+        """
         norm = normalize(text)
         nt = norm.text
         counts = Counter(_WORD_RE.findall(nt))
@@ -239,9 +255,14 @@ class FastCounter:
                 if self._is_candidate(word):
                     candidate_types.add(word)
         n_words = sum(map(counts.__getitem__, types & word_types))
+        n_tokens = sum(counts.values()) + len(_OTHER_TOKEN_RE.findall(nt))
+        n_repairs = 0
         for word in types & split_types:
             if not is_vetoed(vetoes, doc_id, word):
-                n_words += counts[word] * len(self._info(word)[1])  # type: ignore[arg-type]
+                extra = counts[word] * len(self._info(word)[1])  # type: ignore[arg-type]
+                n_words += extra
+                n_tokens += extra
+                n_repairs += counts[word]
         candidates = types & candidate_types
         # Sentence breaks: terminators (not a decimal point) and line breaks.
         breaks = [m.start() for m in _BREAK_RE.finditer(nt)]
@@ -266,7 +287,7 @@ class FastCounter:
         positions: list[int] = []
         for word in candidates:
             positions.extend(_occurrences(nt, word))
-        return doc, n_words, positions
+        return doc, (n_tokens, n_words, n_repairs), positions
 
     def _sentence_of(self, doc: _Doc, position: int) -> int:
         """Sentence number of the token at normalized ``position`` (word or opener)."""
@@ -306,10 +327,10 @@ class FastCounter:
     def _count_batch(self, items: list[tuple[str, str]]) -> FastCounts:
         vetoes = pipeline._vetoes()
         docs: list[_Doc] = []
-        summary: list[tuple[str, int, int]] = []
+        summary: list[list] = []
         windows: list[tuple[int, int, int, int]] = []  # (doc, sentence, norm start, norm end)
         for k, (doc_id, text) in enumerate(items):
-            doc, n_words, positions = self._scan(doc_id, text, vetoes)
+            doc, (n_tokens, n_words, n_repairs), positions = self._scan(doc_id, text, vetoes)
             docs.append(doc)
             if any(doc.seg_has_word):
                 n_sentences = doc.rank[-1] + 1
@@ -317,10 +338,16 @@ class FastCounter:
                 n_sentences = len(pipeline._analyse(text, doc_id, "fast").sentences)
             else:
                 n_sentences = 0
-            summary.append((doc_id, n_words, n_sentences))
+            n_quotes = len(self._pairs(doc)) if doc.delimiters else 0
+            summary.append(
+                [doc_id, len(text), n_tokens, n_words, n_sentences, n_quotes, n_repairs, 0]
+            )
             if positions:
                 windows.extend(self._windows(k, doc, positions))
         hits = self._match_windows(docs, windows)
+        per_doc = hits["doc_id"].value_counts().to_dict() if len(hits) else {}
+        for row in summary:
+            row[-1] = int(per_doc.get(row[0], 0))
         documents = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
         documents["doc_id"] = documents["doc_id"].astype(str)
         return FastCounts(documents, hits)

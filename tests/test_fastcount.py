@@ -2,7 +2,8 @@
 
 The reference is the full route: :func:`analysis.pipeline.analyse_text` (token,
 sentence and quote tables) and :func:`analysis.frames.match_lexicon`. Compared:
-per document the number of ``word`` tokens and of sentences, and every hit's
+per document the numbers of characters, tokens, ``word`` tokens, sentences,
+quotations, (unvetoed) run-together repairs and hits, and every hit's
 doc_id, sentence, start, end, surface, frame, term, entry_id, gloss, voice,
 speaker, quote_id and quote_kind. Hand-made snippets also have hand-worked
 expected values, so a bug shared by both routes would still show.
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.fastcount import HIT_COLUMNS, FastCounter, count_corpus
+from analysis.fastcount import HIT_COLUMNS, SUMMARY_COLUMNS, FastCounter, count_corpus
 from analysis.frames import match_lexicon
 from analysis.lexicon import load_frame_lexicon
 from analysis.paths import CORPUS_DIR
@@ -41,15 +42,23 @@ def counter(lexicon):
 def full_route(pairs: list[tuple[str, str]], lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-document counts and hits from the full pipeline (the reference)."""
     docs, hits = [], []
+    lengths = {d: len(t) for d, t in pairs}
     for tables in analyse_texts(pairs, batch=50):
         tokens = tables.tokens
-        words = tokens[tokens["kind"] == "word"].groupby("doc_id").size()
-        sentences = tables.sentences.groupby("doc_id").size()
-        ids = list(dict.fromkeys(tokens["doc_id"]))
-        for d in ids:
-            docs.append((d, int(words.get(d, 0)), int(sentences.get(d, 0))))
-        hits.append(match_lexicon(tokens, tables.quotes, lexicon).hits)
-    summary = pd.DataFrame(docs, columns=["doc_id", "n_words", "n_sentences"])
+        found = match_lexicon(tokens, tables.quotes, lexicon).hits
+        repairs = tables.repairs[~tables.repairs["vetoed"].astype(bool)]
+        per_doc = {
+            "n_tokens": tokens.groupby("doc_id").size(),
+            "n_words": tokens[tokens["kind"] == "word"].groupby("doc_id").size(),
+            "n_sentences": tables.sentences.groupby("doc_id").size(),
+            "n_quotes": tables.quotes.groupby("doc_id").size(),
+            "n_repairs": repairs.groupby("doc_id").size(),
+            "n_hits": found.groupby("doc_id").size(),
+        }
+        for d in dict.fromkeys(tokens["doc_id"]):
+            docs.append((d, lengths[d], *(int(c.get(d, 0)) for c in per_doc.values())))
+        hits.append(found)
+    summary = pd.DataFrame(docs, columns=SUMMARY_COLUMNS)
     return summary, pd.concat(hits, ignore_index=True)
 
 
@@ -65,9 +74,12 @@ def assert_same(pairs: list[tuple[str, str]], counter, lexicon) -> pd.DataFrame:
     got_docs = pd.concat([p.documents for p in parts], ignore_index=True)
     got_hits = pd.concat([p.hits for p in parts], ignore_index=True)
     merged = want_docs.merge(got_docs, on="doc_id", suffixes=("_full", "_fast"), how="outer")
+    counts = SUMMARY_COLUMNS[1:]
     bad = merged[
-        (merged["n_words_full"] != merged["n_words_fast"])
-        | (merged["n_sentences_full"] != merged["n_sentences_fast"])
+        (
+            merged[[f"{c}_full" for c in counts]].to_numpy()
+            != merged[[f"{c}_fast" for c in counts]].to_numpy()
+        ).any(axis=1)
     ]
     assert bad.empty, bad.to_string()
     a, b = canonical(want_hits), canonical(got_hits)
@@ -157,6 +169,21 @@ def test_run_together_word_counts_its_parts(counter, lexicon):
     assert_same([("run", text)], counter, lexicon)
     row = counter.count_text(text, "run").documents.iloc[0]
     assert (row.n_words, row.n_sentences) == (5, 1)
+    # One repair; tokens: أكدت الأمم المتحدة دعم الاستقلال = 5; hits: الأمم المتحدة
+    # (international, two tokens of the repaired word), دعم, استقلال = 3.
+    assert (row.n_repairs, row.n_tokens, row.n_hits, row.n_quotes) == (1, 5, 3, 0)
+    hits = counter.count_text(text, "run").hits
+    assert hits["term"].tolist() == ["الأمم المتحدة", "دعم", "استقلال"]
+    assert hits["surface"].iloc[0] == "الأممالمتحدة"
+
+
+def test_other_counts_by_hand(counter):
+    text = SNIPPETS["speech"][0]
+    row = counter.count_text(text, "speech").documents.iloc[0]
+    # Tokens: قال محمد بوقطاية : « نحن ندعم نضال الشعب » . = 11; one «…» quotation;
+    # 40 characters as typed (no diacritics): counted with len() is the definition.
+    assert (row.n_tokens, row.n_quotes, row.n_repairs, row.n_hits) == (11, 1, 0, 2)
+    assert row.n_chars == len(text)
 
 
 def test_empty_and_punctuation_only(counter, lexicon):
