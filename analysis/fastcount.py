@@ -25,9 +25,9 @@ and Python work only per word *type* (cached across documents) and per *candidat
    comparison keys (its written form or a candidate bare form from
    :func:`analysis.clitics.analyse_clitics`, teh marbuta folded) is the first word
    of a lexicon form. An Aho-Corasick automaton of those keys (pyahocorasick)
-   filters types by substring; survivors get the exact clitic test (the clitic
-   analysis depends on the written hamza of an alef in the first three letters, so
-   both spellings are tried there). Results are cached per type.
+   filters types by substring; survivors get the clitic test on the normalized
+   form (a written hamza on an alef can only remove segmentations, so this is a
+   superset). Results are cached per type.
 5. **Exact matching on candidate sentences only**: each sentence holding a
    candidate is run through the text stage's own code
    (``analysis.pipeline._analyse_batch``, many sentences in one pass) and the
@@ -39,7 +39,7 @@ and Python work only per word *type* (cached across documents) and per *candidat
    a quotation takes the innermost one (fewest tokens, as the pipeline does), and
    that quotation is typed (speech/term, verb, speaker) by
    :func:`analysis.quotes.annotate` on a window of text from the start of the
-   sentence before it to a few tokens after it, which holds everything the rules
+   sentence before it to its closing mark, which holds everything the rules
    look at.
 
 What is *not* produced: token indices (``token_start``/``token_end`` of the hits
@@ -53,7 +53,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise, product
+from itertools import pairwise
 
 import ahocorasick
 import numpy as np
@@ -103,12 +103,6 @@ _WORDCHAR_RE = re.compile(r"\w")
 _BREAK_RE = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "\n]")
 _DECIMAL_RE = re.compile(r"(?<=\w)\.(?=\w)")
 _DELIMITER_RE = re.compile("'{2,}|([" + re.escape(QUOTE_CHARS) + r"])\1*")
-# Speaker names after a verb are read up to this many tokens after it, and a verb
-# counts for a quotation only before the opening mark: a window ending this many
-# tokens after the closing mark holds everything quotes.annotate looks at.
-_TOKENS_AFTER_QUOTE = quotes_mod.MAX_SPEAKER_WORDS + 2
-# Plain alef, or any written hamza/madda/wasla form (all act alike for the clitics).
-_ALEFS = ("ا", "أ")
 MAX_CACHED_TYPES = 2_000_000  # per-type caches stop growing here (memory stays bounded)
 
 
@@ -203,17 +197,11 @@ class FastCounter:
             return False
         if cuts is not None:
             return True  # repaired parts: keep (a vetoed repair leaves it whole)
-        # The clitic analysis reads a written hamza on an alef among the first three
-        # letters (أل is not the article): try both spellings there.
-        positions = [i for i, ch in enumerate(word[:3]) if ch == "ا"]
-        for choice in product(_ALEFS, repeat=len(positions)):
-            chars = list(word)
-            for i, ch in zip(positions, choice, strict=True):
-                chars[i] = ch
-            keys = {folded, *(match_key(a.bare) for a in analyse_clitics("".join(chars)))}
-            if not keys.isdisjoint(self._first_keys):
-                return True
-        return False
+        # The clitic analysis of the written form may differ from the normalized
+        # one only by a hamza on an alef (أل is not the article), and such a hamza
+        # only removes segmentations; the normalized form's keys are a superset.
+        keys = {folded, *(match_key(a.bare) for a in analyse_clitics(word))}
+        return not keys.isdisjoint(self._first_keys)
 
     # ------------------------------------------------------------------ level A
 
@@ -543,7 +531,6 @@ class FastCounter:
         by_doc: dict[str, list[tuple[int, _Doc, int, int, int, int]]] = {}
         for n, (doc, qid) in enumerate(wanted):
             span = self._pairs(doc)[qid]
-            nt = doc.norm.text
             o_start = doc.delimiters[span.open_token][0]
             c_end = doc.delimiters[span.close_token][1]
             s = self._sentence_of(doc, o_start)
@@ -552,11 +539,10 @@ class FastCounter:
             else:  # start of the word segment of sentence s - 1
                 seg = next(i for i, r in enumerate(doc.rank) if r == s - 1 and doc.seg_has_word[i])
                 a = self._segment(doc, seg)[0]
+            # A verb counts only before the opening mark, and the speaker name after
+            # it stops at the first non-word token (at the latest the opening mark),
+            # so nothing after the closing mark is read.
             b = c_end
-            for count, m in enumerate(_SPLIT_RE.finditer(nt, c_end), start=1):
-                b = m.end()
-                if count >= _TOKENS_AFTER_QUOTE:
-                    break
             by_doc.setdefault(doc.doc_id, []).append((n, doc, qid, a, b, s))
         # Per document, overlapping windows are merged (extra text before a window
         # only adds sentences the rules do not read) and joined by paragraph breaks

@@ -117,6 +117,8 @@ SNIPPETS = {
         2,
         [("تحرير", 1, "narration", "")],
     ),
+    # A "prev" guard: رئيس تحرير is an editor-in-chief, not liberation. Words 5.
+    "prev_guard": ("التقى رئيس تحرير الجريدة بالوفد.", 5, 1, []),
     # الوقوف إلى جانب split by a sentence end is no hit. Words 3 + 2; two sentences.
     "split_phrase": ("نريد الوقوف إلى. جانب الشعب.", 5, 2, []),
     # Speech verb قال, then a name, then «…»: both hits quoted, speaker the name.
