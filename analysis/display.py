@@ -154,6 +154,13 @@ def show_kwic(
     )
     styler = show(table, caption, max_rows=max_rows)
     styler.set_table_attributes('dir="rtl"')
+    # The caption would inherit the table's right-to-left direction, which garbles
+    # an English caption that ends in a count ("…: 8 hit(s)"); it takes its own
+    # direction from its first strong letter instead.
+    styler.set_table_styles(
+        [{"selector": "caption", "props": "unicode-bidi: plaintext; text-align: start"}],
+        overwrite=False,
+    )
     styler.set_properties(subset=["preceding"], **{"text-align": "left"})
     styler.set_properties(subset=["following"], **{"text-align": "right"})
     styler.set_properties(subset=["match"], **{"font-weight": "bold", "text-align": "center"})
