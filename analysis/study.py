@@ -64,6 +64,17 @@ class Study:
         label = str(row["label_en"].iloc[0])
         return f"{label}{sep}{row['label_ar'].iloc[0]}" if arabic else label
 
+    def frame_caption(self, frame: str) -> str:
+        """Return ``English label (Arabic label)``, for captions and prose.
+
+        In brackets after the English, the Arabic label keeps a following count or
+        colon in place (a bare Arabic label would pull a following number into its
+        right-to-left run).
+        """
+        english = self.frame_label(frame, arabic=False)
+        arabic = self.frame_label(frame).split("\n", 1)[-1]
+        return english if arabic == english else f"{english} ({arabic})"
+
     def frame_table(self) -> pd.DataFrame:
         """Frames with their labels and hit counts (zero for frames without hits)."""
         counts = measures.count_frames(self.hits).set_index("frame")["n"]
@@ -105,8 +116,10 @@ class Study:
         words = self.words
         applied = self.repairs[~self.repairs["vetoed"].astype(bool)] if len(self.repairs) else None
         repairs = 0 if applied is None else int(len(applied))
-        extra_words = 0 if applied is None else int(
-            sum(len(str(r).split()) - 1 for r in applied["replacement"])
+        extra_words = (
+            0
+            if applied is None
+            else int(sum(len(str(r).split()) - 1 for r in applied["replacement"]))
         )
         return {
             "documents": int(len(self.documents)),
