@@ -141,7 +141,7 @@ class FastCounter:
     corpus (and one per worker process).
     """
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, *, match_frames: bool = True) -> None:
         self.lexicon = lexicon or load_frame_lexicon()
         _, first = _compile(self.lexicon)
         self._first_keys = frozenset(first)
@@ -165,6 +165,8 @@ class FastCounter:
         self._guard = max(guards, default=0)
         self._longest = max(len(w) for fs in self.lexicon.entries["forms"] for w in fs)
         self.column = self.lexicon.column
+        #: False: counts only (no frame matching, ``n_hits`` is NA); about 4× faster.
+        self.match_frames = match_frames
 
     # ------------------------------------------------------------------ types
 
@@ -240,7 +242,7 @@ class FastCounter:
                     word_types.add(word)
                     if cuts is not None:
                         split_types.add(word)
-                if self._is_candidate(word):
+                if self.match_frames and self._is_candidate(word):
                     candidate_types.add(word)
         n_words = sum(map(counts.__getitem__, types & word_types))
         n_tokens = sum(counts.values()) + len(_OTHER_TOKEN_RE.findall(nt))
@@ -330,7 +332,7 @@ class FastCounter:
             summary.append(
                 [doc_id, len(text), n_tokens, n_words, n_sentences, n_quotes, n_repairs, 0]
             )
-            if positions:
+            if positions and self.match_frames:
                 windows.extend(self._windows(k, doc, positions))
         hits = self._match_windows(docs, windows)
         per_doc = hits["doc_id"].value_counts().to_dict() if len(hits) else {}
@@ -338,6 +340,8 @@ class FastCounter:
             row[-1] = int(per_doc.get(row[0], 0))
         documents = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
         documents["doc_id"] = documents["doc_id"].astype(str)
+        if not self.match_frames:
+            documents["n_hits"] = pd.array([pd.NA] * len(documents), dtype="Int64")
         return FastCounts(documents, hits)
 
     def _windows(self, k: int, doc: _Doc, positions: list[int]) -> list[tuple[int, int, int, int]]:

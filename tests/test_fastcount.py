@@ -252,3 +252,14 @@ def test_random_texts_equal_full_pipeline(counter, lexicon, parts):
     if not text.strip():
         return
     assert_same([("h", text)], counter, lexicon)
+
+
+def test_counts_only_mode_gives_the_same_counts(lexicon):
+    # match_frames=False skips frame matching; every other count is unchanged.
+    docs = [SEED.read_text(encoding="utf-8"), *synthetic_corpus(100_000, seed=3)]
+    pairs = [(f"c{i:03d}", d) for i, d in enumerate(docs)]
+    full = pd.concat([p.documents for p in FastCounter(lexicon).count(pairs)])
+    quick = pd.concat([p.documents for p in FastCounter(lexicon, match_frames=False).count(pairs)])
+    columns = [c for c in SUMMARY_COLUMNS if c != "n_hits"]
+    assert full[columns].reset_index(drop=True).equals(quick[columns].reset_index(drop=True))
+    assert quick["n_hits"].isna().all() and (full["n_hits"] > 0).any()
