@@ -128,7 +128,8 @@ def test_overview_states_the_hand_checked_numbers(build: OutputLayout) -> None:
 
 def test_corpus_notebook_shows_the_repair_audit_and_word_counts(build: OutputLayout) -> None:
     text = outputs_text(executed(build, "01-corpus-and-tokens"))
-    assert "**3** repair(s) applied; the word count is 364 after repairs and 360 without them" in text
+    expected = "**3** repair(s) applied; the word count is 364 after repairs and 360 without them"
+    assert expected in text
     for original in ("الولاياتالمتحدةالأمريكية", "الولايات المتحدة الأمريكية", "الأمم المتحدة"):
         assert original in text
     # Shadda words stay whole in the token table shown.
@@ -180,3 +181,88 @@ def test_a_parameter_naming_a_missing_document_fails_clearly(tmp_path: Path) -> 
     assert "01-corpus-and-tokens" in message
     assert "no-such-article" in message and "ConfigError" in message
     assert not (layout.reports_dir / "01-corpus-and-tokens.html").exists()
+
+
+# --------------------------------------------------------------------------- #
+# The real exported pages in headless Chromium, network cut off
+# --------------------------------------------------------------------------- #
+
+from test_report_html import CHROMIUM, CHROMIUM_FLAGS, Browser  # noqa: E402
+
+# For every prose block and table cell: its first strong letter, and its computed
+# direction. Code cells: their direction.
+DIRECTIONS = r"""
+() => {
+  const firstStrong = (text) => {
+    const m = text.match(/[A-Za-z\u00C0-\u024F]|[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]/);
+    return m === null ? null : (/[A-Za-z\u00C0-\u024F]/.test(m[0]) ? "L" : "R");
+  };
+  const out = [];
+  const selector = "p, li, td, th, h1, h2, h3, caption, .bidi-line"
+    .split(", ").map((s) => "main " + s).join(", ");
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest(".jp-InputArea-editor")) continue;
+    out.push({tag: el.tagName, text: el.textContent.trim().slice(0, 40),
+              strong: firstStrong(el.textContent), direction: getComputedStyle(el).direction,
+              inTable: el.closest("table") !== null});
+  }
+  const code = [...document.querySelectorAll(".jp-InputArea-editor pre")].map(
+    el => getComputedStyle(el).direction);
+  return {blocks: out, code: code};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1100, "height": 900},
+            offline=True,
+        )
+        try:
+            yield Browser(context)
+        finally:
+            context.close()
+
+
+PAGES = [f"{name}.html" for name in EXPECTED_NOTEBOOKS] + ["index.html"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("variant", ["", "no-code/"])
+@pytest.mark.parametrize("page_name", PAGES)
+def test_exported_page_reads_right_to_left_where_arabic_is(
+    build: OutputLayout, chromium: Browser, page_name: str, variant: str
+) -> None:
+    path = build.reports_dir / f"{variant}{page_name}"
+    page = chromium.open(path)
+    try:
+        assert page.title()
+        assert [u for u in chromium.requests if u != path.as_uri()] == []
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"
+        found = page.evaluate(DIRECTIONS)
+        arabic = [b for b in found["blocks"] if b["strong"] == "R"]
+        wrong = [b for b in arabic if b["direction"] != "rtl"]
+        assert not wrong, wrong[:5]
+        # English prose outside tables stays left to right.
+        english = [b for b in found["blocks"] if b["strong"] == "L" and not b["inTable"]]
+        assert english and all(b["direction"] == "ltr" for b in english)
+        if page_name != "index.html":
+            assert arabic, "every notebook shows some Arabic"
+        if variant == "" and page_name != "index.html":
+            assert found["code"] and set(found["code"]) == {"ltr"}
+        if variant == "no-code/":
+            assert found["code"] == []
+    finally:
+        page.close()
