@@ -53,8 +53,6 @@ alone (one ``str.translate``) runs at ~0.6× the regex here, and the per-documen
 Python work (sentence segments, candidate and quotation windows through the text
 stage, the matcher) costs the rest.
 
-Documents in one batch must have distinct ``doc_id`` values.
-
 What is *not* produced: token indices (``token_start``/``token_end`` of the hits
 table) and the guard exclusions; use the full pipeline for KWIC and audits.
 """
@@ -348,9 +346,9 @@ class FastCounter:
             if positions and self.match_frames:
                 windows.extend(self._windows(k, doc, positions))
         hits = self._match_windows(docs, windows)
-        per_doc = hits["doc_id"].value_counts().to_dict() if len(hits) else {}
-        for row in summary:
-            row[-1] = int(per_doc.get(row[0], 0))
+        per_doc = np.bincount(hits.pop("position").to_numpy(np.int64), minlength=len(items))
+        for row, n_hits in zip(summary, per_doc.tolist(), strict=True):
+            row[-1] = n_hits
         documents = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
         documents["doc_id"] = documents["doc_id"].astype(str)
         if not self.match_frames:
@@ -433,7 +431,8 @@ class FastCounter:
             if not np.array_equal(window, res.sentence):
                 raise AssertionError(f"fastcount: a window of {docs[k].doc_id!r} spans sentences")
             shift = bases[window] - item_starts[window]
-            tok.add(self, docs[k].doc_id, window + first_w, offset, res, shift)
+            # The matcher sees the document's position (doc_ids need not be unique).
+            tok.add(self, f"{k:09d}", window + first_w, offset, res, shift)
             offset += len(res.surface) + 2  # a gap: documents never look adjacent
         tok.finish()
         raw = _match(tok, None, self.lexicon).hits
@@ -441,7 +440,9 @@ class FastCounter:
             return _hits_frame([], columns)
         raw["sentence"] = [true_sentence[w] for w in raw["sentence"]]
         self._add_voice(raw, docs)
-        return _hits_frame(raw[columns].to_dict("records"), columns)
+        raw["position"] = raw["doc_id"].astype(int)
+        raw["doc_id"] = [docs[k].doc_id for k in raw["position"]]
+        return _hits_frame(raw[[*columns, "position"]].to_dict("records"), columns)
 
     def _clitic_keys(self, surface: str, kind: str, normalized: str) -> tuple:
         """``(written, keys, proclitics, definite, bare)`` of one token, cached per form."""
@@ -472,7 +473,7 @@ class FastCounter:
 
     def _add_voice(self, raw: pd.DataFrame, docs: list[_Doc]) -> None:
         """Fill voice, speaker, quote_id and quote_kind of the hits (in place)."""
-        by_id = {d.doc_id: d for d in docs}
+        by_id = {f"{k:09d}": d for k, d in enumerate(docs)}
         quote_of = [
             self._quote_of(by_id[d], s)
             for d, s in zip(raw["doc_id"], raw["start"].tolist(), strict=True)
@@ -545,7 +546,7 @@ class FastCounter:
         """
         if not wanted:
             return []
-        by_doc: dict[str, list[tuple[int, _Doc, int, int, int, int]]] = {}
+        by_doc: dict[int, list[tuple[int, _Doc, int, int, int, int]]] = {}
         for n, (doc, qid) in enumerate(wanted):
             span = self._pairs(doc)[qid]
             o_start = doc.delimiters[span.open_token][0]
@@ -560,12 +561,12 @@ class FastCounter:
             # it stops at the first non-word token (at the latest the opening mark),
             # so nothing after the closing mark is read.
             b = c_end
-            by_doc.setdefault(doc.doc_id, []).append((n, doc, qid, a, b, s))
+            by_doc.setdefault(id(doc), []).append((n, doc, qid, a, b, s))
         # Per document, overlapping windows are merged (extra text before a window
         # only adds sentences the rules do not read) and joined by paragraph breaks
         # into one text-stage item.
         items, plans = [], []
-        for doc_id, quotes in by_doc.items():
+        for quotes in by_doc.values():
             doc = quotes[0][1]
             merged: list[list] = []
             for q in sorted(quotes, key=lambda q: q[3]):
@@ -581,7 +582,7 @@ class FastCounter:
                 texts.append(doc.text[oa:ob])
                 layout.append((position, oa, a, members))
                 position += ob - oa + len(pipeline.SEPARATOR)
-            items.append((doc_id, pipeline.SEPARATOR.join(texts)))
+            items.append((doc.doc_id, pipeline.SEPARATOR.join(texts)))
             plans.append((doc, layout))
         out: list[tuple[str, str]] = [("", "")] * len(wanted)
         for (doc, layout), res in zip(plans, pipeline._analyse_batch(items, "fast"), strict=True):
@@ -712,14 +713,16 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
 
 
 def _hits_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=columns)
+    """The hits table (plus ``position``: the document's place in its batch)."""
+    out = pd.DataFrame(rows, columns=[*columns, "position"])
+    out["position"] = out["position"].astype("int64")
     out["quote_id"] = out["quote_id"].astype("Int64")
     for col in ("sentence", "start", "end"):
         out[col] = out[col].astype("int64")
     for col in columns:
         if col not in ("sentence", "start", "end", "quote_id"):
             out[col] = out[col].astype(str)
-    return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["position", "start", "end"], kind="stable").reset_index(drop=True)
 
 
 def count_corpus(

@@ -263,3 +263,14 @@ def test_counts_only_mode_gives_the_same_counts(lexicon):
     columns = [c for c in SUMMARY_COLUMNS if c != "n_hits"]
     assert full[columns].reset_index(drop=True).equals(quick[columns].reset_index(drop=True))
     assert quick["n_hits"].isna().all() and (full["n_hits"] > 0).any()
+
+
+def test_repeated_doc_ids_in_one_batch_are_kept_apart(counter):
+    # Two texts under one doc_id: each row must equal that text counted alone.
+    a, b = SNIPPETS["speech"][0], SNIPPETS["guard"][0]
+    result = next(counter.count([("same", a), ("same", b)]))
+    alone = [counter.count_text(t, "same") for t in (a, b)]
+    expected = pd.concat([r.documents for r in alone], ignore_index=True)
+    assert result.documents.equals(expected)
+    hits = pd.concat([r.hits for r in alone], ignore_index=True)
+    assert result.hits.astype(str).equals(hits.astype(str))
