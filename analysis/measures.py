@@ -48,6 +48,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from analysis.errors import AnalysisError
 
@@ -65,6 +66,7 @@ __all__ = [
     "rates_per_1000",
     "kwic",
     "collocations",
+    "association_scores",
     "dp",
     "juilland_d",
     "dispersion",
@@ -499,14 +501,40 @@ def collocations(
     out["n"] = out["n"].astype("int64")
     out["f_node"] = f_node
     out["expected"] = total_window * out["f_collocate"] / n_words
-    o = out["n"].astype("float64")
-    out["pmi"] = np.log2(o / out["expected"])
-    out["t_score"] = (o - out["expected"]) / np.sqrt(o)
-    out["log_dice"] = 14.0 + np.log2(2.0 * o / (f_node + out["f_collocate"]))
+    scores = association_scores(out["n"], out["expected"], f_node, out["f_collocate"])
+    out["pmi"], out["t_score"], out["log_dice"] = (
+        scores["pmi"],
+        scores["t_score"],
+        scores["log_dice"],
+    )
     out["node"] = node_label
     out = out.sort_values("collocate", kind="stable")
     out = out.sort_values(["log_dice", "n"], ascending=False, kind="stable")
     return out[cols].reset_index(drop=True)
+
+
+def association_scores(
+    observed: ArrayLike, expected: ArrayLike, f_node: ArrayLike, f_collocate: ArrayLike
+) -> dict[str, np.ndarray]:
+    """PMI, t-score and logDice from observed and expected co-occurrence counts.
+
+    * ``pmi`` = log2(O / E) (Church & Hanks 1990);
+    * ``t_score`` = (O − E) / √O (Church et al. 1991; the form Manning & Schütze
+      1999, §5.3.1, derive from the t test with the Bernoulli variance);
+    * ``log_dice`` = 14 + log2(2 O / (f_node + f_collocate)) (Rychlý 2008).
+
+    Kept apart from :func:`collocations` so the formulas can be checked against
+    published worked examples, whatever the window that produced O and E.
+    """
+    o = np.asarray(observed, dtype="float64")
+    e = np.asarray(expected, dtype="float64")
+    fx = np.asarray(f_node, dtype="float64")
+    fy = np.asarray(f_collocate, dtype="float64")
+    return {
+        "pmi": np.log2(o / e),
+        "t_score": (o - e) / np.sqrt(o),
+        "log_dice": 14.0 + np.log2(2.0 * o / (fx + fy)),
+    }
 
 
 # --------------------------------------------------------------------------- #

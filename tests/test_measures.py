@@ -632,3 +632,33 @@ def test_cooccurrence_by_sentence_and_document() -> None:
     assert cooccurrence(by_actor).to_numpy().tolist() == m.to_numpy().tolist()
     with pytest.raises(AnalysisError):
         cooccurrence(actor_hits, unit="paragraph")
+
+
+def test_association_scores_equal_manning_schutze_worked_examples() -> None:
+    # Manning, C. D. & Schütze, H. (1999). Foundations of Statistical Natural Language
+    # Processing. MIT Press. Both examples use their New York Times corpus of
+    # N = 14,307,668 tokens, counting bigrams (a window of one word to the right,
+    # so E = f(w1)·f(w2)/N).
+    from analysis.measures import association_scores
+
+    n = 14_307_668
+    # §5.3.1, the t test: "new companies", C(new) = 15,828, C(companies) = 4,675,
+    # C(new companies) = 8; the book reports t ≈ 0.999932 (from rounded
+    # probabilities), i.e. not significant at α = 0.005 (critical value 2.576).
+    e = 15_828 * 4_675 / n
+    t = association_scores([8], [e], [15_828], [4_675])["t_score"][0]
+    assert t == pytest.approx(0.999932, abs=1e-4)
+    # §5.4, Table 5.16, pointwise mutual information: "Ayatollah Ruhollah",
+    # C(Ayatollah) = 42, C(Ruhollah) = 20, C(Ayatollah Ruhollah) = 20: I = 18.38.
+    e = 42 * 20 / n
+    assert association_scores([20], [e], [42], [20])["pmi"][0] == pytest.approx(18.38, abs=0.005)
+
+
+def test_log_dice_bounds_from_rychly_2008() -> None:
+    # Rychlý (2008): logDice = 14 + log2(Dice); its maximum, 14, is reached when the
+    # two words only ever occur together (f_xy = f_x = f_y), and it falls by 1
+    # each time the Dice coefficient halves.
+    from analysis.measures import association_scores
+
+    scores = association_scores([5, 5, 5], [1, 1, 1], [5, 10, 20], [5, 10, 20])["log_dice"]
+    assert scores == pytest.approx([14.0, 13.0, 12.0])
