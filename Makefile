@@ -36,7 +36,7 @@ report: setup
 
 test: setup setup-legacy
 	$(PY) -m pytest -n 2 --dist loadgroup
-	$(LEGACY)/bin/python -m pytest -m legacy_ok tests/test_plotting_shaping.py tests/test_plotting_text.py tests/test_plotting_charts.py
+	$(LEGACY)/bin/python -m pytest -m legacy_ok tests/test_plotting_shaping.py tests/test_plotting_text.py tests/test_plotting_charts.py tests/test_plotting_groups.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -73,6 +73,8 @@ __all__ = [
     "plot_frame_counts",
     "plot_frame_dispersion",
     "plot_frames_by_voice",
+    "plot_group_frame_rates",
+    "plot_keyness",
     "plot_sentence_frame_heatmap",
     "prepare_text",
     "save_figure",
@@ -597,6 +599,105 @@ def plot_actor_cooccurrence(
         ax = fig.subplots()
         _heatmap(ax, values, cols, actors)
         ax.set_title(prepare_text(title))
+        return _finish(fig)
+
+
+def plot_group_frame_rates(
+    rates: pd.DataFrame,
+    *,
+    group: str = "group",
+    category: str | None = None,
+    title: str = "Frame rates per 1,000 words, by group",
+) -> Figure:
+    """Grouped horizontal bars: each frame's rate per 1,000 words in each group.
+
+    *rates* is the table of :func:`analysis.measures.frame_rates_by_group` or
+    :func:`analysis.scale.group_frame_rates` (columns *group*, ``frame`` or
+    ``actor``, ``rate_per_1000``, ``n_documents``). Each group's legend entry
+    gives its number of documents, so a rate resting on one article shows as such.
+    Frames are ordered by their highest rate, the highest at the top.
+    """
+    category = _category(rates, category)
+    _require(rates, [group, category, "rate_per_1000"], "plot_group_frame_rates")
+    table = rates.pivot_table(
+        index=category, columns=group, values="rate_per_1000", aggfunc="sum", fill_value=0.0
+    )
+    table = table.loc[table.max(axis=1).sort_values(ascending=False, kind="stable").index]
+    groups = list(table.columns)
+    documents = {}
+    if "n_documents" in rates.columns:
+        documents = rates.groupby(group)["n_documents"].max().to_dict()
+    labels = [_label(c, WRAP_Y) for c in table.index]
+    colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
+    with _style():
+        row = _row_height(labels, 0.35 * max(len(groups), 1) + 0.25)
+        fig = Chart(figsize=(6.8, 1.6 + row * max(len(table), 1)), layout="constrained")
+        ax = fig.subplots()
+        y = np.arange(len(table))
+        height = 0.8 / max(len(groups), 1)
+        for k, name in enumerate(groups):
+            legend = str(name)
+            if name in documents:
+                legend += f" ({int(documents[name])} doc.)"
+            ax.barh(
+                y - 0.4 + height * (k + 0.5),
+                table[name].to_numpy(dtype=float),
+                height,
+                label=prepare_text(legend),
+                color=colours[k % len(colours)],
+            )
+        ax.set_yticks(y, labels=labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(prepare_text("hits per 1,000 words"))
+        ax.set_title(prepare_text(title))
+        ax.legend(loc="lower right")
+        return _finish(fig)
+
+
+def plot_keyness(
+    keyness: pd.DataFrame,
+    *,
+    top: int = 15,
+    label: str = "term",
+    names: tuple[str, str] = ("A", "B"),
+    title: str = "Key terms: log ratio",
+) -> Figure:
+    """Diverging bars of the log ratio of the *top* terms by G² (most key at the top).
+
+    *keyness* is the table of :func:`analysis.measures.keyness` or
+    :func:`analysis.scale.group_keyness` (columns *label*, ``G2``, ``log_ratio``).
+    Bars to the right are terms relatively more frequent in the first group
+    (*names[0]*), to the left in the second; each bar is annotated with its G².
+    """
+    _require(keyness, [label, "G2", "log_ratio"], "plot_keyness")
+    data = keyness.sort_values("G2", ascending=False, kind="stable").head(top)
+    labels = [_label(t, WRAP_Y) for t in data[label]]
+    with _style():
+        row = _row_height(labels, 0.45)
+        fig = Chart(figsize=(6.4, 1.6 + row * max(len(data), 1)), layout="constrained")
+        ax = fig.subplots()
+        y = np.arange(len(data))
+        ratio = data["log_ratio"].to_numpy(dtype=float)
+        ax.barh(y, ratio, color=np.where(ratio >= 0, "#4c72b0", "#dd8452"))
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(y, labels=labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(
+            prepare_text(f"log ratio (log2): ← more in {names[1]} · more in {names[0]} →")
+        )
+        ax.set_title(prepare_text(title))
+        width = float(np.abs(ratio).max()) if len(ratio) else 1.0
+        ax.set_xlim(-width * 1.35 - 0.1, width * 1.35 + 0.1)
+        for yi, (r, g2) in enumerate(zip(ratio, data["G2"], strict=True)):
+            ax.annotate(
+                prepare_text(f"G² {g2:.1f}"),
+                (r, yi),
+                xytext=(3 if r >= 0 else -3, 0),
+                textcoords="offset points",
+                ha="left" if r >= 0 else "right",
+                va="center",
+                fontsize="small",
+            )
         return _finish(fig)
 
 
