@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1259625600
 export MPLBACKEND := Agg
 
-.PHONY: setup setup-legacy report test test-fast lint strip clean
+.PHONY: setup setup-legacy report test lint strip lab clean
 
 setup: $(VENV)/.installed
 
@@ -41,6 +41,13 @@ test: setup setup-legacy
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check analysis tests benchmarks
+
+# JupyterLab with the reports' right-to-left CSS loaded live (--custom-css), from a
+# config folder under build/ so the user's own Jupyter configuration is untouched.
+lab: setup
+	@mkdir -p build/jupyter/custom
+	@cp analysis/templates/offline_rtl/static/offline_rtl.css build/jupyter/custom/custom.css
+	JUPYTER_CONFIG_DIR=$(CURDIR)/build/jupyter $(VENV)/bin/jupyter lab --custom-css notebooks/
 
 strip: setup
 	$(PY) -m analysis.report --strip
