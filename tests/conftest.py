@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, MISSING, Browser, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -38,3 +39,12 @@ def corpus_untouched() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Debian's headless Chromium, network cut off; one per test module."""
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    with launch(tmp_path_factory.mktemp("chromium-profile")) as browser:
+        yield browser

@@ -14,8 +14,15 @@ METADATA = CORPUS / "metadata.csv"
 SEED = ROOT.parent / "shared" / "seed" / "000_c2b425ba0ab15a26.txt"
 
 COLUMNS = [
-    "doc_id", "file", "language", "title", "outlet",
-    "date", "date_precision", "notes", "sha256",
+    "doc_id",
+    "file",
+    "language",
+    "title",
+    "outlet",
+    "date",
+    "date_precision",
+    "notes",
+    "sha256",
 ]
 
 

@@ -8,9 +8,9 @@ appears in environment.yml with the same version bound, and nothing else does.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 
@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def canonical(requirement: str) -> tuple[str, str]:
     """Return (normalized name with extras, specifier set as a sorted string)."""
-    req = Requirement(requirement.replace("=", "==", 1) if re.match(r"^[\w.-]+=[^=]", requirement) else requirement)
+    req = Requirement(
+        requirement.replace("=", "==", 1)
+        if re.match(r"^[\w.-]+=[^=]", requirement)
+        else requirement
+    )
     name = re.sub(r"[-_.]+", "-", req.name).lower()
     extras = ",".join(sorted(req.extras))
     spec = ",".join(sorted(str(s) for s in req.specifier))
@@ -28,7 +32,9 @@ def canonical(requirement: str) -> tuple[str, str]:
 
 def pyproject_requirements() -> dict[str, str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    reqs = list(data["project"]["dependencies"]) + list(data["project"]["optional-dependencies"]["dev"])
+    reqs = list(data["project"]["dependencies"]) + list(
+        data["project"]["optional-dependencies"]["dev"]
+    )
     return dict(canonical(r) for r in reqs)
 
 
@@ -76,6 +82,9 @@ def test_canonical_form_catches_a_drift() -> None:
 
 def test_lock_file_pins_every_declared_dependency() -> None:
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    pinned = {re.sub(r"[-_.]+", "-", m.group(1)).lower() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+    pinned = {
+        re.sub(r"[-_.]+", "-", m.group(1)).lower()
+        for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)
+    }
     for name in pyproject_requirements():
         assert name.split("[")[0] in pinned, f"{name} missing from requirements.lock"

@@ -884,42 +884,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     return layout, notebooks, parameters
 
 
-@pytest.fixture(scope="module")
-def hostile_browser(tmp_path_factory: pytest.TempPathFactory):
-    from test_report_html import CHROMIUM, CHROMIUM_FLAGS, Browser
-
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("hostile-chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            offline=True,
-        )
-        try:
-            yield Browser(context)
-        finally:
-            context.close()
-
-
 def _pages(layout) -> list[Path]:
     return sorted(layout.reports_dir.rglob("*.html"))
 
 
 @e2e
-def test_63_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, hostile_browser):
+def test_63_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, chromium):
     layout, _, _ = hostile_site
     pages = _pages(layout)
     names = {p.relative_to(layout.reports_dir).as_posix() for p in pages}
     assert {"01-corpus-and-tokens.html", "03-context.html", "index.html"} <= names
     assert {"no-code/01-corpus-and-tokens.html", "no-code/03-context.html"} <= names
     for path in pages:
-        page = hostile_browser.open(path)
+        page = chromium.open(path)
         try:
             assert page.evaluate("typeof window.__pwned") == "undefined", path
             assert page.evaluate("document.scripts.length") == 0, path
@@ -927,7 +904,7 @@ def test_63_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, 
             assert page.locator(injected).count() == 0, path
             sources = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('src'))")
             assert all(s.startswith("data:image/png;base64,") for s in sources), path
-            requests = hostile_browser.requests
+            requests = chromium.requests
             assert [u for u in requests if not u.startswith(("file://", "data:"))] == [], path
             assert [u for u in requests if u.startswith("file://")] == [path.as_uri()], path
         finally:
@@ -935,11 +912,11 @@ def test_63_hostile_corpus_pages_run_no_script_and_inject_nothing(hostile_site, 
 
 
 @e2e
-def test_64_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, hostile_browser):
+def test_64_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, chromium):
     layout, _, _ = hostile_site
     # 03: the concordance of التضامن has the script tag in its preceding context,
     # the one of المجتمع الدولي the attribute breakout.
-    page = hostile_browser.open(layout.reports_dir / "03-context.html")
+    page = chromium.open(layout.reports_dir / "03-context.html")
     try:
         cells = page.eval_on_selector_all("td", "els => els.map(e => e.textContent)")
         # The notebook's window is 6 words (tokens of kind word/number/latin): the
@@ -953,7 +930,7 @@ def test_64_hostile_text_is_shown_as_text_without_bidi_controls(hostile_site, ho
     finally:
         page.close()
     # 01: the token table shows the hostile tokens as text, never as markup.
-    page = hostile_browser.open(layout.reports_dir / "01-corpus-and-tokens.html")
+    page = chromium.open(layout.reports_dir / "01-corpus-and-tokens.html")
     try:
         cells = page.eval_on_selector_all("td", "els => els.map(e => e.textContent)")
         assert "script" in cells and "onerror" in cells

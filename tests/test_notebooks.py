@@ -187,7 +187,7 @@ def test_a_parameter_naming_a_missing_document_fails_clearly(tmp_path: Path) -> 
 # The real exported pages in headless Chromium, network cut off
 # --------------------------------------------------------------------------- #
 
-from test_report_html import CHROMIUM, CHROMIUM_FLAGS, Browser  # noqa: E402
+from browser_support import Browser  # noqa: E402
 
 # For every prose block and table cell: its first strong letter, and its computed
 # direction. Code cells: their direction.
@@ -211,28 +211,6 @@ DIRECTIONS = r"""
   return {blocks: out, code: code};
 }
 """
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1100, "height": 900},
-            offline=True,
-        )
-        try:
-            yield Browser(context)
-        finally:
-            context.close()
 
 
 PAGES = [f"{name}.html" for name in EXPECTED_NOTEBOOKS] + ["index.html"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, MISSING
 
 from analysis import report
 
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.xdist_group("report_html")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "notebooks" / "01-rtl-fixture.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
 HOSTILE_IMG = '"><img src=x onerror="window.__pwned=2">'
 
@@ -176,70 +175,7 @@ def test_corpus_text_is_escaped_in_tables_and_printed_output(site):
 
 # --- in the browser -----------------------------------------------------------------
 
-browser = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it",
-)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-features=OptimizationHints,MediaRouter,Translate",
-    # Belt and braces: even a request that escaped interception could not connect.
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
-
-
-class Browser:
-    """A Chromium context whose every request is recorded and, unless local, aborted."""
-
-    def __init__(self, context) -> None:
-        self.context = context
-        self.requests: list[str] = []
-        context.route("**/*", self._route)
-        context.on("request", lambda request: self.requests.append(request.url))
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith(("file://", "data:")):
-            route.continue_()
-        else:
-            route.abort()
-
-    def open(self, path: Path):
-        self.requests.clear()
-        page = self.context.new_page()
-        page.goto(path.as_uri(), wait_until="load")
-        page.wait_for_timeout(300)  # let any late (lazy) load show itself
-        return page
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1000, "height": 900},
-            offline=True,
-        )
-        try:
-            yield Browser(context)
-        finally:
-            context.close()
-
-
+browser = pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)
 # Direction and where the text actually sits: the bounding box of a Range over the
 # element's text against the element's content box.
 MEASURE = """
