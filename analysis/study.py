@@ -64,6 +64,11 @@ class Study:
         label = str(row["label_en"].iloc[0])
         return f"{label}{sep}{row['label_ar'].iloc[0]}" if arabic else label
 
+    def actor_labels(self) -> dict[str, str]:
+        """Actor id → English label and Arabic label on two lines (for charts)."""
+        labels = self.actors["label_en"] + "\n" + self.actors["label_ar"]
+        return dict(zip(self.actors["actor"], labels, strict=True))
+
     def frame_caption(self, frame: str) -> str:
         """Return ``English label (Arabic label)``, for captions and prose.
 
