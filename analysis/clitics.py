@@ -81,15 +81,31 @@ class Analysis:
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
+    """Frequency of every normalized word form (forms that normalize alike summed).
+
+    Built straight from wordfreq's packed list (one bucket of words per centibel)
+    rather than from ``wordfreq.get_frequency_dict``: the values are the same
+    floats, summed in the same order (the dictionary follows the buckets' order
+    and no word is in two buckets), but neither wordfreq's ~620k-entry dictionary
+    nor its cached list stays alive while this one is built, and every form
+    alone in its bucket shares the bucket's float object. That lowers the peak
+    memory of loading from ~215 MB to ~135 MB and the steady state by ~25 MB
+    (measured in one process; see docs/scaling.md).
+    """
     import wordfreq
 
+    # A private copy (wordfreq's own cached list, if another module loaded it,
+    # must not be emptied below); the same file get_frequency_list("ar", "large") reads.
+    pack = wordfreq.read_cBpack(wordfreq.available_languages("large")["ar"])
     totals: dict[str, float] = {}
-    for word, freq in wordfreq.get_frequency_dict("ar", "large").items():
-        key = normalize_word(word)
-        totals[key] = totals.get(key, 0.0) + freq
-    # wordfreq keeps its own cached copies (~70 MB): drop them.
-    wordfreq.get_frequency_dict.cache_clear()
-    wordfreq.get_frequency_list.cache_clear()
+    get = totals.get
+    for index in range(len(pack)):
+        bucket, pack[index] = pack[index], []  # free each bucket once read
+        freq = wordfreq.cB_to_freq(-index)
+        for word in bucket:
+            key = normalize_word(word)
+            old = get(key)
+            totals[key] = freq if old is None else old + freq
     return totals
 
 
@@ -153,7 +169,10 @@ def _candidates(light: str):
                         yield procs, stem_all[: -len(enc)], enc, False
 
 
-@lru_cache(maxsize=200_000)
+# Bounded: an entry (tuple of Analysis objects) is ~0.8 kB, and the text stage
+# keeps its own per-type rows (pipeline._CLITIC_ROWS), so this cache mostly serves
+# the run-together repair's look-ups; 20k entries keep memory flat.
+@lru_cache(maxsize=20_000)
 def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     """All accepted analyses of one word, preferred first; the last is unsegmented.
 

@@ -57,6 +57,11 @@ _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _ARABIC_LETTER_RE = re.compile(
     "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]"
 )
+# Runs of the same classes, counted by length: far fewer matches than one per character.
+_ARABIC_RUN_RE = re.compile(_ARABIC_LETTER_RE.pattern + "+")
+# Every character with str.isalpha() matches [^\W\d_] (checked over all of Unicode);
+# a few that match are not alphabetic (², ½), hence the isalpha check per run.
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
@@ -163,6 +168,18 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str, list[str]]:
     return text, encoding, notes
 
 
+def _letter_counts(text: str) -> tuple[int, int]:
+    """``(Arabic-block characters, alphabetic characters)`` in ``text``.
+
+    The same counts as a loop over every character with ``str.isalpha()`` and a
+    ``findall`` of single Arabic characters, done by runs (about twice as fast).
+    """
+    letters = 0
+    for run in _LETTER_RUN_RE.findall(text):
+        letters += len(run) if run.isalpha() else sum(1 for c in run if c.isalpha())
+    return sum(map(len, _ARABIC_RUN_RE.findall(text))), letters
+
+
 def check_text(text: str, path: str | Path, language: str = "ar") -> list[str]:
     """Refuse text that cannot be an Arabic article; return warnings for repairs.
 
@@ -178,8 +195,7 @@ def check_text(text: str, path: str | Path, language: str = "ar") -> list[str]:
             "into a plain UTF-8 .txt file first",
             path,
         )
-    letters = sum(1 for c in text if c.isalpha())
-    arabic = len(_ARABIC_LETTER_RE.findall(text))
+    arabic, letters = _letter_counts(text)
     if language == "ar":
         if letters == 0:
             raise CorpusError("contains no letters at all (only digits/punctuation)", path)

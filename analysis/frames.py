@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
@@ -181,6 +182,44 @@ def _only_article(proclitics: object) -> bool:
     return rest in ("", ARTICLE)
 
 
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """Codes and distinct values (missing values kept as values) of an object array."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, list(uniques)
+
+
+def _keys_of(norm: str, bares: object) -> tuple[str, frozenset[str]]:
+    """Written comparison form and all comparison keys of one token type."""
+    bares_t = tuple(bares) if isinstance(bares, (tuple, list)) else ()
+    written = match_key(norm)
+    return written, frozenset({written, *(match_key(b) for b in bares_t if b)})
+
+
+def _token_keys(
+    normalized: np.ndarray, bares: np.ndarray
+) -> tuple[list[str], list[frozenset[str]]]:
+    """Per-token written forms and key sets, computed once per (normalized, bares) type."""
+    n = len(normalized)
+    try:
+        norm_codes, norm_u = _factorize(normalized)
+        bares_codes, bares_u = _factorize(bares)
+    except TypeError:  # bares given as unhashable lists: token by token
+        pairs = [_keys_of(norm, b) for norm, b in zip(normalized, bares, strict=True)]
+        return [w for w, _ in pairs], [k for _, k in pairs]
+    if n == 0:
+        return [], []
+    combined = norm_codes.astype(np.int64) * max(len(bares_u), 1) + bares_codes
+    codes, uniques = pd.factorize(combined)
+    written_u = np.empty(len(uniques), dtype=object)
+    keys_u = np.empty(len(uniques), dtype=object)
+    width = max(len(bares_u), 1)
+    for k, c in enumerate(uniques.tolist()):
+        written_u[k], keys_u[k] = _keys_of(norm_u[c // width], bares_u[c % width])
+    return written_u[codes].tolist(), keys_u[codes].tolist()
+
+
 class _Tokens:
     """Column arrays of the token table and per-token comparison keys."""
 
@@ -197,30 +236,22 @@ class _Tokens:
         self.is_word = (t["kind"] == WORD).to_numpy()
         self.normalized = t["normalized"].to_numpy(object)
         self.proclitics = t["proclitics"].to_numpy(object)
-        enclitic = t["enclitic"] if "enclitic" in t else pd.Series("", index=t.index)
-        self.definite = [
-            _has_article(pr) or (isinstance(en, str) and en != "")
-            for pr, en in zip(self.proclitics, enclitic, strict=True)
-        ]
+        enclitic = (
+            t["enclitic"].to_numpy(object) if "enclitic" in t else np.full(self.n, "", dtype=object)
+        )
+        # Everything per token is derived per distinct value (pd.factorize, a C
+        # loop) and spread back with one take: most tokens repeat a type.
+        pro_codes, pro_u = _factorize(self.proclitics)
+        enc_codes, enc_u = _factorize(enclitic)
+        article_u = np.array([_has_article(pr) for pr in pro_u], dtype=bool)
+        suffix_u = np.array([isinstance(en, str) and en != "" for en in enc_u], dtype=bool)
+        self.definite = (article_u[pro_codes] | suffix_u[enc_codes]).tolist()
         self.in_quote = t["in_quote"].to_numpy()
         self.quote_id = t["quote_id"].astype("Int64").to_list()
         self.repaired = t["repaired"].to_numpy() if "repaired" in t else None
         self.surface = t["surface"].to_numpy(object) if "surface" in t else None
         self.bare = t["bare"].to_numpy(object) if "bare" in t else None
-        cache: dict[tuple[str, object], tuple[str, frozenset[str]]] = {}
-        self.written: list[str] = []
-        self.keys: list[frozenset[str]] = []
-        for norm, bares in zip(self.normalized, t["bares"], strict=True):
-            try:
-                written, keys = cache[(norm, bares)]
-            except (KeyError, TypeError):  # TypeError: bares given as an unhashable list
-                bares_t = tuple(bares) if isinstance(bares, (tuple, list)) else ()
-                written = match_key(norm)
-                keys = frozenset({written, *(match_key(b) for b in bares_t if b)})
-                if isinstance(bares, tuple):
-                    cache[(norm, bares)] = (written, keys)
-            self.written.append(written)
-            self.keys.append(keys)
+        self.written, self.keys = _token_keys(self.normalized, t["bares"].to_numpy(object))
 
     def follows(self, p: int) -> bool:
         """True if token ``p`` directly follows token ``p - 1`` in the same sentence."""

@@ -360,7 +360,11 @@ def _document(
     )
 
 
+# Clitic columns per written type. Bounded (emptied when full, then refilled by
+# the types in use) so that memory does not grow with the number of types a
+# corpus has; an entry is ~0.4 kB.
 _CLITIC_ROWS: dict[str, tuple] = {}
+_CLITIC_ROWS_MAX = 50_000
 
 
 def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
@@ -377,8 +381,9 @@ def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
             )
         else:
             row = (normalized, (normalized,), "", "")
-        if len(_CLITIC_ROWS) < 2_000_000:
-            _CLITIC_ROWS[surface] = row
+        if len(_CLITIC_ROWS) >= _CLITIC_ROWS_MAX:
+            _CLITIC_ROWS.clear()
+        _CLITIC_ROWS[surface] = row
     return row
 
 

@@ -37,7 +37,11 @@ _SPLIT_RE = re.compile(r"(\w+|'+|([^\w\s'])\2*)")
 _PUNCT_RUN_RE = re.compile(r"([^\w\s'])\1*")
 _APOSTROPHES_RE = re.compile(r"'+")
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
+# Kind per token type. Bounded so that memory stays flat however many types a
+# corpus has: when full it is emptied and refills with the types in use (the
+# kinds are cheap to recompute; 100k short strings are ~15 MB).
 _KIND_CACHE: dict[str, str] = {}
+_KIND_CACHE_MAX = 100_000
 
 
 @dataclass
@@ -73,8 +77,9 @@ def token_kind(token: str) -> str:
             kind = "number"
         else:
             kind = "latin"
-        if len(_KIND_CACHE) < 1_000_000:
-            _KIND_CACHE[token] = kind
+        if len(_KIND_CACHE) >= _KIND_CACHE_MAX:
+            _KIND_CACHE.clear()
+        _KIND_CACHE[token] = kind
     return kind
 
 
