@@ -1,0 +1,111 @@
+"""Performance changes that must not change any result (issues #3 and #7).
+
+* the word-frequency table built from wordfreq's packed list equals the one built
+  the documented way, from ``wordfreq.get_frequency_dict`` (an independent path);
+* the letter counts of ``corpus.check_text`` (by regex runs) equal a per-character
+  count, on a hand-counted text and on every Unicode character;
+* the bounded per-type caches stay within their bound, and emptying them while a
+  text is analysed gives the same tables;
+* the frame matcher's per-type comparison keys equal hand-worked ones, whether the
+  ``bares`` column holds tuples, lists or nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import pipeline, tokens
+from analysis.corpus import _ARABIC_LETTER_RE, _letter_counts
+from analysis.frames import _token_keys
+from analysis.pipeline import analyse_text
+
+SEED = Path(__file__).resolve().parent.parent / "corpus" / "algiers-sahrawi-solidarity-2009.txt"
+
+
+def test_frequencies_equal_those_of_the_frequency_dictionary() -> None:
+    import wordfreq
+
+    from analysis.clitics import _frequencies
+    from analysis.normalize import normalize_word
+
+    reference: dict[str, float] = {}
+    for word, freq in wordfreq.get_frequency_dict("ar", "large").items():
+        key = normalize_word(word)
+        reference[key] = reference.get(key, 0.0) + freq
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
+    ours = _frequencies()
+    assert len(ours) == len(reference)
+    # Same keys, same floats to the last bit (zipf thresholds compare them).
+    assert all(ours[k].hex() == v.hex() for k, v in reference.items())
+
+
+def test_letter_counts_of_a_hand_counted_text() -> None:
+    text = "abc ²½ سَلام ١٢ x_y"
+    # Letters (str.isalpha): a b c (3) + س ل ا م (4) + x y (2) = 9; ² and ½ are
+    # numeric, the fatha is a mark (Mn), ١٢ are digits, _ is punctuation.
+    # Arabic block (U+0600–U+06FF …): س َ ل ا م (5) + ١ ٢ (U+0661, U+0662) = 7.
+    assert _letter_counts(text) == (7, 9)
+
+
+def test_letter_counts_over_all_of_unicode() -> None:
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    letters = sum(1 for c in everything if c.isalpha())
+    arabic = len(_ARABIC_LETTER_RE.findall(everything))
+    assert _letter_counts(everything) == (arabic, letters)
+
+
+def test_token_kind_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens, "_KIND_CACHE", {})
+    monkeypatch.setattr(tokens, "_KIND_CACHE_MAX", 3)
+    # Kinds by reading: Arabic letters → word, digits → number, Latin → latin,
+    # the Arabic comma → punct, a guillemet → quote.
+    expected = {"قال": "word", "12": "number", "abc": "latin", "،": "punct", "«": "quote"}
+    for _ in range(3):
+        for token, kind in expected.items():
+            assert tokens.token_kind(token) == kind
+            assert len(tokens._KIND_CACHE) <= 3
+
+
+def test_emptying_the_clitic_rows_changes_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    full = analyse_text(text, "seed", warn=False)
+    monkeypatch.setattr(pipeline, "_CLITIC_ROWS", {})
+    monkeypatch.setattr(pipeline, "_CLITIC_ROWS_MAX", 7)
+    small = analyse_text(text, "seed", warn=False)
+    assert len(pipeline._CLITIC_ROWS) <= 7
+    # The seed has far more than 7 word types, so the cache was emptied many times.
+    assert full.tokens["surface"].nunique() > 7
+    for name in ("tokens", "sentences", "quotes", "repairs"):
+        pd.testing.assert_frame_equal(getattr(full, name), getattr(small, name))
+
+
+def _obj(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@pytest.mark.parametrize("container", [tuple, list])
+def test_token_keys_per_type(container) -> None:
+    normalized = _obj(["قضية", "قضية", "والقضية", "شعب"])
+    bares = _obj([container(["قضية"]), container(["قضية"]), container(["قضية", "والقضية"]), None])
+    written, keys = _token_keys(normalized, bares)
+    # match_key folds teh marbuta into heh; keys = written form + every bare form;
+    # no bares (None) leaves the written form alone.
+    assert written == ["قضيه", "قضيه", "والقضيه", "شعب"]
+    assert keys == [
+        frozenset({"قضيه"}),
+        frozenset({"قضيه"}),
+        frozenset({"والقضيه", "قضيه"}),
+        frozenset({"شعب"}),
+    ]
+
+
+def test_token_keys_of_no_tokens() -> None:
+    assert _token_keys(_obj([]), _obj([])) == ([], [])
