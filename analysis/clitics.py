@@ -60,7 +60,7 @@ EXCEPTIONS_FILE = LEXICON_DIR / "clitic_exceptions.txt"
 _LIGHT_TABLE = {ord(c): "ا" for c in "أإآٱ"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: ~0.2 kB less per cached analysis
 class Analysis:
     """One segmentation of a word: ``proclitics`` + ``bare`` + ``enclitic``.
 

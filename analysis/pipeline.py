@@ -362,9 +362,10 @@ def _document(
 
 # Clitic columns per written type. Bounded (emptied when full, then refilled by
 # the types in use) so that memory does not grow with the number of types a
-# corpus has; an entry is ~0.4 kB.
+# corpus has; an entry is ~0.3 kB. Emptying it costs a new clitic analysis per
+# type seen again (measured: 50k entries made 40 MB of text 16 % slower than 2M).
 _CLITIC_ROWS: dict[str, tuple] = {}
-_CLITIC_ROWS_MAX = 50_000
+_CLITIC_ROWS_MAX = 100_000
 
 
 def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
