@@ -75,6 +75,7 @@ __all__ = [
     "log_ratio",
     "chi2_p_value",
     "keyness",
+    "keyness_table",
     "date_range_groups",
     "frame_rates_by_group",
     "cooccurrence",
@@ -810,14 +811,29 @@ def keyness(
     fa = _words(tokens_a)[form].astype(str).value_counts()
     fb = _words(tokens_b)[form].astype(str).value_counts()
     c, d = int(fa.sum()), int(fb.sum())
-    cols = ["term", "a", "b", "n", "size_a", "size_b", "expected_a", "expected_b"]
-    cols += ["G2", "p_value", "log_ratio", "key_in"]
     if c == 0 or d == 0:
         raise AnalysisError(f"keyness needs word tokens in both corpora (A has {c}, B has {d})")
-    terms = fa.index.union(fb.index)
+    return keyness_table(fa, fb, min_freq=min_freq, zero_adjust=zero_adjust)
+
+
+def keyness_table(
+    freq_a: pd.Series, freq_b: pd.Series, *, min_freq: int = 1, zero_adjust: float = 0.5
+) -> pd.DataFrame:
+    """Keyness of every term from two frequency lists (term → count).
+
+    The sizes of the two corpora are the sums of the lists (their word tokens).
+    Columns: ``term, a, b, n, size_a, size_b, expected_a, expected_b, G2,
+    p_value, log_ratio, key_in`` (``a``/``b``: where the term is relatively more
+    frequent), sorted by G² descending, ties by term. Shared by :func:`keyness`
+    (token tables) and :func:`analysis.scale.group_keyness` (streamed counts).
+    """
+    c, d = int(freq_a.sum()), int(freq_b.sum())
+    cols = ["term", "a", "b", "n", "size_a", "size_b", "expected_a", "expected_b"]
+    cols += ["G2", "p_value", "log_ratio", "key_in"]
+    terms = freq_a.index.union(freq_b.index)
     out = pd.DataFrame({"term": terms.astype(object)})
-    out["a"] = fa.reindex(terms, fill_value=0).to_numpy().astype("int64")
-    out["b"] = fb.reindex(terms, fill_value=0).to_numpy().astype("int64")
+    out["a"] = freq_a.reindex(terms, fill_value=0).to_numpy().astype("int64")
+    out["b"] = freq_b.reindex(terms, fill_value=0).to_numpy().astype("int64")
     out["n"] = out["a"] + out["b"]
     out = out[(out["term"] != "") & (out["n"] >= min_freq)].reset_index(drop=True)
     out["size_a"] = c

@@ -791,26 +791,7 @@ def group_keyness(
         raise AnalysisError(f"groups {sorted(set(side_a) & set(side_b))} are on both sides")
     fa = tc[tc[g].isin(side_a)].groupby("term")["n"].sum()
     fb = tc[tc[g].isin(side_b)].groupby("term")["n"].sum()
-    c, d = int(fa.sum()), int(fb.sum())
-    terms = fa.index.union(fb.index)
-    out = pd.DataFrame({"term": terms.astype(object)})
-    out["a"] = fa.reindex(terms, fill_value=0).to_numpy().astype("int64")
-    out["b"] = fb.reindex(terms, fill_value=0).to_numpy().astype("int64")
-    out["n"] = out["a"] + out["b"]
-    out = out[(out["term"] != "") & (out["n"] >= min_freq)].reset_index(drop=True)
-    out["size_a"] = c
-    out["size_b"] = d
-    out["expected_a"] = c * out["n"] / (c + d)
-    out["expected_b"] = d * out["n"] / (c + d)
-    out["G2"] = measures.log_likelihood(out["a"].to_numpy(), out["b"].to_numpy(), c, d)
-    out["p_value"] = measures.chi2_p_value(out["G2"].to_numpy()) if len(out) else []
-    out["log_ratio"] = measures.log_ratio(
-        out["a"].to_numpy(), out["b"].to_numpy(), c, d, zero_adjust
-    )
-    rel_a, rel_b = out["a"] / c, out["b"] / d
-    out["key_in"] = np.where(rel_a > rel_b, "a", np.where(rel_b > rel_a, "b", ""))
-    out = out.sort_values(["G2", "term"], ascending=[False, True], kind="stable")
-    return out.reset_index(drop=True)
+    return measures.keyness_table(fa, fb, min_freq=min_freq, zero_adjust=zero_adjust)
 
 
 def frame_dispersion(
