@@ -78,6 +78,7 @@ __all__ = [
     "keyness_table",
     "date_range_groups",
     "frame_rates_by_group",
+    "group_rates_table",
     "cooccurrence",
 ]
 
@@ -925,6 +926,27 @@ def date_range_groups(
     return out
 
 
+def group_rates_table(counts: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Frame × group rates from hit counts and group sizes (every frame in every group).
+
+    ``counts`` has ``frame, group, n, n_documents_with_hits``; ``groups`` has
+    ``group, tokens`` (word tokens) and ``n_documents``. Frames missing from a
+    group appear with n = 0; ``rate_per_1000`` = 1000 · n / tokens (NaN for a
+    group without words). Shared by :func:`frame_rates_by_group` (token tables)
+    and :func:`analysis.scale.group_frame_rates` (streamed per-document counts).
+    """
+    frames = sorted(counts["frame"].unique())
+    grid = pd.MultiIndex.from_product([frames, groups["group"]], names=["frame", "group"])
+    out = counts.set_index(["frame", "group"]).reindex(grid, fill_value=0).reset_index()
+    out = out.merge(groups, on="group", how="left")
+    for col in ("n", "tokens", "n_documents", "n_documents_with_hits"):
+        out[col] = out[col].astype("int64")
+    denom = out["tokens"].astype("float64").where(out["tokens"] > 0)
+    out["rate_per_1000"] = 1000.0 * out["n"] / denom
+    cols = ["frame", "group", "n", "tokens", "rate_per_1000", "n_documents"]
+    return out[cols + ["n_documents_with_hits"]]
+
+
 def frame_rates_by_group(
     hits: pd.DataFrame,
     tokens: pd.DataFrame,
@@ -968,17 +990,7 @@ def frame_rates_by_group(
     counts = h.groupby(["frame", "group"], dropna=False).agg(
         n=("doc_id", "size"), n_documents_with_hits=("doc_id", "nunique")
     )
-    frames = sorted(hits["frame"].unique())
-    grid = pd.MultiIndex.from_product([frames, groups["group"]], names=["frame", "group"])
-    out = counts.reindex(grid, fill_value=0).reset_index()
-    out = out.merge(groups, on="group", how="left")
-    out["n"] = out["n"].astype("int64")
-    out["tokens"] = out["tokens"].astype("int64")
-    out["n_documents_with_hits"] = out["n_documents_with_hits"].astype("int64")
-    denom = out["tokens"].astype("float64").where(out["tokens"] > 0)
-    out["rate_per_1000"] = 1000.0 * out["n"] / denom
-    cols = ["frame", "group", "n", "tokens", "rate_per_1000", "n_documents"]
-    return out[cols + ["n_documents_with_hits"]]
+    return group_rates_table(counts.reset_index(), groups)
 
 
 # --------------------------------------------------------------------------- #

@@ -739,18 +739,7 @@ def group_frame_rates(
         .agg(n=("n", "sum"), n_documents_with_hits=("doc_id", "nunique"))
         .reset_index()
     )
-    frames = sorted(per_doc["frame"].unique())
-    grid = pd.MultiIndex.from_product([frames, groups["group"]], names=["frame", "group"])
-    out = counts.set_index(["frame", "group"]).reindex(grid, fill_value=0).reset_index()
-    out = out.merge(groups, on="group", how="left")
-    out["n"] = out["n"].astype("int64")
-    out["n_documents_with_hits"] = out["n_documents_with_hits"].astype("int64")
-    out["tokens"] = out["tokens"].astype("int64")
-    out["n_documents"] = out["n_documents"].astype("int64")
-    denom = out["tokens"].astype("float64").where(out["tokens"] > 0)
-    out["rate_per_1000"] = 1000.0 * out["n"] / denom
-    columns = ["frame", "group", "n", "tokens", "rate_per_1000", "n_documents"]
-    return out[columns + ["n_documents_with_hits"]]
+    return measures.group_rates_table(counts, groups)
 
 
 def _side(values: str | Sequence[str]) -> list[str]:
