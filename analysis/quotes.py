@@ -20,7 +20,10 @@ span without one next to it, the nearest speech verb earlier in the same sentenc
 stopping at punctuation, at a word of ``lexicons/speaker_stopwords.txt`` or at a
 definite title after a name: رد الصادق بوقطاية الناشط → الصادق بوقطاية); when the
 verb has no name after it (حيث قال ''…''), the nearest speaker named earlier in the
-same sentence or the previous one.
+same sentence or the previous one. A later, shorter mention of a speaker named in
+full earlier in the document takes the full name (news style names a person in
+full once, then by surname: الصادق بوقطاية … وأوضح بوقطاية → الصادق بوقطاية), so
+counts by speaker do not split one person in two.
 """
 
 from __future__ import annotations
@@ -194,6 +197,27 @@ def annotate(
                     ]
                     speaker = earlier[-1] if earlier else ""
                 span.speaker = name(speaker)
+    _full_names(spans)
+
+
+def _full_names(spans: list[QuoteSpan]) -> None:
+    """Give a short speaker mention the full name used for it earlier (in place).
+
+    A speaker whose words (normalized) are the last words of a longer speaker
+    name met earlier in the same document becomes that name; the most recent
+    such name wins.
+    """
+    seen: list[tuple[tuple[str, ...], str]] = []
+    for span in spans:
+        if not span.speaker:
+            continue
+        words = tuple(normalize_word(w) for w in span.speaker.split())
+        for full_words, full in reversed(seen):
+            if len(full_words) > len(words) and full_words[-len(words) :] == words:
+                span.speaker = full
+                break
+        else:
+            seen.append((words, span.speaker))
 
 
 def closing_flags(spans: list[QuoteSpan], n: int) -> list[bool]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.pipeline import analyse_document
+from analysis.pipeline import analyse_document, analyse_text
 
 DOC = "algiers-sahrawi-solidarity-2009"
 
@@ -125,7 +125,9 @@ def test_quotes_spans_and_types(tables, original):
             "ينتظرون فحول العالم لينتصروا لهم ولقضيتهم وتحريرهم من الاستعمار",
             "speech",  # a clause; the sentence opens with وأوضح بوقطاية أن …
             "أوضح",
-            "بوقطاية",
+            # The text writes only بوقطاية here, but names him in full earlier in
+            # the document (رد الصادق بوقطاية): one person, so the full name.
+            "الصادق بوقطاية",
         ),
     ]
     got = list(zip(q.text, q.kind, q.verb, q.speaker, strict=True))
@@ -310,3 +312,18 @@ def test_clitic_guards_on_look_alikes(word, expected):
 
     a = preferred(word)
     assert (a.proclitic_string, a.bare, a.enclitic) == expected
+
+
+def test_a_later_surname_mention_takes_the_full_name_given_earlier() -> None:
+    # Written for this test: محمد سالم is named in full after قال, later by surname
+    # after أضاف; a second person, أحمد سالم, is a different full name and stays so;
+    # in the last sentence a surname mention of the most recent full name (أحمد سالم).
+    text = (
+        "قال محمد سالم ''إن الشعب يريد الحرية والكرامة والعدالة الآن''· "
+        "وأضاف سالم ''نحن مع الحق في تقرير المصير دائما''· "
+        "وقال أحمد سالم ''لا بد من حل سلمي وعادل للقضية''· "
+        "وأكد سالم ''الحل في يد المجتمع الدولي كله''·"
+    )
+    q = analyse_text(text, "t").quotes
+    assert list(q.kind) == ["speech"] * 4
+    assert list(q.speaker) == ["محمد سالم", "محمد سالم", "أحمد سالم", "أحمد سالم"]
