@@ -21,7 +21,6 @@ Decisions (see docs/design.md, "API"):
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import re
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.dates import date_bounds, precision_of
 from analysis.errors import CorpusError, TextWarning
 from analysis.normalize import describe_repairs
 from analysis.paths import METADATA_FILE
@@ -48,7 +48,6 @@ METADATA_COLUMNS = [
     "sha256",
 ]
 DATE_PRECISIONS = {"day", "month", "year", "range", "unknown"}
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _HTML_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
@@ -232,23 +231,11 @@ def _check_date(value: str, precision: str, where: tuple[Path, int]) -> None:
         if precision != "unknown":
             raise CorpusError(f"date is empty but date_precision is {precision!r}", *where)
         return
-    parts = value.split("/")
-    if len(parts) > 2:
-        raise CorpusError(f"bad date {value!r}: at most one '/' (an ISO 8601 interval)", *where)
-    bounds = []
-    for part in parts:
-        if not _DATE_RE.match(part):
-            raise CorpusError(f"bad date {value!r}: use YYYY, YYYY-MM, YYYY-MM-DD or A/B", *where)
-        pieces = [int(p) for p in part.split("-")] + [1, 1]
-        try:
-            bounds.append(dt.date(pieces[0], pieces[1], pieces[2]))
-        except ValueError as exc:
-            raise CorpusError(f"bad date {value!r}: {exc}", *where) from None
-    expected = {1: "year", 2: "month", 3: "day"}[parts[0].count("-") + 1]
-    if len(parts) == 2:
-        if bounds[0] > bounds[1]:
-            raise CorpusError(f"bad date {value!r}: the interval ends before it starts", *where)
-        expected = "range"
+    try:
+        date_bounds(value)
+    except ValueError as exc:
+        raise CorpusError(f"bad date {value!r}: {exc}", *where) from None
+    expected = precision_of(value)
     if precision not in (expected, "unknown"):
         raise CorpusError(
             f"date {value!r} has precision {expected!r} but date_precision says {precision!r}",

@@ -43,13 +43,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from analysis.dates import date_bounds
 from analysis.errors import AnalysisError
 
 __all__ = [
@@ -855,37 +855,17 @@ def keyness_table(
 # group comparisons
 # --------------------------------------------------------------------------- #
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
 
 def _date_bounds(value: str) -> tuple[_dt.date, _dt.date] | None:
-    """First and last day covered by an ISO date, month, year or interval ``A/B``.
+    """First and last day covered by a document's date, or ``None`` if it has none.
 
-    Returns ``None`` for an empty or unreadable date (the documents table says
-    ``unknown`` precision for those).
+    An empty or unreadable date (``unknown`` precision) belongs to no period.
     """
     value = str(value).strip()
     if not value:
         return None
-    if "/" in value:
-        a, _, b = value.partition("/")
-        lo, hi = _date_bounds(a), _date_bounds(b)
-        if lo is None or hi is None:
-            return None
-        return lo[0], hi[1]
-    m = _DATE_RE.match(value)
-    if not m:
-        return None
-    year, month, day = int(m[1]), m[2], m[3]
     try:
-        if day is not None:
-            d = _dt.date(year, int(month), int(day))
-            return d, d
-        if month is not None:
-            first = _dt.date(year, int(month), 1)
-            nxt = _dt.date(year + (int(month) == 12), int(month) % 12 + 1, 1)
-            return first, nxt - _dt.timedelta(days=1)
-        return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+        return date_bounds(value)
     except ValueError:
         return None
 
