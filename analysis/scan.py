@@ -1,0 +1,99 @@
+"""One pass over a text: normalization, tokenization and word types, with offsets.
+
+:func:`scan` is what the text stage runs on each batch of documents. It gives
+exactly what :func:`analysis.normalize.normalize` followed by
+:func:`analysis.tokens.tokenize` gives (the normalized text, the map back to the
+original, every token's span in both texts), plus the *types*: every token is an
+integer code into a list of distinct normalized strings, and into a list of
+distinct written (surface) strings. Later steps then work once per type
+(clitics, repairs, lexicon keys) and spread the result to tokens with one numpy
+``take``, instead of handling a Python string per token.
+
+Two implementations give identical results (``tests/test_scan.py`` checks this
+differentially on random strings and on the corpus):
+
+* the compiled ``analysis._scan`` extension (C, built by ``pip install``), one
+  loop over the characters with a hash table of types; and
+* :func:`scan_reference`, the same result from the pure-Python modules, used when
+  the extension is not built (a :class:`~analysis.errors.TextWarning`-free
+  fallback: slower, never different).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.normalize import NormalizedText, normalize
+from analysis.tokens import tokenize
+
+
+@dataclass
+class Scan:
+    """Normalized text, token spans and token types of one text.
+
+    ``codes[i]`` indexes ``uniques`` (normalized token strings, in order of first
+    occurrence): ``uniques[codes[i]] == ntext[nstart[i]:nend[i]]``.
+    ``scodes[i]`` indexes ``suniques`` (written strings, in order of first
+    occurrence): ``suniques[scodes[i]] == original[start[i]:end[i]]``.
+    ``index`` is :attr:`NormalizedText.index` (``None`` when normalization kept
+    every offset).
+    """
+
+    original: str
+    ntext: str
+    index: np.ndarray | None
+    nstart: np.ndarray
+    nend: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    codes: np.ndarray
+    uniques: list[str]
+    scodes: np.ndarray
+    suniques: list[str]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def norm(self) -> NormalizedText:
+        """The :class:`NormalizedText` view (for span mapping of sub-token pieces)."""
+        return NormalizedText(self.ntext, self.original, self.index)
+
+
+def _factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    if not values:
+        return np.zeros(0, dtype=np.int64), []
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return codes.astype(np.int64), list(uniques)
+
+
+def scan_reference(text: str) -> Scan:
+    """:func:`scan` from the pure-Python modules (normalize, tokenize, factorize)."""
+    norm = normalize(text)
+    spans = tokenize(norm, "fast")
+    start = norm.start_offsets(spans.nstart)
+    end = norm.end_offsets(spans.nend)
+    codes, uniques = _factorize(spans.normalized)
+    surfaces = [text[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)]
+    scodes, suniques = _factorize(surfaces)
+    return Scan(
+        text,
+        norm.text,
+        norm.index,
+        spans.nstart.astype(np.int64),
+        spans.nend.astype(np.int64),
+        np.asarray(start, dtype=np.int64),
+        np.asarray(end, dtype=np.int64),
+        codes,
+        uniques,
+        scodes,
+        suniques,
+    )
+
+
+def scan(text: str) -> Scan:
+    """Normalize and tokenize ``text`` in one pass (compiled when available)."""
+    return scan_reference(text)
