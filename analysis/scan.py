@@ -70,10 +70,14 @@ def _factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), list(uniques)
 
 
-def scan_reference(text: str) -> Scan:
-    """:func:`scan` from the pure-Python modules (normalize, tokenize, factorize)."""
+def scan_reference(text: str, engine: str = "fast") -> Scan:
+    """:func:`scan` from the pure-Python modules (normalize, tokenize, factorize).
+
+    ``engine`` is :func:`analysis.tokens.tokenize`'s (``"pyarabic"`` runs
+    pyarabic's own tokenizer; the tokens are the same).
+    """
     norm = normalize(text)
-    spans = tokenize(norm, "fast")
+    spans = tokenize(norm, engine)
     start = norm.start_offsets(spans.nstart)
     end = norm.end_offsets(spans.nend)
     codes, uniques = _factorize(spans.normalized)
