@@ -11,7 +11,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +22,13 @@ from analysis import quotes as quotes_mod
 from analysis.clitics import analyse_clitics
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
-from analysis.normalize import describe_repairs, normalize
+from analysis.normalize import describe_repairs
 from analysis.paths import METADATA_FILE
 from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
-from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids
-from analysis.tokens import TokenSpans, split_original, token_kind, tokenize
+from analysis.scan import Scan, scan, scan_reference
+from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids_batch
+from analysis.tokens import token_kind
 
 TOKEN_COLUMNS = [
     "doc_id",
@@ -70,25 +72,6 @@ class TextTables:
     repairs: pd.DataFrame
 
 
-@dataclass
-class _DocResult:
-    """One document's text-stage output as arrays (tables are built per batch)."""
-
-    doc_id: str
-    sentence: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    surface: list[str]
-    kind: list[str]
-    normalized: list[str]
-    in_quote: np.ndarray
-    quote_id: np.ndarray
-    repaired: np.ndarray
-    sentences: list[tuple]
-    quotes: list[tuple]
-    repairs: list[tuple]
-
-
 _VETO_CACHE: dict[tuple[str, float], list] = {}
 
 
@@ -106,345 +89,469 @@ def _vetoes() -> list:
     return _VETO_CACHE[key]
 
 
-def _types_of(tokens: list[str]) -> tuple[np.ndarray, list[str]]:
-    codes, uniques = pd.factorize(np.asarray(tokens, dtype=object), use_na_sentinel=False)
-    return codes, list(uniques)
+SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
+
+# Bit flags of a normalized token type (see _type_info).
+_WORD, _NUMBER, _TERM, _CLOSER, _QUOTE, _VERB, _DOT, _SPLITTABLE = (1 << k for k in range(8))
+
+
+def _type_info(token: str) -> tuple[str, int]:
+    """``(kind, flags)`` of one normalized token type."""
+    kind = token_kind(token)
+    flags = 0
+    if kind in WORD_KINDS:
+        flags |= _WORD
+    if kind == "number":
+        flags |= _NUMBER
+    if kind == "punct" and token[0] in TERMINATORS:
+        flags |= _TERM
+    if token[0] in CLOSERS:
+        flags |= _CLOSER
+    if kind == "quote":
+        flags |= _QUOTE
+    if kind == "word" and verb_form(token) is not None:
+        flags |= _VERB
+    if token == ".":
+        flags |= _DOT
+    if kind == "word" and len(token) >= MIN_LENGTH and find_split(token):
+        flags |= _SPLITTABLE
+    return kind, flags
+
+
+class _Vocabulary:
+    """Distinct strings this process has seen, with per-type attributes as arrays.
+
+    A batch's own types (from :func:`analysis.scan.scan`) are mapped to ids here
+    with one C-level dict lookup each; attributes are computed in Python only for
+    types never seen before and reach the tokens with ``attribute[ids]``. So the
+    Python cost per type is paid once per process, not once per batch (a batch
+    of 200 articles has a third as many types as tokens). Bounded: emptied at the
+    start of a batch once it holds more than ``max_size`` types, so memory stays
+    flat however large the corpus; results never depend on what it holds.
+    """
+
+    def __init__(self, names: dict[str, type], max_size: int) -> None:
+        self.names = names  # attribute name -> numpy dtype
+        self.max_size = max_size
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every type."""
+        self.index: dict[str, int] = {}
+        self.values: dict[str, np.ndarray] = {
+            name: np.empty(0, dtype=dtype) for name, dtype in self.names.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def ids(self, uniques: list[str], compute, present: np.ndarray | None = None) -> np.ndarray:
+        """Ids of the distinct strings ``uniques`` (-1 where ``present`` is False).
+
+        ``compute(positions)`` gets the positions in ``uniques`` of new types and
+        returns a dict ``name -> list`` of their attributes. Types not
+        ``present`` (no token has them) are neither looked at nor stored.
+        """
+        ids = np.fromiter(
+            map(self.index.get, uniques, repeat(-1)), dtype=np.int64, count=len(uniques)
+        )
+        missing = ids < 0
+        if present is not None:
+            missing &= present
+        new = np.flatnonzero(missing)
+        if len(new):
+            base = len(self.index)
+            new_ids = np.arange(base, base + len(new), dtype=np.int64)
+            strings = [uniques[k] for k in new.tolist()]
+            self.index.update(zip(strings, new_ids.tolist(), strict=True))
+            ids[new] = new_ids
+            computed = compute(new)
+            for name, dtype in self.names.items():
+                values = computed[name]
+                added = _obj(values) if dtype is object else np.asarray(values, dtype=dtype)
+                self.values[name] = np.concatenate((self.values[name], added))
+        return ids
+
+
+# Per written type (the clitic analysis looks at the written hamza): its
+# normalized form, kind and flags, and the clitic columns. 200k types hold ~80 MB.
+_SURFACES = _Vocabulary(
+    {
+        "normalized": object,
+        "kind": object,
+        "flags": np.int64,
+        "bare": object,
+        "bares": object,
+        "proclitics": object,
+        "enclitic": object,
+    },
+    200_000,
+)
+
+
+def _surface_attributes(
+    surfaces: list[str], normalized: list[str], repaired: list[bool]
+) -> dict[str, list]:
+    """Attributes of new written types, given each one's normalized form.
+
+    ``repaired`` marks types first met as a piece of a split word: such a piece
+    keeps the kind ``word`` of the word it came from.
+    """
+    out: dict[str, list] = {name: [] for name in _SURFACES.names}
+    for surface, norm, piece in zip(surfaces, normalized, repaired, strict=True):
+        kind, flags = _type_info(norm)
+        row = _clitic_row(surface, "word" if piece else kind, norm)
+        for name, value in zip(_SURFACES.names, (norm, kind, flags, *row), strict=True):
+            out[name].append(value)
+    return out
+
+
+class _Column:
+    """Read-only sequence ``values[codes[i]]`` without a Python object per token.
+
+    The quote helpers index tokens one at a time around the few quotation marks;
+    this view lets them do so on a document's slice of the batch arrays.
+    """
+
+    __slots__ = ("_values", "_codes")
+
+    def __init__(self, values: list[str], codes: np.ndarray) -> None:
+        self._values = values
+        self._codes = codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._values[c] for c in self._codes[i].tolist()]
+        return self._values[self._codes[i]]
+
+
+@dataclass
+class _Tokens:
+    """A batch's tokens as arrays; strings are codes into type lists."""
+
+    nstart: np.ndarray
+    nend: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    codes: np.ndarray
+    uniques: list[str]
+    scodes: np.ndarray
+    suniques: list[str]
+    repaired: np.ndarray
 
 
 def _repair(
-    spans: TokenSpans, norm, doc_ids: list[str], doc_starts: np.ndarray, vetoes, original: str
-) -> tuple[TokenSpans, np.ndarray, list[tuple]]:
-    """Split run-together word tokens; returns new spans, repaired flags, audit rows.
+    sc: Scan, splittable: np.ndarray, doc_ids: list[str], doc_starts: np.ndarray, vetoes
+) -> tuple[_Tokens, dict[str, list]]:
+    """Split run-together word tokens; returns the new tokens and the audit columns.
 
-    ``original`` may hold several documents starting at ``doc_starts``; audit rows
-    are ``(document number, start, end, original, replacement, rule, vetoed)``
-    with offsets into ``original``.
+    ``sc.original`` may hold several documents starting at ``doc_starts``; the
+    audit columns are ``doc`` (document number), ``start``, ``end`` (offsets into
+    ``sc.original``), ``original``, ``replacement``, ``vetoed``. Cut points are
+    found once per splittable *type*; the pieces of every occurrence are then
+    placed with array arithmetic, and the token arrays rebuilt with one
+    ``np.repeat``.
     """
-    rows: list[tuple] = []
-    plan: dict[int, tuple[int, ...]] = {}
-    if spans.codes is not None and spans.uniques is not None:
-        codes, uniques = spans.codes, spans.uniques
+    n = len(sc)
+    audit: dict[str, list] = {k: [] for k in ("doc", "start", "end", "original", "replacement")}
+    audit["vetoed"] = []
+    tokens = _Tokens(
+        sc.nstart,
+        sc.nend,
+        sc.start,
+        sc.end,
+        sc.codes,
+        sc.uniques,
+        sc.scodes,
+        sc.suniques,
+        np.zeros(n, dtype=bool),
+    )
+    if n == 0 or not splittable.any():
+        return tokens, audit
+    occ = np.flatnonzero(splittable)  # tokens of splittable types
+    occ_codes = sc.codes[occ]
+    # Per splittable type: piece bounds relative to the token start, flattened.
+    m = len(sc.uniques)
+    n_parts = np.zeros(m, dtype=np.int64)
+    type_offset = np.zeros(m, dtype=np.int64)
+    rel_start: list[int] = []
+    rel_end: list[int] = []
+    for k in np.unique(occ_codes).tolist():
+        word = sc.uniques[k]
+        cuts = find_split(word) or ()
+        type_offset[k] = len(rel_start)
+        n_parts[k] = len(cuts) + 1
+        rel_start.extend((0, *cuts))
+        rel_end.extend((*cuts, len(word)))
+    parts = n_parts[occ_codes]
+    occ_start, occ_end = sc.start[occ], sc.end[occ]
+    doc = np.searchsorted(doc_starts, occ_start, side="right") - 1
+    if vetoes:
+        vetoed = np.array(
+            [
+                is_vetoed(vetoes, doc_ids[d], sc.uniques[c])
+                for d, c in zip(doc.tolist(), occ_codes.tolist(), strict=True)
+            ],
+            dtype=bool,
+        )
     else:
-        codes, uniques = _types_of(spans.normalized)
-    split_types = {
-        k: cuts
-        for k, u in enumerate(uniques)
-        if len(u) >= MIN_LENGTH and token_kind(u) == "word" and (cuts := find_split(u))
-    }
-    if not split_types:
-        return spans, np.zeros(len(spans), dtype=bool), rows
-    for i in np.flatnonzero(np.isin(codes, list(split_types))).tolist():
-        tok = spans.normalized[i]
-        cuts = split_types[int(codes[i])]
-        s, e = int(spans.nstart[i]), int(spans.nend[i])
-        bounds = [s, *(s + c for c in cuts), e]
-        o_start, o_end = norm.span(s, e)
-        parts = [original[slice(*norm.span(a, b))] for a, b in pairwise(bounds)]
-        doc = int(np.searchsorted(doc_starts, o_start, side="right")) - 1
-        vetoed = is_vetoed(vetoes, doc_ids[doc], tok)
-        rows.append((doc, o_start, o_end, original[o_start:o_end], " ".join(parts), RULE, vetoed))
-        if not vetoed:
-            plan[i] = tuple(bounds)
-    if not plan:
-        return spans, np.zeros(len(spans), dtype=bool), rows
+        vetoed = np.zeros(len(occ), dtype=bool)
+    # Every piece of every occurrence, in text order.
+    piece_occ = np.repeat(np.arange(len(occ), dtype=np.int64), parts)
+    piece_no = np.arange(len(piece_occ), dtype=np.int64) - np.repeat(
+        np.cumsum(parts) - parts, parts
+    )
+    flat = type_offset[occ_codes][piece_occ] + piece_no
+    token_nstart = sc.nstart[occ][piece_occ]
+    piece_nstart = token_nstart + np.asarray(rel_start, dtype=np.int64)[flat]
+    piece_nend = token_nstart + np.asarray(rel_end, dtype=np.int64)[flat]
+    norm = sc.norm
+    piece_start = norm.start_offsets(piece_nstart)
+    piece_end = norm.end_offsets(piece_nend)
+    original = sc.original
+    piece_surface = [
+        original[a:b] for a, b in zip(piece_start.tolist(), piece_end.tolist(), strict=True)
+    ]
+    bounds = np.cumsum(parts).tolist()
+    audit["doc"] = doc.tolist()
+    audit["start"] = occ_start.tolist()
+    audit["end"] = occ_end.tolist()
+    audit["original"] = [sc.suniques[c] for c in sc.scodes[occ].tolist()]
+    audit["replacement"] = [
+        " ".join(piece_surface[a:b]) for a, b in zip([0, *bounds[:-1]], bounds, strict=True)
+    ]
+    audit["vetoed"] = vetoed.tolist()
+    if vetoed.all():
+        return tokens, audit
     # Rebuild the arrays: a split token of k parts takes k rows.
-    n = len(spans)
+    keep = ~vetoed[piece_occ]  # pieces of repairs that are made
     reps = np.ones(n, dtype=np.int64)
-    for i, bounds in plan.items():
-        reps[i] = len(bounds) - 1
+    reps[occ[~vetoed]] = parts[~vetoed]
     first_row = np.concatenate(([0], np.cumsum(reps)[:-1]))
-    nstart = np.repeat(spans.nstart, reps)
-    nend = np.repeat(spans.nend, reps)
-    normalized = np.repeat(np.asarray(spans.normalized, dtype=object), reps)
-    kinds = np.repeat(np.asarray(spans.kind, dtype=object), reps)
+    rows = first_row[occ][piece_occ][keep] + piece_no[keep]
+    nstart, nend = np.repeat(sc.nstart, reps), np.repeat(sc.nend, reps)
+    start, end = np.repeat(sc.start, reps), np.repeat(sc.end, reps)
+    codes, scodes = np.repeat(sc.codes, reps), np.repeat(sc.scodes, reps)
     repaired = np.zeros(len(nstart), dtype=bool)
-    for i, bounds in plan.items():
-        row = int(first_row[i])
-        base = int(spans.nstart[i])
-        for k, (a, b) in enumerate(pairwise(bounds)):
-            nstart[row + k] = a
-            nend[row + k] = b
-            normalized[row + k] = spans.normalized[i][a - base : b - base]
-            repaired[row + k] = True
-    return TokenSpans(nstart, nend, normalized.tolist(), kinds.tolist()), repaired, rows
+    nstart[rows], nend[rows] = piece_nstart[keep], piece_nend[keep]
+    start[rows], end[rows] = piece_start[keep], piece_end[keep]
+    repaired[rows] = True
+    uniques, suniques = list(sc.uniques), list(sc.suniques)
+    codes[rows] = _intern(
+        uniques,
+        [
+            sc.ntext[a:b]
+            for a, b in zip(piece_nstart[keep].tolist(), piece_nend[keep].tolist(), strict=True)
+        ],
+    )
+    scodes[rows] = _intern(
+        suniques, [p for p, k in zip(piece_surface, keep.tolist(), strict=True) if k]
+    )
+    return _Tokens(nstart, nend, start, end, codes, uniques, scodes, suniques, repaired), audit
 
 
-def _surfaces(text: str, norm, starts, ends, n: int, repaired: bool) -> list[str]:
-    """``text[start:end]`` for every token.
-
-    When normalization kept every offset (only one-to-one replacements, none of
-    which changes a character's class except U+200B → space) and nothing was
-    split, the original text splits into exactly the same spans, which the
-    regex does in C; otherwise slice token by token.
-    """
-    if norm.index is None and not repaired and "\u200b" not in text:
-        surface = split_original(text)
-        if len(surface) == n:
-            return surface
-    return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+def _intern(uniques: list[str], values: list[str]) -> np.ndarray:
+    """Codes of ``values`` in ``uniques``, appending the new ones (in place)."""
+    code_of = {u: k for k, u in enumerate(uniques)}
+    out = np.empty(len(values), dtype=np.int64)
+    for i, v in enumerate(values):
+        code = code_of.get(v)
+        if code is None:
+            code = code_of[v] = len(uniques)
+            uniques.append(v)
+        out[i] = code
+    return out
 
 
-SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
+def _scan(text: str, engine: str) -> Scan:
+    if engine == "fast":
+        return scan(text)
+    if engine == "pyarabic":
+        return scan_reference(text, "pyarabic")
+    raise ValueError(f"unknown tokenizer engine {engine!r}: use 'fast' or 'pyarabic'")
 
 
-def _analyse(text: str, doc_id: str, engine: str) -> _DocResult:
-    """The text stage on one document, as arrays."""
-    return _analyse_batch([(doc_id, text)], engine)[0]
+def _first_of_type(codes: np.ndarray, m: int) -> np.ndarray:
+    """Index of the first token of each of the ``m`` types (codes in first-seen order)."""
+    first = np.full(m, -1, dtype=np.int64)  # -1: no token left (a split word)
+    # Writing in reverse order: for a repeated index the last write (the first
+    # occurrence) is the one that stays.
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
+    return first
 
 
-def _analyse_batch(items: list[tuple[str, str]], engine: str) -> list[_DocResult]:
-    """The text stage on several documents at once, as arrays per document.
+def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
+    """The text stage on several documents at once.
 
-    The texts are joined with a paragraph break and normalized, tokenized and
-    repaired in one pass (the per-call costs are paid once per batch); sentences
-    and quotes are then found document by document, so nothing crosses a
-    document boundary, and offsets are made relative to each document.
+    The texts are joined with a paragraph break and scanned (normalized,
+    tokenized, typed) in one pass; everything after works once per word type and
+    spreads the result to tokens with numpy, except around the (rare) quotation
+    marks and run-together words. Sentences never cross a document boundary;
+    quotes are paired within their document; offsets are made relative to each
+    document.
     """
     doc_ids = [d for d, _ in items]
     texts = [t for _, t in items]
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     doc_starts = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1])).astype(np.int64)
     big = SEPARATOR.join(texts)
-    norm = normalize(big)
-    spans = tokenize(norm, engine=engine)
-    spans, repaired, repair_rows = _repair(spans, norm, doc_ids, doc_starts, _vetoes(), big)
-    n = len(spans)
-    starts = norm.start_offsets(spans.nstart)
-    ends = norm.end_offsets(spans.nend)
-    surface = _surfaces(big, norm, starts, ends, n, bool(repaired.any()))
-    normalized = spans.normalized
-    kind = spans.kind
+    sc = _scan(big, engine)
+    if len(_SURFACES) > _SURFACES.max_size:
+        _SURFACES.clear()
+    first_token = _first_of_type(sc.scodes, len(sc.suniques))
 
-    # Type-level flags, spread to tokens with one take each.
-    if spans.codes is not None and spans.uniques is not None:
-        codes, uniques = spans.codes, spans.uniques
-    else:
-        codes, uniques = _types_of(normalized)
-    kind_u = [token_kind(u) for u in uniques]
-    word_u = np.array([k in WORD_KINDS for k in kind_u], dtype=bool)
-    number_u = np.array([k == "number" for k in kind_u], dtype=bool)
-    term_u = np.array(
-        [k == "punct" and u[0] in TERMINATORS for u, k in zip(uniques, kind_u, strict=True)],
-        dtype=bool,
-    )
-    closer_u = np.array([u[0] in CLOSERS for u in uniques], dtype=bool)
-    quote_u = np.array([k == "quote" for k in kind_u], dtype=bool)
-    verb_u = np.array(
-        [k == "word" and verb_form(u) is not None for u, k in zip(uniques, kind_u, strict=True)],
-        dtype=bool,
-    )
-    if n:
-        is_word, is_number = word_u[codes], number_u[codes]
-        is_term, is_closer = term_u[codes], closer_u[codes]
-        is_quote, is_verb = quote_u[codes], verb_u[codes]
-    else:
-        is_word = is_number = is_term = is_closer = is_quote = is_verb = np.zeros(0, dtype=bool)
-
-    first = np.searchsorted(starts, doc_starts)
-    last = np.searchsorted(starts, doc_starts + lengths)
-    repairs_by_doc: dict[int, list[tuple]] = {}
-    for row in repair_rows:
-        repairs_by_doc.setdefault(row[0], []).append(row)
-    results = []
-    for k, (doc_id, text) in enumerate(items):
-        a, b = int(first[k]), int(last[k])
-        base = int(doc_starts[k])
-        nbase = int(spans.nstart[a]) if b > a else 0
-        local_repairs = [
-            (doc_id, r[1] - base, r[2] - base, *r[3:]) for r in repairs_by_doc.get(k, [])
-        ]
-        results.append(
-            _document(
-                doc_id,
-                text,
-                norm.text[nbase : int(spans.nend[b - 1])] if b > a else "",
-                spans.nstart[a:b] - nbase,
-                spans.nend[a:b] - nbase,
-                starts[a:b] - base,
-                ends[a:b] - base,
-                surface[a:b],
-                normalized[a:b],
-                kind[a:b],
-                repaired[a:b],
-                (is_word[a:b], is_number[a:b], is_term[a:b], is_closer[a:b], is_quote[a:b]),
-                is_verb[a:b],
-                local_repairs,
-            )
+    def attributes(
+        tokens: _Tokens, repaired: np.ndarray, offset: int, positions: np.ndarray
+    ) -> dict:
+        positions = positions + offset
+        firsts = first_token[positions]
+        return _surface_attributes(
+            [tokens.suniques[k] for k in positions.tolist()],
+            [tokens.uniques[c] for c in tokens.codes[firsts].tolist()],
+            repaired[firsts].tolist(),
         )
-    return results
 
+    no_repairs = np.zeros(len(sc), dtype=bool)
+    sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
+    splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
+    tok, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
+    if len(tok.suniques) > len(sc.suniques):  # pieces of split words: new written types
+        first_token = _first_of_type(tok.scodes, len(tok.suniques))
+        m0 = len(sc.suniques)
+        more = _SURFACES.ids(
+            tok.suniques[m0:], partial(attributes, tok, tok.repaired, m0), first_token[m0:] >= 0
+        )
+        sids = np.concatenate((sids, more))
+    codes = tok.codes
+    n = len(codes)
+    sid = sids[tok.scodes]
+    flags = _SURFACES.values["flags"][sid]
+    is_word = (flags & _WORD) != 0
+    kind = _SURFACES.values["kind"][sid]
+    if tok.repaired.any():
+        kind[tok.repaired] = "word"  # pieces of a split word keep the word's kind
 
-def _document(
-    doc_id: str,
-    text: str,
-    ntext: str,
-    nstart: np.ndarray,
-    nend: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    surface: list[str],
-    normalized: list[str],
-    kind: list[str],
-    repaired: np.ndarray,
-    flags: tuple[np.ndarray, ...],
-    is_verb: np.ndarray,
-    repair_rows: list[tuple],
-) -> _DocResult:
-    """Sentences, quotes and quote membership of one document (local offsets)."""
-    n = len(surface)
-    is_word, is_number, is_term, is_closer, is_quote = flags
-    pairs = quotes_mod.pair_delimiters(np.flatnonzero(is_quote).tolist(), normalized, ntext, nstart)
-    attaches = is_closer.copy()
-    for span in pairs:
-        attaches[span.close_token] = True
-    sent = sentence_ids(
-        ntext, nstart, nend, normalized, np.flatnonzero(is_term), is_number, attaches, is_word
+    # Documents: first token of each, and the document of each token.
+    first = np.searchsorted(tok.start, doc_starts)
+    last = np.searchsorted(tok.start, doc_starts + lengths)
+    doc = np.repeat(np.arange(len(items), dtype=np.int64), last - first)
+
+    # Quotation marks, paired within each document (few tokens).
+    attaches = (flags & _CLOSER) != 0
+    pairs_by_doc: dict[int, list[quotes_mod.QuoteSpan]] = {}
+    qpos = np.flatnonzero(flags & _QUOTE)
+    if len(qpos):
+        for group in np.split(qpos, np.flatnonzero(np.diff(doc[qpos])) + 1):
+            k = int(doc[group[0]])
+            a, b = int(first[k]), int(last[k])
+            pairs = quotes_mod.pair_delimiters(
+                (group - a).tolist(), _Column(tok.uniques, codes[a:b]), sc.ntext, tok.nstart[a:b]
+            )
+            if pairs:
+                pairs_by_doc[k] = pairs
+                for span in pairs:
+                    attaches[a + span.close_token] = True
+
+    global_sent = sentence_ids_batch(
+        sc.ntext,
+        tok.nstart,
+        tok.nend,
+        doc,
+        first,
+        last,
+        np.flatnonzero(flags & _TERM),
+        (flags & _DOT) != 0,
+        (flags & _NUMBER) != 0,
+        attaches,
+        is_word,
     )
-    sent_list = sent.tolist()
-    if pairs:
-        verb_positions = np.flatnonzero(is_verb).tolist()
-        quotes_mod.annotate(pairs, normalized, surface, kind, sent_list, verb_positions)
+    # Document-local sentence numbers (each document's first sentence is 0).
+    sent = global_sent - global_sent[first[doc]] if n else global_sent
 
-    # Quote membership: innermost quote containing each token.
     quote_id = np.full(n, -1, dtype=np.int64)
     in_quote = np.zeros(n, dtype=bool)
-    for qid, span in sorted(
-        enumerate(pairs), key=lambda p: p[1].close_token - p[1].open_token, reverse=True
-    ):
-        quote_id[span.open_token : span.close_token + 1] = qid
-        in_quote[span.open_token + 1 : span.close_token] = True
-    # A delimiter is in a quote only when it belongs to a quote nested in another.
-    for span in pairs:
-        for j in (span.open_token, span.close_token):
-            in_quote[j] = any(p.open_token < j < p.close_token for p in pairs)
+    quote_rows: list[tuple] = []
+    for k, pairs in pairs_by_doc.items():
+        a, b = int(first[k]), int(last[k])
+        base = int(doc_starts[k])
+        verb_positions = np.flatnonzero(flags[a:b] & _VERB).tolist()
+        quotes_mod.annotate(
+            pairs,
+            _Column(tok.uniques, codes[a:b]),
+            _Column(tok.suniques, tok.scodes[a:b]),
+            kind[a:b],
+            sent[a:b],
+            verb_positions,
+        )
+        # Quote membership: innermost quote containing each token.
+        for qid, span in sorted(
+            enumerate(pairs), key=lambda p: p[1].close_token - p[1].open_token, reverse=True
+        ):
+            quote_id[a + span.open_token : a + span.close_token + 1] = qid
+            in_quote[a + span.open_token + 1 : a + span.close_token] = True
+        # A delimiter is in a quote only when it belongs to a quote nested in another.
+        opens = np.array([p.open_token for p in pairs], dtype=np.int64)
+        closes = np.array([p.close_token for p in pairs], dtype=np.int64)
+        marks = np.concatenate((opens, closes))
+        inside = (opens[None, :] < marks[:, None]) & (marks[:, None] < closes[None, :])
+        in_quote[a + marks] = inside.any(axis=1)
+        for qid, span in enumerate(pairs):
+            s = int(tok.end[a + span.open_token])
+            e = int(tok.start[a + span.close_token])
+            quote_rows.append(
+                (
+                    doc_ids[k],
+                    qid,
+                    s - base,
+                    e - base,
+                    big[s:e],
+                    span.kind,
+                    span.verb,
+                    span.speaker,
+                    int(sent[a + span.open_token]),
+                )
+            )
 
-    sentence_rows = []
+    # Sentences: where the (batch-wide, non-decreasing) sentence number changes.
+    sentence_rows: dict[str, list] = {c: [] for c in SENTENCE_COLUMNS}
     if n:
-        boundaries = np.flatnonzero(np.diff(sent)) + 1
+        boundaries = np.flatnonzero(np.diff(global_sent)) + 1
         firsts = np.concatenate(([0], boundaries))
         lasts = np.concatenate((boundaries - 1, [n - 1]))
-        word_counts = np.bincount(sent[is_word], minlength=int(sent[-1]) + 1)
-        for k, (a, b) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
-            s, e = int(starts[a]), int(ends[b])
-            sentence_rows.append((doc_id, k, s, e, text[s:e], int(word_counts[k])))
-    quote_rows = []
-    for qid, span in enumerate(pairs):
-        s, e = int(ends[span.open_token]), int(starts[span.close_token])
-        quote_rows.append(
-            (
-                doc_id,
-                qid,
-                s,
-                e,
-                text[s:e],
-                span.kind,
-                span.verb,
-                span.speaker,
-                sent_list[span.open_token],
-            )
-        )
-    return _DocResult(
-        doc_id,
-        sent,
-        starts,
-        ends,
-        surface,
-        kind,
-        normalized,
-        in_quote,
-        quote_id,
-        repaired,
-        sentence_rows,
-        quote_rows,
-        repair_rows,
-    )
+        s_doc = doc[firsts]
+        s_start, s_end = tok.start[firsts], tok.end[lasts]
+        base = doc_starts[s_doc]
+        word_counts = np.bincount(global_sent[is_word], minlength=len(firsts))
+        sentence_rows = {
+            "doc_id": _obj(doc_ids)[s_doc],
+            "sentence": sent[firsts],
+            "start": s_start - base,
+            "end": s_end - base,
+            "text": _obj([big[s:e] for s, e in zip(s_start.tolist(), s_end.tolist(), strict=True)]),
+            "n_words": word_counts[: len(firsts)],
+        }
 
-
-# Clitic columns per written type. Bounded (emptied when full, then refilled by
-# the types in use) so that memory does not grow with the number of types a
-# corpus has; an entry is ~0.3 kB. Emptying it costs a new clitic analysis per
-# type seen again (measured: 50k entries made 40 MB of text 16 % slower than 2M).
-_CLITIC_ROWS: dict[str, tuple] = {}
-_CLITIC_ROWS_MAX = 100_000
-
-
-def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
-    """``(bare, bares, proclitics, enclitic)`` of one token type, cached."""
-    row = _CLITIC_ROWS.get(surface)
-    if row is None:
-        if kind == "word":
-            found = analyse_clitics(surface)
-            row = (
-                found[0].bare,
-                tuple(dict.fromkeys(a.bare for a in found)),
-                found[0].proclitic_string,
-                found[0].enclitic,
-            )
-        else:
-            row = (normalized, (normalized,), "", "")
-        if len(_CLITIC_ROWS) >= _CLITIC_ROWS_MAX:
-            _CLITIC_ROWS.clear()
-        _CLITIC_ROWS[surface] = row
-    return row
-
-
-def _clitic_columns(surface: np.ndarray, kind: np.ndarray, normalized: np.ndarray):
-    """Bare/bares/proclitics/enclitic per token, analysed once per written type."""
-    n = len(surface)
-    if n == 0:
-        return (np.empty(0, dtype=object),) * 4
-    codes, uniques = pd.factorize(surface, use_na_sentinel=False)
-    m = len(uniques)
-    # kind and normalized of each type, from its first token
-    first = np.full(m, n, dtype=np.int64)
-    np.minimum.at(first, codes, np.arange(n, dtype=np.int64))
-    columns = [np.empty(m, dtype=object) for _ in range(4)]
-    for k, (u, i) in enumerate(zip(uniques, first.tolist(), strict=True)):
-        row = _clitic_row(u, kind[i], normalized[i])
-        for column, value in zip(columns, row, strict=True):
-            column[k] = value
-    return tuple(column[codes] for column in columns)
-
-
-def _obj(values) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-def _tables(results: list[_DocResult]) -> TextTables:
-    """Build the four tables for a batch of documents at once."""
-    counts = [len(r.surface) for r in results]
-    n = sum(counts)
-    surface = _obj(list(chain.from_iterable(r.surface for r in results)))
-    kind = _obj(list(chain.from_iterable(r.kind for r in results)))
-    normalized = _obj(list(chain.from_iterable(r.normalized for r in results)))
-    bare, bares, procs, encl = _clitic_columns(surface, kind, normalized)
-
-    def cat(name: str, dtype) -> np.ndarray:
-        arrays = [getattr(r, name) for r in results]
-        return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
-
-    quote_id = cat("quote_id", np.int64)
+    index = np.arange(n, dtype=np.int64) - first[doc] if n else np.zeros(0, dtype=np.int64)
     tokens = pd.DataFrame(
         {
-            "doc_id": np.repeat(_obj([r.doc_id for r in results]), counts),
-            "sentence": cat("sentence", np.int64),
-            "index": np.concatenate([np.arange(c, dtype=np.int64) for c in counts])
-            if counts
-            else np.zeros(0, dtype=np.int64),
-            "start": cat("start", np.int64),
-            "end": cat("end", np.int64),
-            "surface": surface,
+            "doc_id": _obj(doc_ids)[doc] if n else np.empty(0, dtype=object),
+            "sentence": sent.astype(np.int64),
+            "index": index,
+            "start": tok.start - doc_starts[doc] if n else np.zeros(0, dtype=np.int64),
+            "end": tok.end - doc_starts[doc] if n else np.zeros(0, dtype=np.int64),
+            "surface": _obj(tok.suniques)[tok.scodes] if n else np.empty(0, dtype=object),
             "kind": kind,
-            "normalized": normalized,
-            "bare": bare,
-            "bares": bares,
-            "proclitics": procs,
-            "enclitic": encl,
-            "in_quote": cat("in_quote", bool),
+            "normalized": _SURFACES.values["normalized"][sid],
+            "bare": _SURFACES.values["bare"][sid],
+            "bares": _SURFACES.values["bares"][sid],
+            "proclitics": _SURFACES.values["proclitics"][sid],
+            "enclitic": _SURFACES.values["enclitic"][sid],
+            "in_quote": in_quote,
             "quote_id": pd.array(quote_id, dtype="Int64").copy(),
-            "repaired": cat("repaired", bool),
+            "repaired": tok.repaired,
         },
         columns=TOKEN_COLUMNS,
     )
@@ -452,10 +559,41 @@ def _tables(results: list[_DocResult]) -> TextTables:
         tokens["quote_id"] = tokens["quote_id"].mask(quote_id < 0)
     for column in _STRING_TOKEN_COLUMNS:
         tokens[column] = tokens[column].astype(str)
-    sentences = _rows(chain.from_iterable(r.sentences for r in results), SENTENCE_COLUMNS)
-    quotes = _rows(chain.from_iterable(r.quotes for r in results), QUOTE_COLUMNS)
-    repairs = _rows(chain.from_iterable(r.repairs for r in results), REPAIR_COLUMNS)
-    return TextTables(tokens, sentences, quotes, repairs)
+    audit_doc = np.asarray(repair_rows["doc"], dtype=np.int64)
+    repairs = {
+        "doc_id": _obj(doc_ids)[audit_doc] if len(audit_doc) else [],
+        "start": np.asarray(repair_rows["start"], dtype=np.int64) - doc_starts[audit_doc],
+        "end": np.asarray(repair_rows["end"], dtype=np.int64) - doc_starts[audit_doc],
+        "original": repair_rows["original"],
+        "replacement": repair_rows["replacement"],
+        "rule": [RULE] * len(audit_doc),
+        "vetoed": repair_rows["vetoed"],
+    }
+    return TextTables(
+        tokens,
+        _columns(sentence_rows, SENTENCE_COLUMNS),
+        _rows(quote_rows, QUOTE_COLUMNS),
+        _columns(repairs, REPAIR_COLUMNS),
+    )
+
+
+def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
+    """``(bare, bares, proclitics, enclitic)`` of one written token type."""
+    if kind == "word":
+        found = analyse_clitics(surface)
+        return (
+            found[0].bare,
+            tuple(dict.fromkeys(a.bare for a in found)),
+            found[0].proclitic_string,
+            found[0].enclitic,
+        )
+    return (normalized, (normalized,), "", "")
+
+
+def _obj(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 # String columns get pandas' default string dtype (object on pandas 2, "str" on
@@ -473,9 +611,7 @@ _INT_COLUMNS = {"sentence", "start", "end", "n_words", "quote_id"}
 _BOOL_COLUMNS = {"vetoed"}
 
 
-def _rows(rows, columns: list[str]) -> pd.DataFrame:
-    """A table from row tuples, with the same dtypes whether empty or not."""
-    frame = pd.DataFrame(list(rows), columns=columns)
+def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column in _INT_COLUMNS:
             frame[column] = frame[column].astype(np.int64)
@@ -484,6 +620,16 @@ def _rows(rows, columns: list[str]) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype(str)
     return frame
+
+
+def _rows(rows, columns: list[str]) -> pd.DataFrame:
+    """A table from row tuples, with the same dtypes whether empty or not."""
+    return _typed(pd.DataFrame(list(rows), columns=columns), columns)
+
+
+def _columns(data: dict[str, list | np.ndarray], columns: list[str]) -> pd.DataFrame:
+    """A table from column arrays, with the same dtypes as :func:`_rows`."""
+    return _typed(pd.DataFrame(data, columns=columns), columns)
 
 
 def analyse_text(
@@ -498,7 +644,7 @@ def analyse_text(
     if warn:
         for message in describe_repairs(text):
             warnings.warn(f"{doc_id}: {message}", TextWarning, stacklevel=2)
-    return _tables([_analyse(text, doc_id, engine)])
+    return _analyse_batch([(doc_id, text)], engine)
 
 
 def analyse_texts(
@@ -514,10 +660,10 @@ def analyse_texts(
     for doc_id, text in texts:
         pending.append((doc_id, text))
         if len(pending) >= batch:
-            yield _tables(_analyse_batch(pending, engine))
+            yield _analyse_batch(pending, engine)
             pending = []
     if pending:
-        yield _tables(_analyse_batch(pending, engine))
+        yield _analyse_batch(pending, engine)
 
 
 def analyse_document(doc_id_or_path: str | Path, *, engine: str = "fast") -> TextTables:
@@ -544,7 +690,7 @@ def analyse_corpus(
     pairs = ((d.doc_id, d.text) for d in iter_documents(selection, metadata))
     parts = list(analyse_texts(pairs, engine=engine))
     if not parts:
-        return _tables([])
+        return _analyse_batch([], engine)
     if len(parts) == 1:
         return parts[0]
     return TextTables(

@@ -29,6 +29,8 @@ counts by speaker do not split one person in two.
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,20 +149,28 @@ def _speaker_after(verb_i: int, normalized: list[str], kind: list[str], stop: in
 
 def annotate(
     spans: list[QuoteSpan],
-    normalized: list[str],
-    surface: list[str],
-    kind: list[str],
-    sentence: list[int],
+    normalized: Sequence[str],
+    surface: Sequence[str],
+    kind: Sequence[str],
+    sentence: Sequence[int],
     verb_positions: list[int],
 ) -> None:
     """Fill ``kind``, ``verb`` and ``speaker`` of every span (in place).
 
     ``verb_positions`` are the indices of word tokens that are speech verbs
-    (:func:`verb_form` is not None), in order.
+    (:func:`verb_form` is not None), in order. Sentence numbers never decrease
+    along the tokens, so the verbs of a quote's sentence are the last ones before
+    it: each span looks back from its own position (bisect) instead of scanning
+    every verb, and a verb's speaker is read only when a span needs it.
     """
     n = len(normalized)
-    # Speech verbs in the text and the speaker named after each.
-    verbs = [(i, _speaker_after(i, normalized, kind, n)) for i in verb_positions]
+    speakers: dict[int, str] = {}
+
+    def speaker_of(i: int) -> str:
+        sp = speakers.get(i)
+        if sp is None:
+            sp = speakers[i] = _speaker_after(i, normalized, kind, n)
+        return sp
 
     def name(indices: str) -> str:
         return " ".join(surface[int(j)] for j in indices.split()) if indices else ""
@@ -177,25 +187,30 @@ def annotate(
         inner_words = sum(
             1 for k in kind[o + 1 : span.close_token] if k != "punct" and k != "quote"
         )
-        before = [(i, sp) for i, sp in verbs if i < o and sentence[i] == s]
+        v = bisect_left(verb_positions, o)  # verbs before the opening mark: [0, v)
+        last = verb_positions[v - 1] if v and sentence[verb_positions[v - 1]] == s else None
         direct = None
-        if before:
-            i, sp = before[-1]
-            between = [j for j in range(i + 1, o) if kind[j] in ("word", "latin", "number")]
+        if last is not None:
+            sp = speaker_of(last)
+            between = [j for j in range(last + 1, o) if kind[j] in ("word", "latin", "number")]
             speaker_tokens = sp.split()
             if len(between) <= VERB_WINDOW and all(str(j) in speaker_tokens for j in between):
-                direct = (i, sp)
+                direct = last
         if direct is not None or inner_words >= MIN_SPEECH_WORDS:
             span.kind = "speech"
-            chosen = direct if direct is not None else (before[-1] if before else None)
+            chosen = direct if direct is not None else last
             if chosen is not None:
-                span.verb = written_verb(chosen[0])
-                speaker = chosen[1]
+                span.verb = written_verb(chosen)
+                speaker = speaker_of(chosen)
                 if not speaker:
-                    earlier = [
-                        sp for i, sp in verbs if i < chosen[0] and sp and sentence[i] >= s - 1
-                    ]
-                    speaker = earlier[-1] if earlier else ""
+                    # the nearest earlier verb with a speaker, in this sentence or the one before
+                    for w in range(bisect_left(verb_positions, chosen) - 1, -1, -1):
+                        i = verb_positions[w]
+                        if sentence[i] < s - 1:
+                            break
+                        if speaker_of(i):
+                            speaker = speakers[i]
+                            break
                 span.speaker = name(speaker)
     _full_names(spans)
 

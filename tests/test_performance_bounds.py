@@ -72,17 +72,28 @@ def test_token_kind_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
             assert len(tokens._KIND_CACHE) <= 3
 
 
-def test_emptying_the_clitic_rows_changes_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_emptying_the_type_vocabulary_changes_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
     text = SEED.read_text(encoding="utf-8")
     full = analyse_text(text, "seed", warn=False)
-    monkeypatch.setattr(pipeline, "_CLITIC_ROWS", {})
-    monkeypatch.setattr(pipeline, "_CLITIC_ROWS_MAX", 7)
-    small = analyse_text(text, "seed", warn=False)
-    assert len(pipeline._CLITIC_ROWS) <= 7
-    # The seed has far more than 7 word types, so the cache was emptied many times.
-    assert full.tokens["surface"].nunique() > 7
+    small_vocabulary = pipeline._Vocabulary(pipeline._SURFACES.names, 7)
+    monkeypatch.setattr(pipeline, "_SURFACES", small_vocabulary)
+    # One document per call, so the vocabulary is emptied between documents.
+    sentences = text.split("·")
+    for _ in range(2):
+        for k, sentence in enumerate(sentences):
+            kept = analyse_text(sentence, f"s{k}", warn=False)
+            fresh = pipeline._Vocabulary(pipeline._SURFACES.names, 10**9)
+            with monkeypatch.context() as m:
+                m.setattr(pipeline, "_SURFACES", fresh)
+                alone = analyse_text(sentence, f"s{k}", warn=False)
+            for name in ("tokens", "sentences", "quotes", "repairs"):
+                pd.testing.assert_frame_equal(getattr(kept, name), getattr(alone, name))
+    # The vocabulary was emptied along the way: it holds fewer than the seed's
+    # 250-odd written types (it keeps only the last sentence's).
+    assert len(small_vocabulary) < full.tokens["surface"].nunique() // 2
+    again = analyse_text(text, "seed", warn=False)
     for name in ("tokens", "sentences", "quotes", "repairs"):
-        pd.testing.assert_frame_equal(getattr(full, name), getattr(small, name))
+        pd.testing.assert_frame_equal(getattr(full, name), getattr(again, name))
 
 
 def _obj(values: list) -> np.ndarray:
