@@ -41,7 +41,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -171,15 +170,64 @@ def _read(job: DocumentJob, verify: bool) -> tuple[str, list[str]]:
 
 
 @dataclass
+class TermCounts:
+    """Word tokens per (group, word form) of one chunk, as parallel arrays.
+
+    ``forms`` holds each distinct word form of the chunk once (whatever the number
+    of groups it occurs in) and ``groups`` each distinct group value; row ``i``
+    says that ``n[i]`` word tokens of group ``groups[group[i]]`` have the form
+    ``forms[form[i]]``. Rows are sorted by group. Compared with one dict of form
+    → count per group this pickles smaller (a form is sent once, counts as one
+    array) and the reducer folds it with numpy instead of per-form Python work.
+    """
+
+    forms: list[str]
+    groups: list[str]
+    group: np.ndarray  # int32, index into groups
+    form: np.ndarray  # int32, index into forms
+    n: np.ndarray  # int64, > 0
+
+
+@dataclass
 class ChunkResult:
     """What a worker sends back for a chunk of documents.
 
     ``documents``: one :class:`DocumentSummary` per job, in job order.
-    ``terms``: for each group, word tokens per word form, summed over the chunk.
+    ``terms``: word tokens per group and word form, summed over the chunk (None
+    when no word form was counted: ``term_form=None`` or no words).
     """
 
     documents: list[DocumentSummary]
-    terms: dict[str, dict[str, int]]
+    terms: TermCounts | None
+
+
+def _term_counts_of(
+    values: np.ndarray, word_groups: np.ndarray, groups: list[str]
+) -> TermCounts | None:
+    """Count word forms per group (empty and missing forms are not counted).
+
+    ``values[i]`` is a word's form and ``word_groups[i]`` its group, an index into
+    ``groups``.
+
+    One :func:`pandas.factorize` (a hash table in C) and one :func:`numpy.unique`
+    over (group, form) codes: no Python work per token.
+    """
+    keep = values != ""
+    codes, uniques = pd.factorize(values[keep])
+    word_groups = word_groups[keep]
+    counted = codes >= 0  # factorize gives -1 to missing values
+    codes, word_groups = codes[counted], word_groups[counted]
+    if not len(codes):
+        return None
+    width = np.int64(len(uniques))
+    keys, n = np.unique(word_groups.astype(np.int64) * width + codes, return_counts=True)
+    return TermCounts(
+        forms=list(uniques),
+        groups=groups,
+        group=(keys // width).astype(np.int32),
+        form=(keys % width).astype(np.int32),
+        n=n.astype(np.int64),
+    )
 
 
 def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
@@ -205,8 +253,11 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     counts = np.zeros((n, len(COUNT_COLUMNS)), dtype=np.int64)
     counts[:, 0] = [len(t) for t in texts]
     hits_per_doc: list[Counter] = [Counter() for _ in jobs]
-    terms: dict[str, Counter] = {}
-    groups = np.array([job.group for job in jobs], dtype=object)
+    group_names = list(dict.fromkeys(job.group for job in jobs))
+    group_code = {g: i for i, g in enumerate(group_names)}
+    doc_group = np.array([group_code[job.group] for job in jobs], dtype=np.int32)
+    form_parts: list[np.ndarray] = []
+    group_parts: list[np.ndarray] = []
     pairs = ((job.doc_id, text) for job, text in zip(jobs, texts, strict=True))
     for tables in analyse_texts(pairs, batch=max(n, 1)):
         tokens = tables.tokens
@@ -238,12 +289,8 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
             hits["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
         )
         if options.term_form is not None:
-            forms = tokens[options.term_form].to_numpy(object)[words]
-            word_groups = groups[doc[words]]
-            for group in dict.fromkeys(groups):
-                counter = terms.setdefault(group, Counter())
-                counter.update(forms[word_groups == group])  # Counter.update: a C loop
-                counter.pop("", None)
+            form_parts.append(tokens[options.term_form].to_numpy(object)[words])
+            group_parts.append(doc_group[doc[words]])
     counts[:, 7] = [len(notes) for _, notes in read]
     documents = [
         DocumentSummary(
@@ -251,7 +298,12 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
         )
         for job, row, h, (_, notes) in zip(jobs, counts, hits_per_doc, read, strict=True)
     ]
-    return ChunkResult(documents, {g: dict(c) for g, c in terms.items() if c})
+    terms = None
+    if form_parts:
+        terms = _term_counts_of(
+            np.concatenate(form_parts), np.concatenate(group_parts), group_names
+        )
+    return ChunkResult(documents, terms)
 
 
 def _summarise_partition(jobs: list[DocumentJob], options: _Options) -> list[ChunkResult]:
@@ -349,16 +401,47 @@ def iter_jobs(
 
 
 def _kept_metadata(
-    metadata: str | Path, doc_ids: set[str], columns: Sequence[str]
-) -> dict[str, tuple[str, ...]]:
-    """The ``columns`` of the rows whose doc_id is in ``doc_ids`` (second streaming pass)."""
-    out: dict[str, tuple[str, ...]] = {}
+    metadata: str | Path, seqs: np.ndarray, doc_ids: np.ndarray, columns: Sequence[str]
+) -> list[np.ndarray]:
+    """The ``columns`` of the metadata rows ``seqs`` (sorted), a second streaming pass.
+
+    ``seqs`` are row positions as :func:`iter_jobs` counted them and ``doc_ids``
+    the ids those rows had; a row whose id differs means the table was edited
+    during the run (:class:`CorpusError`). Returns one object array per column,
+    in the order of ``seqs``. Each distinct value is one string object (an outlet
+    or a date recurs on thousands of rows), so a column costs 8 bytes per row
+    rather than a string per row.
+    """
+    n = len(seqs)
+    codes = np.zeros((len(columns), n), dtype=np.int32)
+    values: list[dict[str, int]] = [{} for _ in columns]
+    j = 0
     with open(metadata, encoding="utf-8-sig", newline="") as handle:
-        for record in csv.DictReader(handle):
+        reader = csv.DictReader(handle)
+        for seq, record in enumerate(reader):
+            if j == n:
+                break
+            if seq != seqs[j]:
+                continue
             doc_id = (record.get("doc_id") or "").strip()
-            if doc_id in doc_ids:
-                out[doc_id] = tuple((record.get(c) or "").strip() for c in columns)
-    return out
+            if doc_id != doc_ids[j]:
+                raise CorpusError(
+                    f"doc_id {doc_id!r} where {doc_ids[j]!r} was read: the metadata table "
+                    "changed while the corpus was processed",
+                    metadata,
+                    reader.line_num,
+                )
+            for k, column in enumerate(columns):
+                value = (record.get(column) or "").strip()
+                codes[k, j] = values[k].setdefault(value, len(values[k]))
+            j += 1
+    if j < n:
+        raise CorpusError(
+            f"{n - j} processed document(s) missing, first {doc_ids[j]!r}: the metadata "
+            "table changed while the corpus was processed",
+            metadata,
+        )
+    return [np.array(list(v), dtype=object)[codes[k]] for k, v in enumerate(values)]
 
 
 # --------------------------------------------------------------------------- #
@@ -404,20 +487,100 @@ class CorpusSummary:
         ) and (self.group_by, self.term_form) == (other.group_by, other.term_form)
 
 
+#: A group's counts merge their buffered additions once these are at least this
+#: many rows (and at least half as many as the counts already hold).
+_MERGE_ROWS = 1 << 16
+
+
+def _numpy(values: array, dtype: type) -> np.ndarray:
+    """A read-only numpy view of an :class:`array.array` (empty arrays included)."""
+    return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype=dtype)
+
+
+def _str_column(values: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """An object array of ``str`` as pandas' ``str`` column, without a copy.
+
+    Letting pandas infer the dtype of an object array gives the same column but
+    holds ~20 bytes per row of temporaries (measured: 120 MB to build a 3-million
+    row table of two text columns). Empty arrays stay ``object``, as pandas infers
+    them. Callers pass only ``str`` values.
+    """
+    if not len(values):
+        return values
+    return pd.array(values, dtype="str", copy=False)
+
+
+class _SparseCounts:
+    """Counts per vocabulary id for one group: sorted ``ids`` (int32), ``n`` (int64).
+
+    Twelve bytes per (group, word form) pair, and a group holds only the forms it
+    has, so many small groups (``group_by="doc_id"`` or a date) cost no more than
+    a few large ones. Additions are buffered and merged in batches at least half
+    as large as the counts (sort the batch, sum repeated ids, add to the ids
+    already there, insert the new ones), which keeps the copying per addition
+    bounded and the memory held by the buffer below half the counts'.
+    """
+
+    __slots__ = ("ids", "n", "_ids", "_n", "_pending")
+
+    def __init__(self) -> None:
+        self.ids = np.zeros(0, dtype=np.int32)
+        self.n = np.zeros(0, dtype=np.int64)
+        self._ids: list[np.ndarray] = []
+        self._n: list[np.ndarray] = []
+        self._pending = 0
+
+    def add(self, ids: np.ndarray, n: np.ndarray) -> None:
+        """Add ``n[i]`` to the count of ``ids[i]`` (ids unique within one call)."""
+        self._ids.append(ids)
+        self._n.append(n)
+        self._pending += len(ids)
+        if self._pending >= max(_MERGE_ROWS, len(self.ids) // 2):
+            self.merge()
+
+    def merge(self) -> None:
+        """Fold the buffered additions into ``ids``/``n``."""
+        if not self._pending:
+            return
+        ids = np.concatenate(self._ids)
+        n = np.concatenate(self._n)
+        self._ids, self._n, self._pending = [], [], 0
+        order = np.argsort(ids, kind="stable")
+        ids, n = ids[order], n[order]
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        ids, n = ids[starts], np.add.reduceat(n, starts)
+        at = np.searchsorted(self.ids, ids)
+        found = at < len(self.ids)
+        found[found] = self.ids[at[found]] == ids[found]
+        self.n[at[found]] += n[found]
+        new = ~found
+        if new.any():
+            self.ids = np.insert(self.ids, at[new], ids[new])
+            self.n = np.insert(self.n, at[new], n[new])
+
+
 @dataclass
 class _Reducer:
-    """Fold summaries into compact arrays/counters as they arrive (any order)."""
+    """Fold summaries into compact arrays as they arrive (in any order).
+
+    Memory is what the output needs and little more: per document its id, eight
+    counts and its (frame, voice) rows as integers; per distinct word form its
+    string once (one vocabulary shared by all groups: form → id) and per (group,
+    form) pair twelve bytes (:class:`_SparseCounts`); lexicon-entry hits per group
+    in a Counter (bounded by lexicon size × groups × 2 voices).
+    """
 
     group_by: str
     seqs: array = field(default_factory=lambda: array("q"))
     doc_ids: list[str] = field(default_factory=list)
     counts: list[array] = field(default_factory=lambda: [array("q") for _ in COUNT_COLUMNS])
-    frame_doc: array = field(default_factory=lambda: array("q"))
-    frame_code: array = field(default_factory=lambda: array("l"))
+    frame_doc: array = field(default_factory=lambda: array("i"))  # position in doc_ids
+    frame_code: array = field(default_factory=lambda: array("i"))  # index into frame_keys
     frame_n: array = field(default_factory=lambda: array("q"))
     frame_keys: dict[tuple[str, str], int] = field(default_factory=dict)
     term_hits: Counter = field(default_factory=Counter)
-    terms: dict[str, Counter] = field(default_factory=dict)  # per group: no tuple per key
+    vocabulary: dict[str, int] = field(default_factory=dict)  # word form -> id
+    terms: dict[str, _SparseCounts] = field(default_factory=dict)  # per group
     warned: int = 0
     first_warning: str = ""
     first_seq: int = -1
@@ -444,71 +607,127 @@ class _Reducer:
             self.frame_n.append(n)
 
     def add_chunk(self, chunk: ChunkResult) -> None:
-        """Fold a worker's chunk in (documents and the chunk's word-form counts)."""
+        """Fold a worker's chunk in (documents and the chunk's word-form counts).
+
+        The chunk's forms are looked up in (or added to) the vocabulary once each,
+        per chunk and not per group; its rows then go to the groups' counts as
+        numpy arrays.
+        """
         for summary in chunk.documents:
             self.add(summary)
-        for group, counts in chunk.terms.items():
-            self.terms.setdefault(group, Counter()).update(counts)
+        t = chunk.terms
+        if t is None or not len(t.n):
+            return
+        vocabulary = self.vocabulary
+        ids = np.fromiter(
+            (vocabulary.setdefault(form, len(vocabulary)) for form in t.forms),
+            dtype=np.int64,
+            count=len(t.forms),
+        )
+        if len(vocabulary) > np.iinfo(np.int32).max:
+            raise AnalysisError(f"more than {np.iinfo(np.int32).max} distinct word forms")
+        order = np.argsort(t.group, kind="stable")
+        group = t.group[order]
+        row_ids = ids[t.form[order]].astype(np.int32)
+        n = np.asarray(t.n, dtype=np.int64)[order]
+        bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+        for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            name = t.groups[int(group[start])]
+            counts = self.terms.get(name)
+            if counts is None:
+                counts = self.terms[name] = _SparseCounts()
+            counts.add(row_ids[start:stop], n[start:stop])
 
     def _term_counts(self) -> pd.DataFrame:
-        """``<group_by>, term, n`` (unsorted) from the per-group counters.
+        """``<group_by>, term, n`` sorted by group and term; empties the vocabulary.
 
-        Built column by column: a list of one tuple per row (the obvious way) held
-        ~70 bytes per row more while the table was made, and at 1 GB the table
-        has millions of rows.
+        The table is the largest output, so it is built first and the reducer's
+        own structures are freed as it grows: the vocabulary dict (and its int
+        ids) once the forms are in an array, each group's counts once its rows
+        are copied out. Rows are ordered by integer codes (the rank of each form
+        among the sorted forms), never by sorting a text column, and the text
+        columns are object arrays of the same string objects, one per form.
         """
         g = self.group_by
-        if not any(self.terms.values()):
-            return pd.DataFrame([], columns=[g, "term", "n"])
-        groups: list[str] = []
-        for grp, counter in self.terms.items():
-            groups.extend([grp] * len(counter))
-        terms = list(chain.from_iterable(self.terms.values()))
-        n = np.fromiter(
-            chain.from_iterable(c.values() for c in self.terms.values()),
-            dtype=np.int64,
-            count=len(terms),
+        if not self.terms:
+            return pd.DataFrame([], columns=[g, "term", "n"]).sort_values([g, "term"])
+        forms = np.fromiter(self.vocabulary, dtype=object, count=len(self.vocabulary))
+        self.vocabulary = {}
+        all_str = all(type(form) is str for form in forms)
+        rank = np.empty(len(forms), dtype=np.int32)
+        rank[np.argsort(forms)] = np.arange(len(forms), dtype=np.int32)
+        names = sorted(self.terms)
+        for counts in self.terms.values():
+            counts.merge()
+        lengths = [len(self.terms[name].ids) for name in names]
+        ids = np.empty(sum(lengths), dtype=np.int32)
+        n = np.empty(len(ids), dtype=np.int64)
+        start = 0
+        for name, length in zip(names, lengths, strict=True):
+            counts = self.terms.pop(name)
+            order = np.argsort(rank[counts.ids])
+            ids[start : start + length] = counts.ids[order]
+            n[start : start + length] = counts.n[order]
+            start += length
+            del counts, order
+        del rank
+        term = forms[ids]
+        del ids, forms
+        group = np.repeat(np.array(names, dtype=object), lengths)
+        return pd.DataFrame(
+            {
+                g: _str_column(group),
+                "term": _str_column(term) if all_str else term.tolist(),
+                "n": n,
+            },
+            copy=False,
         )
-        return pd.DataFrame({g: groups, "term": terms, "n": n})
 
     def result(self, metadata: str | Path, term_form: str | None, backend: str) -> CorpusSummary:
-        """Build the sorted tidy tables (identical whatever the arrival order)."""
-        seqs = np.frombuffer(self.seqs, dtype=np.int64) if len(self.seqs) else np.zeros(0, int)
-        order = np.argsort(seqs, kind="stable")
-        doc_ids = np.array(self.doc_ids, dtype=object)
-        kept = _kept_metadata(metadata, set(self.doc_ids), KEPT_METADATA)
-        documents = pd.DataFrame({"doc_id": doc_ids[order]})
-        for i, column in enumerate(KEPT_METADATA):
-            documents[column] = [kept[d][i] for d in documents["doc_id"]]
-        for column, values in zip(COUNT_COLUMNS, self.counts, strict=True):
-            arr = np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, int)
-            documents[column] = arr[order].astype("int64")
+        """Build the sorted tidy tables (identical whatever the arrival order).
 
+        Every order is computed on integer codes (a document's metadata row, the
+        rank of a (frame, voice) key or of a word form) rather than by sorting text
+        columns, which in pandas builds several temporaries per row.
+        """
+        g = self.group_by
+        term_counts = self._term_counts()
+
+        seqs = _numpy(self.seqs, np.int64)
+        order = np.argsort(seqs, kind="stable")  # arrival position, in metadata order
+        by_position = np.array(self.doc_ids, dtype=object)
+        doc_ids = by_position[order]
+        documents = pd.DataFrame({"doc_id": _str_column(doc_ids)}, copy=False)
+        kept = _kept_metadata(metadata, seqs[order], doc_ids, KEPT_METADATA)
+        for column, values in zip(KEPT_METADATA, kept, strict=True):
+            documents[column] = _str_column(values)
+        del kept
+        for column, values in zip(COUNT_COLUMNS, self.counts, strict=True):
+            documents[column] = _numpy(values, np.int64)[order].astype("int64")
+
+        rank_of_position = np.empty(len(order), dtype=np.int64)
+        rank_of_position[order] = np.arange(len(order), dtype=np.int64)
         keys = list(self.frame_keys)
-        codes = np.asarray(self.frame_code, dtype=np.int64)
+        key_rank = np.empty(len(keys), dtype=np.int64)
+        key_rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+        frame_doc = _numpy(self.frame_doc, np.int32)
+        codes = _numpy(self.frame_code, np.int32)
+        rows = np.lexsort((key_rank[codes], rank_of_position[frame_doc]))
+        codes = codes[rows]
         frame_counts = pd.DataFrame(
             {
-                "doc_id": doc_ids[np.asarray(self.frame_doc, dtype=np.int64)],
-                "frame": np.array([keys[c][0] for c in codes], dtype=object),
-                "voice": np.array([keys[c][1] for c in codes], dtype=object),
-                "n": np.asarray(self.frame_n, dtype=np.int64),
-            }
+                "doc_id": _str_column(by_position[frame_doc[rows]]),
+                "frame": _str_column(np.array([k[0] for k in keys], dtype=object)[codes]),
+                "voice": _str_column(np.array([k[1] for k in keys], dtype=object)[codes]),
+                "n": _numpy(self.frame_n, np.int64)[rows],
+            },
+            copy=False,
         )
-        rank = dict(zip(documents["doc_id"], range(len(documents)), strict=True))
-        frame_counts["_rank"] = frame_counts["doc_id"].map(rank)
-        frame_counts = (
-            frame_counts.sort_values(["_rank", "frame", "voice"], kind="stable")
-            .drop(columns="_rank")
-            .reset_index(drop=True)
-        )
-        g = self.group_by
         term_hits = pd.DataFrame(
             [(*k, n) for k, n in self.term_hits.items()],
             columns=[g, "frame", "term", "entry_id", "voice", "n"],
         )
         term_hits = term_hits.sort_values([g, "frame", "term", "entry_id", "voice"])
-        term_counts = self._term_counts()
-        term_counts = term_counts.sort_values([g, "term"])
         for table in (frame_counts, term_hits, term_counts):
             table["n"] = table["n"].astype("int64")
         return CorpusSummary(
