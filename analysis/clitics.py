@@ -35,16 +35,33 @@ most frequent bare form); the unsegmented word is always the last candidate.
 A lemmatizer is deliberately not a column: qalsadi (the only offline one that
 fits) lemmatized 76 words/s on the seed article and errs on framing words
 (القضية → قضة, الجزائر → جزور), see docs/design.md.
+
+Speed: the analysis runs once per word type, and a 50 MB corpus has ~100k types,
+so it must cost a few microseconds. The grammar is therefore applied through two
+small per-process tables derived from the constants above (which proclitic
+readings a word's first four letters allow, which enclitics its last three
+letters allow), every stem is a slice of the word normalized once (normalization
+is one character to one character on a word without spaces), and a word with no
+possible clitic is answered after one frequency look-up. Strings with spaces, or
+normalization tables for which that shortcut would not hold, take the plain
+generate-and-test path (:func:`_analyse_general`); ``tests/test_type_analysis_fast.py``
+checks both against the previous implementation.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from analysis.errors import LexiconError
-from analysis.normalize import normalize_word, normalize_word_keep_hamza
+from analysis.normalize import (
+    _KEEP_HAMZA_TABLE,
+    _TABLE,
+    normalize_word,
+    normalize_word_keep_hamza,
+)
 from analysis.paths import LEXICON_DIR
 
 CONJUNCTIONS = ("", "و", "ف")
@@ -169,6 +186,225 @@ def _candidates(light: str):
                         yield procs, stem_all[: -len(enc)], enc, False
 
 
+# --- The fast path -------------------------------------------------------------
+
+_ALEF_FORMS = "أإآٱ"
+_ALEF_RE = re.compile("[" + _ALEF_FORMS + "]")
+_KEEP_CHANGES = "".join(map(chr, sorted(_KEEP_HAMZA_TABLE)))
+# A word without any of these characters is its own hamza-keeping normalization.
+_KEEP_CHANGES_RE = re.compile("[" + _KEEP_CHANGES + r"\s]")
+# ... and, without these, its own normalization as well.
+_ANY_CHANGE_RE = re.compile("[" + _KEEP_CHANGES + _ALEF_FORMS + r"\s]")
+_SPACE_RE = re.compile(r"\s")
+
+
+def _normalization_is_letterwise() -> bool:
+    """Whether normalizing a hamza-kept word again only turns alef forms into ا.
+
+    Then, for a word without whitespace (which ``str.strip`` would remove), the
+    normalized form of any slice of the hamza-kept word is the same slice of the
+    normalized word, which is what the fast path relies on. True for the tables of
+    :mod:`analysis.normalize` as they are; checked here so that a change there
+    makes every word take the general path instead of changing results.
+    """
+    if _TABLE.get(ord("ا"), "ا") != "ا":
+        return False
+    if any(_TABLE.get(ord(source)) != "ا" for source in _ALEF_FORMS):
+        return False
+    return all(
+        ch in _ALEF_FORMS or _TABLE.get(ord(ch), ch) == ch
+        for value in _KEEP_HAMZA_TABLE.values()
+        for ch in value
+    )
+
+
+_LETTERWISE = _normalization_is_letterwise()
+
+
+def _light_and_whole(word: str) -> tuple[str, str] | None:
+    """``(normalize_word_keep_hamza(word), normalize_word(word))``, or None.
+
+    None when the fast path does not apply (the word has inner whitespace, or the
+    normalization tables are not letter-wise); otherwise the two strings have the
+    same length and differ only where an alef form was unified.
+    """
+    if not _LETTERWISE:
+        return None
+    if _ANY_CHANGE_RE.search(word) is None:
+        return word, word  # the usual case: already normalized
+    light = normalize_word_keep_hamza(word) if _KEEP_CHANGES_RE.search(word) else word
+    if _SPACE_RE.search(light) is not None:
+        return None
+    whole = light
+    if _ALEF_RE.search(light) is not None:
+        for source in _ALEF_FORMS:
+            whole = whole.replace(source, "ا")
+    return light, whole
+
+
+# Per-process tables derived from the grammar constants, filled as words come.
+# Keys are a word's first four / last three letters (tens of thousands on a
+# 50 MB corpus, a few MB); emptied if they ever reach _PLAN_MAX.
+_PROCLITIC_PLANS: dict[str, tuple[tuple[tuple[str, ...], int, bool], ...]] = {}
+_ENCLITIC_PLANS: dict[str, tuple[tuple[str, int, bool], ...]] = {}
+_PLAN_MAX = 200_000
+# The letters the proclitic grammar looks at; any other letter ends every match
+# just as the end of the word does, so only the leading run of these matters.
+_PROCLITIC_LETTERS = "".join(
+    sorted(set("".join(CONJUNCTIONS + PREPOSITIONS) + "ال" + IMPERFECT_PREFIXES))
+)
+_PROCLITIC_RUN_RE = re.compile("[" + _PROCLITIC_LETTERS + "]{0,4}")
+_ENCLITIC_RUN_RE = re.compile("[" + "".join(sorted(set("".join(ENCLITICS)))) + r"]{0,3}\Z")
+
+
+def _proclitic_plan(head: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+    """``(proclitics, stem offset, has_article)`` readings of a word starting with ``head``.
+
+    ``head`` is the word's first four letters: every test :func:`_candidates`
+    makes on the proclitics (conjunction, preposition, article or ل of لل, and
+    the letter after س) looks at most at the first four letters, and only at
+    whether they are particular letters of ``_PROCLITIC_LETTERS``. So the
+    enclitic-free candidates that :func:`_candidates` gives for the leading run
+    of those letters list the readings of the whole word, in the same order. The
+    first reading is always the one without proclitics.
+    """
+    plan = _PROCLITIC_PLANS.get(head)
+    if plan is None:
+        run = _PROCLITIC_RUN_RE.match(head).group()  # type: ignore[union-attr]
+        plan = _PROCLITIC_PLANS.get(run)
+        if plan is None:
+            plan = tuple(
+                (procs, len(run) - len(stem), article)
+                for procs, stem, enc, article in _candidates(run)
+                if not enc
+            )
+        if len(_PROCLITIC_PLANS) >= _PLAN_MAX:
+            _PROCLITIC_PLANS.clear()
+        _PROCLITIC_PLANS[run] = _PROCLITIC_PLANS[head] = plan
+    return plan
+
+
+def _enclitic_plan(tail: str) -> tuple[tuple[str, int, bool], ...]:
+    """``(enclitic, its length, needs a 3-letter stem)`` for the enclitics ``tail`` ends with.
+
+    ``tail`` is the word's last three letters (the longest enclitic, هما, has
+    three); the enclitics are listed in the order of ``ENCLITICS``. Only the
+    trailing run of letters that occur in enclitics matters.
+    """
+    plan = _ENCLITIC_PLANS.get(tail)
+    if plan is None:
+        run = _ENCLITIC_RUN_RE.search(tail).group()  # type: ignore[union-attr]
+        plan = _ENCLITIC_PLANS.get(run)
+        if plan is None:
+            plan = tuple(
+                (enc, len(enc), enc in SHORT_STEM_RISKY) for enc in ENCLITICS if run.endswith(enc)
+            )
+        if len(_ENCLITIC_PLANS) >= _PLAN_MAX:
+            _ENCLITIC_PLANS.clear()
+        _ENCLITIC_PLANS[run] = _ENCLITIC_PLANS[tail] = plan
+    return plan
+
+
+def _accepted(
+    light: str, whole: str, whole_score: float, exc: frozenset[str], attested_only: bool
+) -> list[tuple[tuple[str, ...], str, str, float]]:
+    """The accepted segmentations ``(proclitics, bare, enclitic, score)`` of a word.
+
+    ``light``/``whole`` come from :func:`_light_and_whole`, ``whole_score`` is the
+    Zipf score of ``whole``, which is neither empty nor an exception. The
+    segmentations are the candidates of :func:`_candidates`, tested as
+    :func:`_analyse_general` tests them and listed in the same order; with
+    ``attested_only`` the search stops at the first one with a score above 0.
+    """
+    plan = _PROCLITIC_PLANS.get(light[:4]) or _proclitic_plan(light[:4])
+    tail = light[-3:]
+    enclitics = _ENCLITIC_PLANS.get(tail)
+    if enclitics is None:
+        enclitics = _enclitic_plan(tail)
+    accepted: list[tuple[tuple[str, ...], str, str, float]] = []
+    if not enclitics and len(plan) == 1:
+        return accepted  # no proclitic, no enclitic: nothing to test
+    get = _frequencies().get
+    log10 = math.log10
+    n = len(light)
+    threshold = whole_score + MARGIN
+    # "و/ف + a word of the exceptions list" (وكان) is never و + ك + ان.
+    conj_exception = light[0] in "وف" and whole[1:] in exc
+    for procs, start, article in plan:
+        # As in _candidates: the stem without an enclitic (not for the word
+        # itself), then, without the article, the stem minus each enclitic.
+        if procs:
+            segments = [(n, "", False)]
+            if conj_exception and procs[0] in "وف" and len(procs) > 1:
+                segments = []  # وكان is و + كان, never و + ك + ان
+        else:
+            segments = []
+        if not article:
+            for enc, size, risky in enclitics:
+                if n - start <= size:
+                    continue
+                if whole.startswith("ال", start, n - size) or risky and n - size - start < 3:
+                    continue  # a definite noun takes no possessive; short stems are risky
+                if conj_exception and procs and procs[0] in "وف":
+                    continue
+                segments.append((n - size, enc, risky))
+        for end, enc, _ in segments:
+            form = whole[start:end]
+            if enc and light[end - 1] == "ت":
+                forms: tuple[str, ...] = (form[:-1] + "ة", form)
+            else:
+                forms = (form,)
+            best_form = ""
+            best_score = 0.0
+            for form in forms:
+                size = len(form)
+                if size < 2:
+                    continue
+                freq = get(form)
+                score = log10(freq) + 9 if freq else 0.0
+                if article:
+                    if size > 2:
+                        ok = score >= 1.5 or whole_score == 0
+                    else:
+                        ok = score >= 3.0 and zipf("ال" + form) >= 2.5
+                else:
+                    ok = score > 0 and score >= threshold
+                if ok and (not best_form or score > best_score):
+                    best_form, best_score = form, score
+            if best_form:
+                accepted.append((procs, best_form, enc, best_score))
+                if attested_only and best_score > 0:
+                    return accepted
+    return accepted
+
+
+_new_analysis = object.__new__
+_set_proclitics = Analysis.proclitics.__set__  # type: ignore[attr-defined]
+_set_bare = Analysis.bare.__set__  # type: ignore[attr-defined]
+_set_enclitic = Analysis.enclitic.__set__  # type: ignore[attr-defined]
+_set_score = Analysis.score.__set__  # type: ignore[attr-defined]
+
+
+def _make(proclitics: tuple[str, ...], bare: str, enclitic: str, score: float) -> Analysis:
+    """``Analysis(proclitics, bare, enclitic, score)``, built in half the time.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` for each
+    field; filling the slots through their descriptors gives the same object
+    (equal, same hash) without that detour, and one is built for every word type.
+    """
+    analysis = _new_analysis(Analysis)
+    _set_proclitics(analysis, proclitics)
+    _set_bare(analysis, bare)
+    _set_enclitic(analysis, enclitic)
+    _set_score(analysis, score)
+    return analysis
+
+
+def _rank_key(a: Analysis) -> tuple[int, float, int]:
+    # Fullest segmentation first (والشعب → و+ال+شعب, not و+الشعب), then frequency.
+    return (-(len(a.proclitics) + bool(a.enclitic)), -a.score, -len(a.bare))
+
+
 # Bounded: an entry (tuple of Analysis objects) is ~0.8 kB, and the text stage
 # keeps its own per-type rows (pipeline._CLITIC_ROWS), so this cache mostly serves
 # the run-together repair's look-ups; 20k entries keep memory flat.
@@ -178,6 +414,51 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
 
     ``word`` may be a surface form or a normalized one; the hamza on an initial
     alef, when written, is used as evidence (إلغاء has no article).
+    """
+    pair = _light_and_whole(word)
+    if pair is None:
+        return _analyse_general(word)
+    light, whole = pair
+    freq = _frequencies().get(whole)
+    whole_score = math.log10(freq) + 9 if freq else 0.0
+    last = _make((), whole, "", whole_score)
+    exc = exceptions()
+    if not whole or whole in exc:
+        return (last,)
+    accepted = _accepted(light, whole, whole_score, exc, False)
+    if not accepted:
+        return (last,)
+    if len(accepted) == 1:
+        return (_make(*accepted[0]), last)
+    return (*sorted([_make(*a) for a in accepted], key=_rank_key), last)
+
+
+def has_attested_reading(word: str) -> bool:
+    """Whether ``word`` or one of its clitic analyses is in the frequency list.
+
+    The same answer as ``any(a.score > 0 for a in analyse_clitics(word))``, but
+    without building the analyses, and a word attested as a whole is answered
+    with one look-up (the run-together repair asks this of every long word).
+    """
+    pair = _light_and_whole(word)
+    if pair is None:
+        return any(a.score > 0 for a in analyse_clitics(word))
+    light, whole = pair
+    freq = _frequencies().get(whole)
+    whole_score = math.log10(freq) + 9 if freq else 0.0
+    if whole_score > 0:
+        return True
+    exc = exceptions()
+    if not whole or whole in exc:
+        return False
+    return any(a[3] > 0 for a in _accepted(light, whole, whole_score, exc, True))
+
+
+def _analyse_general(word: str) -> tuple[Analysis, ...]:
+    """:func:`analyse_clitics` by plain generate-and-test, for any string.
+
+    Used for the strings the fast path does not take (with inner whitespace, so
+    not tokens); this is the algorithm :func:`_accepted` is a faster form of.
     """
     light = normalize_word_keep_hamza(word)
     whole = normalize_word(light)
@@ -213,11 +494,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
                 best = Analysis(procs, form, enc, score)
         if best is not None:
             found[(best.proclitics, best.bare, best.enclitic)] = best
-    # Fullest segmentation first (والشعب → و+ال+شعب, not و+الشعب), then frequency.
-    ranked = sorted(
-        found.values(),
-        key=lambda a: (-(len(a.proclitics) + bool(a.enclitic)), -a.score, -len(a.bare)),
-    )
+    ranked = sorted(found.values(), key=_rank_key)
     return (*ranked, Analysis((), whole, "", whole_score))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.clitics import _frequencies, analyse_clitics, zipf
+from analysis.clitics import _frequencies, has_attested_reading
 from analysis.errors import ConfigError
 from analysis.normalize import normalize_word
 from analysis.paths import CONFIG_DIR
@@ -75,16 +75,41 @@ def is_vetoed(vetoes: list[Veto], doc_id: str, original_normalized: str) -> bool
     return any(v.original == original_normalized and v.doc_id in ("", doc_id) for v in vetoes)
 
 
-def _part_cost(part: str) -> float | None:
-    score = zipf(part)
-    if len(part) >= 3 and score >= MIN_ZIPF or len(part) == 2 and score >= MIN_ZIPF_SHORT:
-        return score
-    return None
-
-
 def is_known_word(word_normalized: str) -> bool:
     """Whether a normalized word or one of its clitic analyses is attested."""
-    return any(a.score > 0 for a in analyse_clitics(word_normalized))
+    return has_attested_reading(word_normalized)
+
+
+@lru_cache(maxsize=1)
+def _part_table() -> tuple[dict[str, float | None], int]:
+    """Every word that can be a part, with its Zipf score, and the prefixes of those.
+
+    Returns ``(table, longest)``: ``table`` maps each form that can be a part
+    (Zipf ≥ ``MIN_ZIPF`` with 3+ letters, ≥ ``MIN_ZIPF_SHORT`` with 2) to its
+    Zipf score (the same float as :func:`analysis.clitics.zipf`) and every other
+    prefix of 2+ letters of such a form to None; ``longest`` is
+    :func:`longest_part`. With the prefixes, :func:`find_split` stops extending a
+    part as soon as no common word starts with it, instead of trying every length
+    up to ``longest``. Derived from the frequency list once per process (~55k
+    parts, ~90k entries).
+    """
+    # zipf() inlined (the same float expression; every stored frequency is > 0):
+    # this runs over all ~560k forms once per process.
+    log10 = math.log10
+    table: dict[str, float | None] = {}
+    longest = 0
+    for word, freq in _frequencies().items():
+        score = log10(freq) + 9
+        if score < MIN_ZIPF:
+            continue
+        size = len(word)
+        longest = max(longest, size)
+        if size >= 3 or size == 2 and score >= MIN_ZIPF_SHORT:
+            table[word] = score
+    for word in list(table):
+        for end in range(2, len(word)):
+            table.setdefault(word[:end], None)
+    return table, longest
 
 
 @lru_cache(maxsize=1)
@@ -96,38 +121,63 @@ def longest_part() -> int:
     this bound the search is quadratic in the token's length: a scraped line that
     lost all its spaces (10 MB, one token) would never finish.
     """
-    # zipf() inlined (the same float expression; every stored frequency is > 0):
-    # this runs over all ~560k forms once per process.
-    log10 = math.log10
-    return max(
-        (len(w) for w, freq in _frequencies().items() if log10(freq) + 9 >= MIN_ZIPF), default=0
-    )
+    return _part_table()[1]
+
+
+_ABSENT = object()
+_NO_SPLIT = MAX_PARTS + 1  # more parts than allowed: "no split found yet"
 
 
 # Bounded so that memory stays flat as a corpus's types accumulate (~0.15 kB each).
 @lru_cache(maxsize=50_000)
 def find_split(word_normalized: str) -> tuple[int, ...] | None:
-    """Cut points (offsets inside the word) splitting a run-together word, or None."""
+    """Cut points (offsets inside the word) splitting a run-together word, or None.
+
+    Dynamic programming over the cut positions: the best split of ``word[:i]``
+    has the fewest parts, then the largest sum of the parts' Zipf scores; among
+    equal ones the first found is kept, trying parts by increasing end and, for
+    one end, by increasing start.
+    """
     word = word_normalized
     n = len(word)
-    longest = longest_part()
-    if n < MIN_LENGTH or n > MAX_PARTS * longest or is_known_word(word):
+    if n < MIN_LENGTH:
         return None
-    # best[i] = (parts, -sum of zipf, cuts) for word[:i]
-    best: list[tuple[int, float, tuple[int, ...]] | None] = [None] * (n + 1)
-    best[0] = (0, 0.0, ())
-    for end in range(2, n + 1):
-        for start in range(max(0, end - longest), end - 1):
-            prev = best[start]
-            if prev is None or prev[0] >= MAX_PARTS:
-                continue
-            score = _part_cost(word[start:end])
+    table, longest = _part_table()
+    if n > MAX_PARTS * longest or is_known_word(word):
+        return None
+    get = table.get
+    # For word[:i]: parts[i] (_NO_SPLIT if none), -sum of their scores, and the
+    # start of the last part (the cuts are read back from these at the end).
+    parts = [_NO_SPLIT] * (n + 1)
+    neg_sum = [0.0] * (n + 1)
+    last_start = [0] * (n + 1)
+    parts[0] = 0
+    # Extending from each start in increasing order tries the parts that end at
+    # a given position in increasing order of their start, like the end-by-end
+    # formulation, and parts[start] is final before it is extended.
+    for start in range(n - 1):
+        count = parts[start]
+        if count >= MAX_PARTS:
+            continue  # no split of word[:start], or already MAX_PARTS parts
+        count += 1
+        base = neg_sum[start]
+        for end in range(start + 2, min(n, start + longest) + 1):
+            score = get(word[start:end], _ABSENT)
             if score is None:
-                continue
-            cand = (prev[0] + 1, prev[1] - score, prev[2] + ((start,) if start else ()))
-            if best[end] is None or cand[:2] < best[end][:2]:  # type: ignore[index]
-                best[end] = cand
-    final = best[n]
-    if final is None or final[0] < 2:
+                continue  # a prefix of a common word, not one itself
+            if score is _ABSENT:
+                break  # no common word starts with word[start:end]
+            total = base - score
+            old = parts[end]
+            if count < old or count == old and total < neg_sum[end]:
+                parts[end] = count
+                neg_sum[end] = total
+                last_start[end] = start
+    if parts[n] > MAX_PARTS or parts[n] < 2:
         return None
-    return final[2]
+    cuts = []
+    position = last_start[n]
+    while position:
+        cuts.append(position)
+        position = last_start[position]
+    return tuple(reversed(cuts))
