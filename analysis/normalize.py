@@ -132,6 +132,16 @@ _TRAILING_RE = re.compile("[" + re.escape(_TRAILING) + "]")
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
 
+_TRAILING_TABLE = np.zeros(0x10000, dtype=bool)
+_TRAILING_TABLE[[ord(c) for c in _TRAILING]] = True
+
+
+def trailing_marks(text: str) -> np.ndarray:
+    """Per character of ``text``, whether it is a diacritic or tatweel (one numpy pass)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _TRAILING_TABLE[np.minimum(codes, 0xFFFF)]
+
+
 @dataclass
 class NormalizedText:
     """A normalized string plus the map back to the original string.
@@ -169,9 +179,7 @@ class NormalizedText:
             # next_kept[p]: first offset >= p that is not a trailing mark/tatweel.
             n = len(self.original)
             pos = np.arange(n + 1, dtype=np.int64)
-            marks = [m.start() for m in _TRAILING_RE.finditer(self.original)]
-            if marks:
-                pos[np.array(marks, dtype=np.int64)] = n
+            pos[:n][trailing_marks(self.original)] = n
             self._next_kept = np.minimum.accumulate(pos[::-1])[::-1]
         last = self.index[ends - 1] + 1
         return self._next_kept[last]

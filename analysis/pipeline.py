@@ -92,7 +92,9 @@ def _vetoes() -> list:
 SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
 
 # Bit flags of a normalized token type (see _type_info).
-_WORD, _NUMBER, _TERM, _CLOSER, _QUOTE, _VERB, _DOT, _SPLITTABLE = (1 << k for k in range(8))
+(_WORD, _NUMBER, _TERM, _CLOSER, _QUOTE, _VERB, _DOT, _SPLITTABLE, _NAME, _ARTICLE, _LINK) = (
+    1 << k for k in range(11)
+)
 
 
 def _type_info(token: str) -> tuple[str, int]:
@@ -115,6 +117,13 @@ def _type_info(token: str) -> tuple[str, int]:
         flags |= _DOT
     if kind == "word" and len(token) >= MIN_LENGTH and find_split(token):
         flags |= _SPLITTABLE
+    # May be part of a speaker's name (quotes._speaker_after's rules).
+    if kind == "word" and not flags & _VERB and token not in quotes_mod.speaker_stopwords():
+        flags |= _NAME
+    if token.startswith("ال"):
+        flags |= _ARTICLE
+    if token in quotes_mod.NAME_LINKS:
+        flags |= _LINK
     return kind, flags
 
 
@@ -354,8 +363,12 @@ def _repair(
 
 
 def _intern(uniques: list[str], values: list[str]) -> np.ndarray:
-    """Codes of ``values`` in ``uniques``, appending the new ones (in place)."""
-    code_of = {u: k for k, u in enumerate(uniques)}
+    """Codes for ``values``, appended to ``uniques`` (in place) once per distinct value.
+
+    A value may already be in ``uniques``: codes then need not be unique per
+    string, which nothing downstream relies on (the vocabulary maps strings).
+    """
+    code_of: dict[str, int] = {}
     out = np.empty(len(values), dtype=np.int64)
     for i, v in enumerate(values):
         code = code_of.get(v)
@@ -372,6 +385,57 @@ def _scan(text: str, engine: str) -> Scan:
     if engine == "pyarabic":
         return scan_reference(text, "pyarabic")
     raise ValueError(f"unknown tokenizer engine {engine!r}: use 'fast' or 'pyarabic'")
+
+
+def _quote_membership(
+    opens: np.ndarray, closes: np.ndarray, doc: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``quote_id`` (innermost quote, document-local number; -1 outside) and ``in_quote``.
+
+    Quotes that do not nest are marked with cumulative sums; a document whose
+    quotes nest is handled quote by quote (innermost wins; a mark is inside a
+    quote only when its quote is nested in another).
+    """
+    quote_id = np.full(n, -1, dtype=np.int64)
+    in_quote = np.zeros(n, dtype=bool)
+    m = len(opens)
+    if m == 0:
+        return quote_id, in_quote
+    quote_doc = doc[opens]
+    rank = np.arange(m, dtype=np.int64) - np.searchsorted(quote_doc, quote_doc)
+    nested_doc = np.zeros(int(doc[-1]) + 1, dtype=bool)
+    overlap = (closes[:-1] > opens[1:]) & (quote_doc[:-1] == quote_doc[1:])
+    nested_doc[quote_doc[:-1][overlap]] = True
+    flat = ~nested_doc[quote_doc]
+    if flat.any():
+        o, c, r = opens[flat], closes[flat], rank[flat]
+        # Flat quotes share no token, so each index below occurs once per line.
+        delta = np.zeros(n + 1, dtype=np.int64)
+        delta[o] += r + 1
+        delta[c + 1] -= r + 1
+        inside = np.cumsum(delta[:n])
+        quote_id = np.where(inside > 0, inside - 1, quote_id)
+        depth = np.zeros(n + 1, dtype=np.int64)
+        depth[o + 1] += 1
+        depth[c] -= 1
+        in_quote |= np.cumsum(depth[:n]) > 0
+    nested = np.flatnonzero(~flat)
+    if len(nested):
+        o, c, r = opens[nested], closes[nested], rank[nested]
+        # Longest first, so that the innermost quote's number is written last.
+        for k in np.lexsort((-(c - o), quote_doc[nested])).tolist():
+            quote_id[o[k] : c[k] + 1] = r[k]
+            in_quote[o[k] + 1 : c[k]] = True
+        # A mark is inside a quote only when another quote contains it: quotes
+        # opened before it, minus those closed before it or by it.
+        marks = np.concatenate((o, c))
+        containing = (
+            np.searchsorted(np.sort(o), marks)
+            - np.searchsorted(np.sort(c), marks)
+            - np.concatenate((np.zeros(len(o), dtype=np.int64), np.ones(len(c), dtype=np.int64)))
+        )
+        in_quote[marks] = containing > 0
+    return quote_id, in_quote
 
 
 def _first_of_type(codes: np.ndarray, m: int) -> np.ndarray:
@@ -439,21 +503,13 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
     last = np.searchsorted(tok.start, doc_starts + lengths)
     doc = np.repeat(np.arange(len(items), dtype=np.int64), last - first)
 
-    # Quotation marks, paired within each document (few tokens).
+    # Quotation marks, paired within each document.
     attaches = (flags & _CLOSER) != 0
-    pairs_by_doc: dict[int, list[quotes_mod.QuoteSpan]] = {}
-    qpos = np.flatnonzero(flags & _QUOTE)
-    if len(qpos):
-        for group in np.split(qpos, np.flatnonzero(np.diff(doc[qpos])) + 1):
-            k = int(doc[group[0]])
-            a, b = int(first[k]), int(last[k])
-            pairs = quotes_mod.pair_delimiters(
-                (group - a).tolist(), _Column(tok.uniques, codes[a:b]), sc.ntext, tok.nstart[a:b]
-            )
-            if pairs:
-                pairs_by_doc[k] = pairs
-                for span in pairs:
-                    attaches[a + span.close_token] = True
+    marks = np.flatnonzero(flags & _QUOTE)
+    opens, closes = quotes_mod.pair_batch(
+        marks, [tok.uniques[c] for c in codes[marks].tolist()], sc.ntext, tok.nstart, doc
+    )
+    attaches[closes] = True
 
     global_sent = sentence_ids_batch(
         sc.ntext,
@@ -471,49 +527,56 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
     # Document-local sentence numbers (each document's first sentence is 0).
     sent = global_sent - global_sent[first[doc]] if n else global_sent
 
-    quote_id = np.full(n, -1, dtype=np.int64)
-    in_quote = np.zeros(n, dtype=bool)
-    quote_rows: list[tuple] = []
-    for k, pairs in pairs_by_doc.items():
-        a, b = int(first[k]), int(last[k])
-        base = int(doc_starts[k])
-        verb_positions = np.flatnonzero(flags[a:b] & _VERB).tolist()
-        quotes_mod.annotate(
-            pairs,
-            _Column(tok.uniques, codes[a:b]),
-            _Column(tok.suniques, tok.scodes[a:b]),
-            kind[a:b],
-            sent[a:b],
-            verb_positions,
-        )
-        # Quote membership: innermost quote containing each token.
-        for qid, span in sorted(
-            enumerate(pairs), key=lambda p: p[1].close_token - p[1].open_token, reverse=True
-        ):
-            quote_id[a + span.open_token : a + span.close_token + 1] = qid
-            in_quote[a + span.open_token + 1 : a + span.close_token] = True
-        # A delimiter is in a quote only when it belongs to a quote nested in another.
-        opens = np.array([p.open_token for p in pairs], dtype=np.int64)
-        closes = np.array([p.close_token for p in pairs], dtype=np.int64)
-        marks = np.concatenate((opens, closes))
-        inside = (opens[None, :] < marks[:, None]) & (marks[:, None] < closes[None, :])
-        in_quote[a + marks] = inside.any(axis=1)
-        for qid, span in enumerate(pairs):
-            s = int(tok.end[a + span.open_token])
-            e = int(tok.start[a + span.close_token])
-            quote_rows.append(
-                (
-                    doc_ids[k],
-                    qid,
-                    s - base,
-                    e - base,
-                    big[s:e],
-                    span.kind,
-                    span.verb,
-                    span.speaker,
-                    int(sent[a + span.open_token]),
-                )
-            )
+    verbs = np.flatnonzero(flags & _VERB)
+    name_word = (flags & _NAME) != 0
+    stops = quotes_mod.speaker_stopwords()
+    for i in np.flatnonzero(tok.repaired).tolist():  # a piece of a split word is a word
+        piece = tok.uniques[codes[i]]
+        name_word[i] = piece not in stops and verb_form(piece) is None
+    surface = _Column(tok.suniques, tok.scodes)
+    normalized = _Column(tok.uniques, codes)
+
+    def written_verb(i: int) -> str:
+        written, norm = surface[i], normalized[i]
+        if verb_form(norm) != norm and written[:1] in ("و", "ف"):
+            return written[1:]
+        return written
+
+    quotes = quotes_mod.annotate_batch(
+        opens,
+        closes,
+        global_sent,
+        doc,
+        first,
+        last,
+        is_word,
+        verbs,
+        quotes_mod.speaker_lengths(
+            verbs,
+            last[doc[verbs]],
+            name_word,
+            (flags & _ARTICLE) != 0,
+            (flags & _LINK) != 0,
+        ),
+        surface,
+        written_verb,
+    )
+    quote_id, in_quote = _quote_membership(opens, closes, doc, n)
+    quote_doc = doc[opens]
+    quote_rank = np.arange(len(opens), dtype=np.int64) - np.searchsorted(quote_doc, quote_doc)
+    q_start, q_end = tok.end[opens], tok.start[closes]
+    quote_base = doc_starts[quote_doc]
+    quote_columns = {
+        "doc_id": _obj(doc_ids)[quote_doc] if len(opens) else [],
+        "quote_id": quote_rank,
+        "start": q_start - quote_base,
+        "end": q_end - quote_base,
+        "text": [big[a:b] for a, b in zip(q_start.tolist(), q_end.tolist(), strict=True)],
+        "kind": quotes.kind,
+        "verb": quotes.verb,
+        "speaker": quotes.speaker,
+        "sentence": sent[opens],
+    }
 
     # Sentences: where the (batch-wide, non-decreasing) sentence number changes.
     sentence_rows: dict[str, list] = {c: [] for c in SENTENCE_COLUMNS}
@@ -572,7 +635,7 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
     return TextTables(
         tokens,
         _columns(sentence_rows, SENTENCE_COLUMNS),
-        _rows(quote_rows, QUOTE_COLUMNS),
+        _columns(quote_columns, QUOTE_COLUMNS),
         _columns(repairs, REPAIR_COLUMNS),
     )
 

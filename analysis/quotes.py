@@ -29,10 +29,13 @@ counts by speaker do not split one person in two.
 from __future__ import annotations
 
 import csv
+import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from analysis.errors import LexiconError
 from analysis.normalize import normalize_word
@@ -46,6 +49,7 @@ CLOSING_MARKS = frozenset(DIRECTIONAL.values())
 MIN_SPEECH_WORDS = 4
 VERB_WINDOW = 5
 MAX_SPEAKER_WORDS = 4
+_NEWLINE_RE = re.compile("\n")
 NAME_LINKS = frozenset(normalize_word(w) for w in ("عبد", "أبو", "بن", "ابن", "بنت", "أم"))
 
 
@@ -241,3 +245,208 @@ def closing_flags(spans: list[QuoteSpan], n: int) -> list[bool]:
     for span in spans:
         flags[span.close_token] = True
     return flags
+
+
+@dataclass
+class QuoteArrays:
+    """The quotes of a batch of documents as parallel arrays (batch token indices).
+
+    Ordered by document, then by opening mark, like :func:`pair_delimiters`.
+    """
+
+    open_token: np.ndarray
+    close_token: np.ndarray
+    kind: np.ndarray
+    verb: np.ndarray
+    speaker: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.open_token)
+
+
+def pair_batch(
+    marks: np.ndarray,
+    mark_text: list[str],
+    text: str,
+    nstart: np.ndarray,
+    doc: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pair_delimiters` for a whole batch at once: ``(opens, closes)``.
+
+    ``marks`` are the token indices of the quotation marks, ``mark_text`` their
+    normalized strings, ``doc`` every token's document. Symmetric marks (``''``,
+    ``"``) pair as (1st, 2nd), (3rd, 4th) … within each run of marks of one key
+    that no line break interrupts — the same as the alternating rule with a fresh
+    start after a paragraph break, since a mark after a break always opens (the
+    batch joins documents with a paragraph break, so runs never cross them).
+    Directional marks keep a stack per kind and document.
+    """
+    opens: list[np.ndarray] = []
+    closes: list[np.ndarray] = []
+    keys = np.array(
+        [
+            0
+            if t[0] == "'"
+            else 1
+            if t == '"'
+            else 2
+            if t[0] in DIRECTIONAL
+            else 3
+            if t[0] in CLOSING_MARKS
+            else 4
+            for t in mark_text
+        ],
+        dtype=np.int64,
+    )
+    newlines = np.array([m.start() for m in _NEWLINE_RE.finditer(text)], dtype=np.int64)
+    for key in (0, 1):
+        p = marks[keys == key]
+        if len(p) < 2:
+            continue
+        at = np.searchsorted(newlines, nstart[p])  # newlines before each mark
+        breaks = np.concatenate(([True], at[1:] != at[:-1]))
+        run = np.cumsum(breaks) - 1
+        run_start = np.flatnonzero(breaks)
+        rank = np.arange(len(p)) - run_start[run]
+        second = np.flatnonzero(rank % 2 == 1)
+        opens.append(p[second - 1])
+        closes.append(p[second])
+    directional = np.flatnonzero(keys >= 2)
+    if len(directional):
+        closer_to_opener = {v: k for k, v in DIRECTIONAL.items()}
+        d_open: list[int] = []
+        d_close: list[int] = []
+        stacks: dict[str, list[int]] = {}
+        current = -1
+        for k in directional.tolist():
+            i = int(marks[k])
+            if doc[i] != current:
+                current, stacks = int(doc[i]), {c: [] for c in DIRECTIONAL}
+            first = mark_text[k][0]
+            if first in DIRECTIONAL:
+                stacks[first].append(i)
+            elif first in closer_to_opener and stacks[closer_to_opener[first]]:
+                d_open.append(stacks[closer_to_opener[first]].pop())
+                d_close.append(i)
+        opens.append(np.array(d_open, dtype=np.int64))
+        closes.append(np.array(d_close, dtype=np.int64))
+    if not opens:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    o, c = np.concatenate(opens), np.concatenate(closes)
+    order = np.argsort(o, kind="stable")
+    return o[order].astype(np.int64), c[order].astype(np.int64)
+
+
+def speaker_lengths(
+    verbs: np.ndarray,
+    doc_end: np.ndarray,
+    name_word: np.ndarray,
+    starts_with_article: np.ndarray,
+    name_link: np.ndarray,
+) -> np.ndarray:
+    """Number of speaker-name tokens right after each verb (:func:`_speaker_after`).
+
+    ``doc_end[k]`` is the end (exclusive) of verb ``k``'s document;
+    ``name_word[j]``: token ``j`` may be part of a name (a word, not a speaker
+    stopword, not a speech verb); ``starts_with_article``/``name_link`` per token.
+    """
+    n = len(name_word)
+    length = np.zeros(len(verbs), dtype=np.int64)
+    going = np.ones(len(verbs), dtype=bool)
+    for k in range(1, MAX_SPEAKER_WORDS + 1):
+        j = verbs + k
+        inside = going & (j < np.minimum(doc_end, n))
+        jj = np.where(inside, j, 0)
+        ok = inside & name_word[jj]
+        if k > 1:
+            prev = jj - 1
+            ok &= ~(starts_with_article[jj] & ~starts_with_article[prev] & ~name_link[prev])
+        going = ok
+        length += ok
+    return length
+
+
+def annotate_batch(
+    opens: np.ndarray,
+    closes: np.ndarray,
+    sentence: np.ndarray,
+    doc: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    content: np.ndarray,
+    verbs: np.ndarray,
+    speaker_length: np.ndarray,
+    surface: Sequence[str],
+    written_verb: Callable[[int], str],
+) -> QuoteArrays:
+    """:func:`annotate` for every quote of a batch, with array arithmetic.
+
+    ``sentence`` holds batch-wide sentence numbers (never decreasing, so a
+    sentence belongs to one document); ``content[i]`` marks word, number and Latin
+    tokens; ``verbs`` are the speech-verb tokens (sorted) and ``speaker_length``
+    the length of the name after each (:func:`speaker_lengths`); ``surface`` (per
+    token) and ``written_verb(i)`` (the verb of token ``i`` as written, without
+    و/ف) are read per quote only. The rules are
+    :func:`annotate`'s (module docstring); :func:`_full_names` then runs per
+    document that names two speakers or more.
+    """
+    m = len(opens)
+    kind = np.full(m, "term", dtype=object)
+    verb = np.full(m, "", dtype=object)
+    speaker = np.full(m, "", dtype=object)
+    if m == 0:
+        return QuoteArrays(opens, closes, kind, verb, speaker)
+    prefix = np.concatenate(([0], np.cumsum(content, dtype=np.int64)))
+    inner_words = prefix[closes] - prefix[opens + 1]
+    s = sentence[opens]
+    v = np.searchsorted(verbs, opens) - 1  # last verb before the opening mark
+    has_verb = v >= 0
+    vv = np.where(has_verb, v, 0)
+    last_verb = verbs[vv] if len(verbs) else np.zeros(m, dtype=np.int64)
+    has_verb &= (sentence[last_verb] == s) if len(verbs) else False
+    length = speaker_length[vv] if len(verbs) else np.zeros(m, dtype=np.int64)
+    between = prefix[opens] - prefix[last_verb + 1]
+    after_name = prefix[opens] - prefix[np.minimum(last_verb + 1 + length, opens)]
+    direct = has_verb & (between <= VERB_WINDOW) & (after_name == 0)
+    speech = direct | (inner_words >= MIN_SPEECH_WORDS)
+    kind[speech] = "speech"
+    chosen = np.flatnonzero(speech & has_verb)
+    k = vv[chosen]  # the chosen verb of each speech quote (index into verbs)
+    i = verbs[k] if len(verbs) else np.zeros(0, dtype=np.int64)
+    n_words = speaker_length[k] if len(verbs) else np.zeros(0, dtype=np.int64)
+    # A verb without a name after it: the nearest earlier verb with one, in the
+    # same sentence or the one before, in the same document.
+    named = np.flatnonzero(speaker_length > 0)
+    w = np.searchsorted(named, k) - 1
+    ww = named[np.maximum(w, 0)] if len(named) else np.zeros(len(k), dtype=np.int64)
+    j = verbs[ww] if len(verbs) else np.zeros(len(k), dtype=np.int64)
+    fallback = (
+        (n_words == 0)
+        & (w >= 0)
+        & (sentence[j] >= s[chosen] - 1)
+        & (j >= first[doc[i]] if len(i) else False)
+    )
+    name_at = np.where(fallback, j, i)
+    name_len = np.where(fallback, speaker_length[ww] if len(verbs) else 0, n_words)
+    verbs_written: dict[int, str] = {}
+    for q, at, verb_i, length in zip(
+        chosen.tolist(), name_at.tolist(), i.tolist(), name_len.tolist(), strict=True
+    ):
+        written = verbs_written.get(verb_i)
+        if written is None:
+            written = verbs_written[verb_i] = written_verb(verb_i)
+        verb[q] = written
+        if length:
+            speaker[q] = " ".join(surface[t] for t in range(at + 1, at + 1 + length))
+    # Full names for later short mentions, per document.
+    quote_doc = doc[opens]
+    with_speaker = np.flatnonzero(speaker != "")
+    if len(with_speaker) > 1:
+        for group in np.split(with_speaker, np.flatnonzero(np.diff(quote_doc[with_speaker])) + 1):
+            if len(group) < 2:
+                continue
+            spans = [QuoteSpan(0, 0, "speech", "", speaker[q]) for q in group.tolist()]
+            _full_names(spans)
+            for q, span in zip(group.tolist(), spans, strict=True):
+                speaker[q] = span.speaker
+    return QuoteArrays(opens, closes, kind, verb, speaker)
