@@ -447,8 +447,49 @@ def _first_of_type(codes: np.ndarray, m: int) -> np.ndarray:
     return first
 
 
+@dataclass
+class TextArrays:
+    """The text stage's result for a batch of documents, as arrays (no tables yet).
+
+    Token ``i`` belongs to document ``doc[i]`` (``first[k]:last[k]`` are document
+    ``k``'s tokens); ``sid[i]`` is its written type in the process-wide
+    vocabulary (:data:`_SURFACES`: normalized form, kind, flags, clitic columns
+    per type). :func:`analysis.scale.summarise_chunk` counts from these arrays
+    directly; :func:`_tables` turns them into the tidy tables.
+    """
+
+    doc_ids: list[str]
+    doc_starts: np.ndarray
+    original: str
+    tokens: _Tokens
+    sid: np.ndarray
+    flags: np.ndarray
+    kind: np.ndarray
+    doc: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    sentence: np.ndarray  # document-local
+    global_sentence: np.ndarray
+    quotes: quotes_mod.QuoteArrays
+    quote_id: np.ndarray
+    in_quote: np.ndarray
+    repairs: dict[str, list]
+
+    def __len__(self) -> int:
+        return len(self.sid)
+
+    def attribute(self, name: str) -> np.ndarray:
+        """A per-type attribute (``normalized``, ``bare``, …) spread to every token."""
+        return _SURFACES.values[name][self.sid]
+
+
 def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
-    """The text stage on several documents at once.
+    """The text stage on several documents at once (tables)."""
+    return _tables(analyse_arrays(items, engine))
+
+
+def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextArrays:
+    """The text stage on several documents at once, as arrays.
 
     The texts are joined with a paragraph break and scanned (normalized,
     tokenized, typed) in one pass; everything after works once per word type and
@@ -562,6 +603,32 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
         written_verb,
     )
     quote_id, in_quote = _quote_membership(opens, closes, doc, n)
+    return TextArrays(
+        doc_ids,
+        doc_starts,
+        big,
+        tok,
+        sid,
+        flags,
+        kind,
+        doc,
+        first,
+        last,
+        sent,
+        global_sent,
+        quotes,
+        quote_id,
+        in_quote,
+        repair_rows,
+    )
+
+
+def _tables(b: TextArrays) -> TextTables:
+    """The four tidy tables of a batch (columns: docs/design.md)."""
+    doc_ids, doc_starts, big, tok = b.doc_ids, b.doc_starts, b.original, b.tokens
+    doc, first, sent, global_sent = b.doc, b.first, b.sentence, b.global_sentence
+    n = len(b)
+    opens, closes = b.quotes.open_token, b.quotes.close_token
     quote_doc = doc[opens]
     quote_rank = np.arange(len(opens), dtype=np.int64) - np.searchsorted(quote_doc, quote_doc)
     q_start, q_end = tok.end[opens], tok.start[closes]
@@ -572,11 +639,12 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
         "start": q_start - quote_base,
         "end": q_end - quote_base,
         "text": [big[a:b] for a, b in zip(q_start.tolist(), q_end.tolist(), strict=True)],
-        "kind": quotes.kind,
-        "verb": quotes.verb,
-        "speaker": quotes.speaker,
+        "kind": b.quotes.kind,
+        "verb": b.quotes.verb,
+        "speaker": b.quotes.speaker,
         "sentence": sent[opens],
     }
+    is_word = (b.flags & _WORD) != 0
 
     # Sentences: where the (batch-wide, non-decreasing) sentence number changes.
     sentence_rows: dict[str, list] = {c: [] for c in SENTENCE_COLUMNS}
@@ -606,22 +674,23 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
             "start": tok.start - doc_starts[doc] if n else np.zeros(0, dtype=np.int64),
             "end": tok.end - doc_starts[doc] if n else np.zeros(0, dtype=np.int64),
             "surface": _obj(tok.suniques)[tok.scodes] if n else np.empty(0, dtype=object),
-            "kind": kind,
-            "normalized": _SURFACES.values["normalized"][sid],
-            "bare": _SURFACES.values["bare"][sid],
-            "bares": _SURFACES.values["bares"][sid],
-            "proclitics": _SURFACES.values["proclitics"][sid],
-            "enclitic": _SURFACES.values["enclitic"][sid],
-            "in_quote": in_quote,
-            "quote_id": pd.array(quote_id, dtype="Int64").copy(),
+            "kind": b.kind,
+            "normalized": b.attribute("normalized"),
+            "bare": b.attribute("bare"),
+            "bares": b.attribute("bares"),
+            "proclitics": b.attribute("proclitics"),
+            "enclitic": b.attribute("enclitic"),
+            "in_quote": b.in_quote,
+            "quote_id": pd.array(b.quote_id, dtype="Int64").copy(),
             "repaired": tok.repaired,
         },
         columns=TOKEN_COLUMNS,
     )
     if n:
-        tokens["quote_id"] = tokens["quote_id"].mask(quote_id < 0)
+        tokens["quote_id"] = tokens["quote_id"].mask(b.quote_id < 0)
     for column in _STRING_TOKEN_COLUMNS:
         tokens[column] = tokens[column].astype(str)
+    repair_rows = b.repairs
     audit_doc = np.asarray(repair_rows["doc"], dtype=np.int64)
     repairs = {
         "doc_id": _obj(doc_ids)[audit_doc] if len(audit_doc) else [],
