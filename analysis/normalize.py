@@ -128,6 +128,7 @@ _LENGTH_CHANGING = "".join(chr(c) for c, v in _TABLE.items() if len(v) != 1)
 _LENGTH_CHANGING_RE = re.compile("[" + re.escape(_LENGTH_CHANGING) + "]")
 # Characters that stay attached to the letter before them in the original text.
 _TRAILING = "".join(_DIACRITICS) + TATWEEL
+TRAILING_CHARS = frozenset(_TRAILING)
 _TRAILING_RE = re.compile("[" + re.escape(_TRAILING) + "]")
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 

@@ -22,7 +22,7 @@ from analysis import quotes as quotes_mod
 from analysis.clitics import analyse_clitics
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
-from analysis.normalize import describe_repairs
+from analysis.normalize import TRAILING_CHARS, describe_repairs
 from analysis.paths import METADATA_FILE
 from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
@@ -95,6 +95,7 @@ SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
 (_WORD, _NUMBER, _TERM, _CLOSER, _QUOTE, _VERB, _DOT, _SPLITTABLE, _NAME, _ARTICLE, _LINK) = (
     1 << k for k in range(11)
 )
+_APOSTROPHES, _DOUBLE_QUOTE = 1 << 11, 1 << 12  # the two symmetric quotation marks
 
 
 def _type_info(token: str) -> tuple[str, int]:
@@ -111,6 +112,8 @@ def _type_info(token: str) -> tuple[str, int]:
         flags |= _CLOSER
     if kind == "quote":
         flags |= _QUOTE
+        key = int(quotes_mod.symmetric_key([token])[0])
+        flags |= _APOSTROPHES if key == 0 else _DOUBLE_QUOTE if key == 1 else 0
     if kind == "word" and verb_form(token) is not None:
         flags |= _VERB
     if token == ".":
@@ -317,9 +320,7 @@ def _repair(
     token_nstart = sc.nstart[occ][piece_occ]
     piece_nstart = token_nstart + np.asarray(rel_start, dtype=np.int64)[flat]
     piece_nend = token_nstart + np.asarray(rel_end, dtype=np.int64)[flat]
-    norm = sc.norm
-    piece_start = norm.start_offsets(piece_nstart)
-    piece_end = norm.end_offsets(piece_nend)
+    piece_start, piece_end = _original_span(sc, piece_nstart, piece_nend)
     original = sc.original
     piece_surface = [
         original[a:b] for a, b in zip(piece_start.tolist(), piece_end.tolist(), strict=True)
@@ -360,6 +361,27 @@ def _repair(
         suniques, [p for p, k in zip(piece_surface, keep.tolist(), strict=True) if k]
     )
     return _Tokens(nstart, nend, start, end, codes, uniques, scodes, suniques, repaired), audit
+
+
+def _original_span(sc: Scan, nstart: np.ndarray, nend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Original offsets of a few normalized spans (:meth:`NormalizedText.span`'s rule).
+
+    The end moves past diacritics and tatweel that follow the span's last letter;
+    here by looking at the characters themselves, which for a few pieces of split
+    words is cheaper than :meth:`NormalizedText.end_offsets`'s pass over the
+    whole batch.
+    """
+    if sc.index is None:
+        return nstart.copy(), nend.copy()
+    start = sc.index[nstart]
+    end = sc.index[nend - 1] + 1
+    original, size = sc.original, len(sc.original)
+    out = end.tolist()
+    for k, p in enumerate(out):
+        while p < size and original[p] in TRAILING_CHARS:
+            p += 1
+        out[k] = p
+    return start, np.asarray(out, dtype=np.int64)
 
 
 def _intern(uniques: list[str], values: list[str]) -> np.ndarray:
@@ -547,8 +569,14 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     # Quotation marks, paired within each document.
     attaches = (flags & _CLOSER) != 0
     marks = np.flatnonzero(flags & _QUOTE)
+    mark_flags = flags[marks]
     opens, closes = quotes_mod.pair_batch(
-        marks, [tok.uniques[c] for c in codes[marks].tolist()], sc.ntext, tok.nstart, doc
+        marks,
+        _Column(tok.uniques, codes[marks]),
+        sc.ntext,
+        tok.nstart,
+        doc,
+        np.where(mark_flags & _APOSTROPHES, 0, np.where(mark_flags & _DOUBLE_QUOTE, 1, -1)),
     )
     attaches[closes] = True
 
@@ -577,11 +605,17 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     surface = _Column(tok.suniques, tok.scodes)
     normalized = _Column(tok.uniques, codes)
 
+    verbs_written: dict[int, str] = {}
+
     def written_verb(i: int) -> str:
-        written, norm = surface[i], normalized[i]
-        if verb_form(norm) != norm and written[:1] in ("و", "ف"):
-            return written[1:]
-        return written
+        """The verb of token ``i`` as written, without a conjunction و/ف (per type)."""
+        key = int(tok.scodes[i])
+        found = verbs_written.get(key)
+        if found is None:
+            written, norm = surface[i], normalized[i]
+            strip = verb_form(norm) != norm and written[:1] in ("و", "ف")
+            found = verbs_written[key] = written[1:] if strip else written
+        return found
 
     quotes = quotes_mod.annotate_batch(
         opens,

@@ -264,40 +264,35 @@ class QuoteArrays:
         return len(self.open_token)
 
 
+def symmetric_key(marks: Sequence[str]) -> np.ndarray:
+    """0 for an apostrophe mark (``''``), 1 for ``"``, -1 for any other mark."""
+    return np.array([0 if t[0] == "'" else 1 if t == '"' else -1 for t in marks], dtype=np.int64)
+
+
 def pair_batch(
     marks: np.ndarray,
-    mark_text: list[str],
+    mark_text: Sequence[str],
     text: str,
     nstart: np.ndarray,
     doc: np.ndarray,
+    symmetric: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`pair_delimiters` for a whole batch at once: ``(opens, closes)``.
 
     ``marks`` are the token indices of the quotation marks, ``mark_text`` their
-    normalized strings, ``doc`` every token's document. Symmetric marks (``''``,
-    ``"``) pair as (1st, 2nd), (3rd, 4th) … within each run of marks of one key
-    that no line break interrupts — the same as the alternating rule with a fresh
-    start after a paragraph break, since a mark after a break always opens (the
-    batch joins documents with a paragraph break, so runs never cross them).
+    normalized strings (read for directional marks only when ``symmetric``, the
+    :func:`symmetric_key` of each mark, is given), ``doc`` every token's document.
+    Symmetric marks (``''``, ``"``) pair as (1st, 2nd), (3rd, 4th) … within each run of
+    marks of one key that no line break interrupts — the same as the alternating rule
+    with a fresh start after a paragraph break, since a mark after a break always opens
+    (the batch joins documents with a paragraph break, so runs never cross them).
     Directional marks keep a stack per kind and document.
     """
     opens: list[np.ndarray] = []
     closes: list[np.ndarray] = []
-    keys = np.array(
-        [
-            0
-            if t[0] == "'"
-            else 1
-            if t == '"'
-            else 2
-            if t[0] in DIRECTIONAL
-            else 3
-            if t[0] in CLOSING_MARKS
-            else 4
-            for t in mark_text
-        ],
-        dtype=np.int64,
-    )
+    if symmetric is None:
+        symmetric = symmetric_key([mark_text[k] for k in range(len(marks))])
+    keys = symmetric  # 0: '' (apostrophes), 1: ", -1: other marks (read below)
     newlines = np.array([m.start() for m in _NEWLINE_RE.finditer(text)], dtype=np.int64)
     for key in (0, 1):
         p = marks[keys == key]
@@ -311,7 +306,7 @@ def pair_batch(
         second = np.flatnonzero(rank % 2 == 1)
         opens.append(p[second - 1])
         closes.append(p[second])
-    directional = np.flatnonzero(keys >= 2)
+    directional = np.flatnonzero(keys < 0)
     if len(directional):
         closer_to_opener = {v: k for k, v in DIRECTIONAL.items()}
         d_open: list[int] = []
