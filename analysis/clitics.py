@@ -246,7 +246,7 @@ def _light_and_whole(word: str) -> tuple[str, str] | None:
 # Keys are a word's first four / last three letters (tens of thousands on a
 # 50 MB corpus, a few MB); emptied if they ever reach _PLAN_MAX.
 _PROCLITIC_PLANS: dict[str, tuple[tuple[tuple[str, ...], int, bool], ...]] = {}
-_ENCLITIC_PLANS: dict[str, tuple[tuple[str, int, bool], ...]] = {}
+_ENCLITIC_PLANS: dict[str, tuple[tuple[int, str, bool], ...]] = {}
 _PLAN_MAX = 200_000
 # The letters the proclitic grammar looks at; any other letter ends every match
 # just as the end of the word does, so only the leading run of these matters.
@@ -284,8 +284,8 @@ def _proclitic_plan(head: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
     return plan
 
 
-def _enclitic_plan(tail: str) -> tuple[tuple[str, int, bool], ...]:
-    """``(enclitic, its length, needs a 3-letter stem)`` for the enclitics ``tail`` ends with.
+def _enclitic_plan(tail: str) -> tuple[tuple[int, str, bool], ...]:
+    """``(length, enclitic, needs a 3-letter stem)`` for the enclitics ``tail`` ends with.
 
     ``tail`` is the word's last three letters (the longest enclitic, هما, has
     three); the enclitics are listed in the order of ``ENCLITICS``. Only the
@@ -297,7 +297,7 @@ def _enclitic_plan(tail: str) -> tuple[tuple[str, int, bool], ...]:
         plan = _ENCLITIC_PLANS.get(run)
         if plan is None:
             plan = tuple(
-                (enc, len(enc), enc in SHORT_STEM_RISKY) for enc in ENCLITICS if run.endswith(enc)
+                (len(enc), enc, enc in SHORT_STEM_RISKY) for enc in ENCLITICS if run.endswith(enc)
             )
         if len(_ENCLITIC_PLANS) >= _PLAN_MAX:
             _ENCLITIC_PLANS.clear()
@@ -305,23 +305,40 @@ def _enclitic_plan(tail: str) -> tuple[tuple[str, int, bool], ...]:
     return plan
 
 
+_TRIVIAL_PLAN: tuple[tuple[tuple[str, ...], int, bool], ...] = (((), 0, False),)
+_ENCLITIC_LETTERS = "".join(sorted(set("".join(ENCLITICS))))
+_BARE_STEM = (0, "", False)  # the candidate without an enclitic, as (size, enclitic, risky)
+_BARE_STEM_ONLY = (_BARE_STEM,)
+
+
 def _accepted(
     light: str, whole: str, whole_score: float, exc: frozenset[str], attested_only: bool
-) -> list[tuple[tuple[str, ...], str, str, float]]:
-    """The accepted segmentations ``(proclitics, bare, enclitic, score)`` of a word.
+) -> list[Analysis]:
+    """The accepted segmentations of a word, as analyses in candidate order.
 
     ``light``/``whole`` come from :func:`_light_and_whole`, ``whole_score`` is the
-    Zipf score of ``whole``, which is neither empty nor an exception. The
-    segmentations are the candidates of :func:`_candidates`, tested as
-    :func:`_analyse_general` tests them and listed in the same order; with
-    ``attested_only`` the search stops at the first one with a score above 0.
+    Zipf score of ``whole``, which is not an exception. The segmentations are
+    the candidates of :func:`_candidates`, tested as :func:`_analyse_general`
+    tests them and listed in the same order; with ``attested_only`` the search
+    stops at the first one with a score above 0.
     """
-    plan = _PROCLITIC_PLANS.get(light[:4]) or _proclitic_plan(light[:4])
-    tail = light[-3:]
-    enclitics = _ENCLITIC_PLANS.get(tail)
-    if enclitics is None:
-        enclitics = _enclitic_plan(tail)
-    accepted: list[tuple[tuple[str, ...], str, str, float]] = []
+    # A word whose first (last) letter starts (ends) no clitic has none: the
+    # usual case, decided without the plan tables.
+    first = light[:1]
+    if first and first in _PROCLITIC_LETTERS:
+        head = light[:4]
+        plan = _PROCLITIC_PLANS.get(head) or _proclitic_plan(head)
+    else:
+        plan = _TRIVIAL_PLAN
+    last = light[-1:]
+    if last and last in _ENCLITIC_LETTERS:
+        tail = light[-3:]
+        enclitics = _ENCLITIC_PLANS.get(tail)
+        if enclitics is None:
+            enclitics = _enclitic_plan(tail)
+    else:
+        enclitics = ()
+    accepted: list[Analysis] = []
     if not enclitics and len(plan) == 1:
         return accepted  # no proclitic, no enclitic: nothing to test
     get = _frequencies().get
@@ -329,41 +346,45 @@ def _accepted(
     n = len(light)
     threshold = whole_score + MARGIN
     # "و/ف + a word of the exceptions list" (وكان) is never و + ك + ان.
-    conj_exception = light[0] in "وف" and whole[1:] in exc
+    conj_exception = first in "وف" and whole[1:] in exc
     for procs, start, article in plan:
         # As in _candidates: the stem without an enclitic (not for the word
         # itself), then, without the article, the stem minus each enclitic.
-        if procs:
-            segments = [(n, "", False)]
-            if conj_exception and procs[0] in "وف" and len(procs) > 1:
-                segments = []  # وكان is و + كان, never و + ك + ان
+        if article:
+            segments = _BARE_STEM_ONLY
+        elif not procs:
+            segments = enclitics
+        elif enclitics:
+            segments = (_BARE_STEM, *enclitics)
         else:
-            segments = []
-        if not article:
-            for enc, size, risky in enclitics:
-                if n - start <= size:
-                    continue
-                if whole.startswith("ال", start, n - size) or risky and n - size - start < 3:
+            segments = _BARE_STEM_ONLY
+        for size, enc, risky in segments:
+            end = n - size
+            if enc:
+                if end <= start:
+                    continue  # the enclitic would be the whole stem
+                if whole.startswith("ال", start, end) or risky and end - start < 3:
                     continue  # a definite noun takes no possessive; short stems are risky
                 if conj_exception and procs and procs[0] in "وف":
-                    continue
-                segments.append((n - size, enc, risky))
-        for end, enc, _ in segments:
-            form = whole[start:end]
-            if enc and light[end - 1] == "ت":
-                forms: tuple[str, ...] = (form[:-1] + "ة", form)
+                    continue  # وكان is و + كان, never و + ك + ان
+                if light[end - 1] == "ت":  # ت before an enclitic: ة restored, if attested
+                    forms: tuple[str, ...] = (whole[start : end - 1] + "ة", whole[start:end])
+                else:
+                    forms = (whole[start:end],)
             else:
-                forms = (form,)
+                if conj_exception and procs[0] in "وف" and len(procs) > 1:
+                    continue
+                forms = (whole[start:end],)
             best_form = ""
             best_score = 0.0
             for form in forms:
-                size = len(form)
-                if size < 2:
+                length = len(form)
+                if length < 2:
                     continue
                 freq = get(form)
                 score = log10(freq) + 9 if freq else 0.0
                 if article:
-                    if size > 2:
+                    if length > 2:
                         ok = score >= 1.5 or whole_score == 0
                     else:
                         ok = score >= 3.0 and zipf("ال" + form) >= 2.5
@@ -372,7 +393,7 @@ def _accepted(
                 if ok and (not best_form or score > best_score):
                     best_form, best_score = form, score
             if best_form:
-                accepted.append((procs, best_form, enc, best_score))
+                accepted.append(_make(procs, best_form, enc, best_score))
                 if attested_only and best_score > 0:
                     return accepted
     return accepted
@@ -408,37 +429,57 @@ def _rank_key(a: Analysis) -> tuple[int, float, int]:
 # Bounded: an entry (tuple of Analysis objects) is ~0.8 kB, and the text stage
 # keeps its own per-type rows (pipeline._CLITIC_ROWS), so this cache mostly serves
 # the run-together repair's look-ups; 20k entries keep memory flat.
-@lru_cache(maxsize=20_000)
+# Bounded and small: the text stage keeps its own per-type rows, so this cache
+# only serves repeated direct calls; a large one made every new word slower
+# (evicting old entries touches memory long out of the CPU's caches: 20k entries
+# cost ~1 µs more per new word than 1k on the 50 MB benchmark corpus).
+@lru_cache(maxsize=1024)
 def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     """All accepted analyses of one word, preferred first; the last is unsegmented.
 
     ``word`` may be a surface form or a normalized one; the hamza on an initial
     alef, when written, is used as evidence (إلغاء has no article).
     """
-    pair = _light_and_whole(word)
-    if pair is None:
-        return _analyse_general(word)
-    light, whole = pair
+    if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
+        light = whole = word  # the usual case: already normalized
+    else:
+        pair = _light_and_whole(word)
+        if pair is None:
+            return _analyse_general(word)
+        light, whole = pair
     freq = _frequencies().get(whole)
     whole_score = math.log10(freq) + 9 if freq else 0.0
-    last = _make((), whole, "", whole_score)
+    unsegmented = _make((), whole, "", whole_score)
     exc = exceptions()
-    if not whole or whole in exc:
-        return (last,)
+    if whole in exc:
+        return (unsegmented,)
     accepted = _accepted(light, whole, whole_score, exc, False)
     if not accepted:
-        return (last,)
-    if len(accepted) == 1:
-        return (_make(*accepted[0]), last)
-    return (*sorted([_make(*a) for a in accepted], key=_rank_key), last)
+        return (unsegmented,)
+    if len(accepted) > 1:
+        accepted.sort(key=_rank_key)
+    accepted.append(unsegmented)
+    return tuple(accepted)
+
+
+def whole_is_attested(word: str) -> bool:
+    """Whether ``word`` as a whole (normalized) is in the frequency list.
+
+    Then :func:`has_attested_reading` is true as well (the unsegmented analysis
+    has that score); one look-up.
+    """
+    pair = _light_and_whole(word)
+    whole = pair[1] if pair is not None else normalize_word(normalize_word_keep_hamza(word))
+    return zipf(whole) > 0
 
 
 def has_attested_reading(word: str) -> bool:
     """Whether ``word`` or one of its clitic analyses is in the frequency list.
 
     The same answer as ``any(a.score > 0 for a in analyse_clitics(word))``, but
-    without building the analyses, and a word attested as a whole is answered
-    with one look-up (the run-together repair asks this of every long word).
+    a word attested as a whole is answered with one look-up, and otherwise the
+    search stops at the first attested analysis (the run-together repair asks
+    this of every long word).
     """
     pair = _light_and_whole(word)
     if pair is None:
@@ -449,9 +490,9 @@ def has_attested_reading(word: str) -> bool:
     if whole_score > 0:
         return True
     exc = exceptions()
-    if not whole or whole in exc:
+    if whole in exc:
         return False
-    return any(a[3] > 0 for a in _accepted(light, whole, whole_score, exc, True))
+    return any(a.score > 0 for a in _accepted(light, whole, whole_score, exc, True))
 
 
 def _analyse_general(word: str) -> tuple[Analysis, ...]:

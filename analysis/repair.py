@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.clitics import _frequencies, has_attested_reading
+from analysis.clitics import _frequencies, has_attested_reading, whole_is_attested
 from analysis.errors import ConfigError
 from analysis.normalize import normalize_word
 from analysis.paths import CONFIG_DIR
@@ -128,24 +128,75 @@ _ABSENT = object()
 _NO_SPLIT = MAX_PARTS + 1  # more parts than allowed: "no split found yet"
 
 
-# Bounded so that memory stays flat as a corpus's types accumulate (~0.15 kB each).
-@lru_cache(maxsize=50_000)
 def find_split(word_normalized: str) -> tuple[int, ...] | None:
     """Cut points (offsets inside the word) splitting a run-together word, or None.
 
-    Dynamic programming over the cut positions: the best split of ``word[:i]``
-    has the fewest parts, then the largest sum of the parts' Zipf scores; among
-    equal ones the first found is kept, trying parts by increasing end and, for
-    one end, by increasing start.
+    Words too short, too long or attested (with or without clitics) are never
+    split; the others are searched by :func:`_search_split`.
     """
-    word = word_normalized
+    n = len(word_normalized)
+    if n < MIN_LENGTH or n > MAX_PARTS * _part_table()[1]:
+        return None
+    # Attested as a whole (most long words): one look-up. Otherwise the split is
+    # searched first and the clitic readings checked only for a word that has
+    # one: the answer is the same, and most unknown words have no split.
+    if whole_is_attested(word_normalized):
+        return None
+    cuts = _search_split(word_normalized)
+    if cuts is None or is_known_word(word_normalized):
+        return None
+    return cuts
+
+
+# Bounded so that memory stays flat as a corpus's types accumulate (~0.15 kB each).
+# Only unknown long words get here (~15 % of a corpus's types), so the cheap
+# answers for the others cost no cache traffic.
+@lru_cache(maxsize=50_000)
+def _search_split(word: str) -> tuple[int, ...] | None:
+    """The best split of ``word`` into 2–``MAX_PARTS`` common words, or None.
+
+    The best split has the fewest parts, then the largest sum of the parts' Zipf
+    scores; among equal ones the first found is kept, trying parts by increasing
+    end and, for one end, by increasing start (dynamic programming over the cut
+    positions, :func:`_best_split`). Most run-together words are two words, so
+    the two-part splits are tried first: if there is one, the dynamic
+    programming would find the same (no split has fewer parts).
+    """
     n = len(word)
-    if n < MIN_LENGTH:
-        return None
     table, longest = _part_table()
-    if n > MAX_PARTS * longest or is_known_word(word):
-        return None
     get = table.get
+    # Parts that start the word, in increasing order of length.
+    firsts = []
+    for end in range(2, min(n, longest) + 1):
+        score = get(word[:end], _ABSENT)
+        if score is None:
+            continue  # a prefix of a common word, not one itself
+        if score is _ABSENT:
+            break  # no common word starts with word[:end]
+        if end == n:
+            return None  # the word itself is one part: never split
+        firsts.append((end, score))
+    best_total = 0.0
+    best_cut = 0
+    for cut, first in firsts:
+        if n - cut < 2 or n - cut > longest:
+            continue
+        second = get(word[cut:], _ABSENT)
+        if second is None or second is _ABSENT:
+            continue
+        total = (0.0 - first) - second  # as _best_split sums it
+        if not best_cut or total < best_total:
+            best_total, best_cut = total, cut
+    if best_cut:
+        return (best_cut,)
+    if not firsts:
+        return None  # no part starts the word
+    return _best_split(word, get, longest)
+
+
+def _best_split(word: str, get, longest: int) -> tuple[int, ...] | None:
+    """Dynamic programming for :func:`_search_split` (any number of parts)."""
+    n = len(word)
     # For word[:i]: parts[i] (_NO_SPLIT if none), -sum of their scores, and the
     # start of the last part (the cuts are read back from these at the end).
     parts = [_NO_SPLIT] * (n + 1)

@@ -207,7 +207,7 @@ def test_an_edited_exceptions_list_takes_effect(tmp_path, monkeypatch) -> None:
     original = clitics.EXCEPTIONS_FILE.read_text(encoding="utf-8")
     edited.write_text(original + "\nالشعب\n", encoding="utf-8")
     monkeypatch.setattr(clitics, "EXCEPTIONS_FILE", edited)
-    caches = (clitics.exceptions, analyse_clitics, ref.analyse_clitics, find_split)
+    caches = (clitics.exceptions, analyse_clitics, ref.analyse_clitics, repair._search_split)
     for cache in caches:
         cache.cache_clear()
     try:
