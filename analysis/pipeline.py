@@ -101,9 +101,20 @@ _APOSTROPHES, _DOUBLE_QUOTE = 1 << 11, 1 << 12  # the two symmetric quotation ma
 def _type_info(token: str) -> tuple[str, int]:
     """``(kind, flags)`` of one normalized token type."""
     kind = token_kind(token)
-    flags = 0
-    if kind in WORD_KINDS:
-        flags |= _WORD
+    if kind == "word":
+        flags = _WORD
+        if verb_form(token) is not None:
+            flags |= _VERB
+        elif token not in quotes_mod.speaker_stopwords():
+            flags |= _NAME  # may be part of a speaker's name (quotes._speaker_after)
+        if len(token) >= MIN_LENGTH and find_split(token):
+            flags |= _SPLITTABLE
+        if token.startswith("ال"):
+            flags |= _ARTICLE
+        if token in quotes_mod.NAME_LINKS:
+            flags |= _LINK
+        return kind, flags
+    flags = _WORD if kind in WORD_KINDS else 0
     if kind == "number":
         flags |= _NUMBER
     if kind == "punct" and token[0] in TERMINATORS:
@@ -114,15 +125,8 @@ def _type_info(token: str) -> tuple[str, int]:
         flags |= _QUOTE
         key = int(quotes_mod.symmetric_key([token])[0])
         flags |= _APOSTROPHES if key == 0 else _DOUBLE_QUOTE if key == 1 else 0
-    if kind == "word" and verb_form(token) is not None:
-        flags |= _VERB
     if token == ".":
         flags |= _DOT
-    if kind == "word" and len(token) >= MIN_LENGTH and find_split(token):
-        flags |= _SPLITTABLE
-    # May be part of a speaker's name (quotes._speaker_after's rules).
-    if kind == "word" and not flags & _VERB and token not in quotes_mod.speaker_stopwords():
-        flags |= _NAME
     if token.startswith("ال"):
         flags |= _ARTICLE
     if token in quotes_mod.NAME_LINKS:
@@ -209,13 +213,12 @@ def _surface_attributes(
     ``repaired`` marks types first met as a piece of a split word: such a piece
     keeps the kind ``word`` of the word it came from.
     """
-    out: dict[str, list] = {name: [] for name in _SURFACES.names}
+    rows = []
     for surface, norm, piece in zip(surfaces, normalized, repaired, strict=True):
         kind, flags = _type_info(norm)
-        row = _clitic_row(surface, "word" if piece else kind, norm)
-        for name, value in zip(_SURFACES.names, (norm, kind, flags, *row), strict=True):
-            out[name].append(value)
-    return out
+        rows.append((norm, kind, flags, *_clitic_row(surface, "word" if piece else kind, norm)))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_SURFACES.names)
+    return dict(zip(_SURFACES.names, columns, strict=True))
 
 
 class _Column:
