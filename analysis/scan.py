@@ -98,6 +98,81 @@ def scan_reference(text: str, engine: str = "fast") -> Scan:
     )
 
 
+# --- The compiled scanner ----------------------------------------------------
+# ``analysis._scan`` is an optional C extension (setup.py, built by ``make setup``
+# / ``pip install``). When it is missing (no compiler at install time), ``scan``
+# silently falls back to ``scan_reference``: same results, slower. ``COMPILED``
+# says which one is in use (tests/test_scan.py fails in the project venv if the
+# extension is not built).
+try:
+    from analysis import _scan
+except ImportError:  # pragma: no cover - depends on the installation
+    _scan = None
+
+COMPILED: bool = _scan is not None
+
+# Table entry for a replacement string (deleted or several characters):
+# _REPLACE | len << 16 | offset into the replacement code points.
+_REPLACE = 0x80000000
+
+
+def _compiled_tables() -> tuple[bytes, bytes, bytes]:
+    """``analysis.normalize``'s tables in the extension's format (built once).
+
+    The C code holds no Arabic knowledge: every BMP code point gets one uint32
+    entry (the code point it becomes, or a replacement string), characters from
+    U+10000 up are kept as they are, and trailing marks are one flag byte each.
+    """
+    from analysis.normalize import _TABLE, _TRAILING
+
+    assert all(code < 0x10000 for code in _TABLE), "the C table covers the BMP only"
+    assert all(ord(ch) < 0x10000 for ch in _TRAILING), "trailing marks must be in the BMP"
+    table = np.arange(0x10000, dtype=np.uint32)
+    replacements: list[int] = []
+    for code, value in _TABLE.items():
+        if len(value) == 1:
+            table[code] = ord(value)
+        else:
+            assert len(value) < 0x8000 and len(replacements) + len(value) < 0x10000
+            table[code] = _REPLACE | (len(value) << 16) | len(replacements)
+            replacements.extend(map(ord, value))
+    trailing = np.zeros(0x10000, dtype=np.uint8)
+    trailing[[ord(ch) for ch in _TRAILING]] = 1
+    return table.tobytes(), np.asarray(replacements, dtype=np.uint32).tobytes(), trailing.tobytes()
+
+
+if _scan is not None:
+    _scan.configure(*_compiled_tables())
+
+
+def _scan_compiled(text: str) -> Scan:
+    """:func:`scan` by the C extension (one pass over the characters)."""
+    ntext, index, nstart, nend, start, end, codes, uniques, scodes, suniques = _scan.scan(text)
+
+    def array(buffer: object) -> np.ndarray:
+        return np.frombuffer(buffer, dtype=np.int64)  # type: ignore[call-overload]
+
+    return Scan(
+        text,
+        ntext,
+        None if index is None else array(index),
+        array(nstart),
+        array(nend),
+        array(start),
+        array(end),
+        array(codes),
+        uniques,
+        array(scodes),
+        suniques,
+    )
+
+
 def scan(text: str) -> Scan:
-    """Normalize and tokenize ``text`` in one pass (compiled when available)."""
-    return scan_reference(text)
+    """Normalize and tokenize ``text`` in one pass (compiled when available).
+
+    The result is identical to :func:`scan_reference`'s; :data:`COMPILED` says
+    whether the C extension ``analysis._scan`` does the work.
+    """
+    if _scan is None:
+        return scan_reference(text)
+    return _scan_compiled(text)

@@ -1,0 +1,105 @@
+"""Speed of the compiled scanner against the bare regex and the pure-Python reference.
+
+Builds a ~10 MB varied synthetic Arabic corpus (analysis.synthetic), joins its
+documents into batches of 200 (as the text stage does) and times, on the same
+strings, in one process:
+
+* ``re.findall(r"\\w+", text)``        the speed reference (finds words only);
+* ``analysis.scan.scan_reference``    normalize + tokenize + factorize (Python);
+* ``analysis.scan.scan``              the C extension ``analysis._scan`` (one pass:
+  normalized text, offset map, all tokens incl. punctuation, both type tables).
+
+Each method runs ``--repeat`` times over the whole corpus, interleaved, and the
+best time counts (the machine is shared, so the minimum is the least disturbed).
+It prints MB/s (UTF-8 megabytes) and the ratio to the regex; the target for the
+compiled scan is >= 2x the regex. A second table does the same one document at a
+time (per-call overhead). Usage: ``.venv/bin/python benchmarks/bench_scan.py
+[--mb 10] [--seed 0] [--repeat 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable
+
+from analysis.scan import COMPILED, scan, scan_reference
+from analysis.synthetic import synthetic_corpus
+
+WORD_RE = re.compile(r"\w+")
+
+
+def regex(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def compiled(text: str) -> int:
+    return len(scan(text))
+
+
+def reference(text: str) -> int:
+    return len(scan_reference(text))
+
+
+def best_times(
+    methods: dict[str, Callable[[str], int]], texts: list[str], repeat: int
+) -> dict[str, float]:
+    best = {name: float("inf") for name in methods}
+    for _ in range(repeat):
+        for name, method in methods.items():
+            t0 = time.perf_counter()
+            for text in texts:
+                method(text)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return best
+
+
+def report(title: str, times: dict[str, float], megabytes: float) -> None:
+    print(f"\n{title}")
+    print(f"{'method':<28}{'seconds':>9}{'MB/s':>9}{'x regex':>9}")
+    for name, seconds in times.items():
+        ratio = times["re.findall(r'\\w+')"] / seconds
+        print(f"{name:<28}{seconds:>9.3f}{megabytes / seconds:>9.1f}{ratio:>9.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=10.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not COMPILED:
+        print("analysis._scan is not built: scan() is the pure-Python reference")
+    docs = list(synthetic_corpus(int(args.mb * 1_000_000), seed=args.seed))
+    batches = ["".join(docs[i : i + 200]) for i in range(0, len(docs), 200)]
+    megabytes = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    chars = sum(map(len, docs))
+    print(f"corpus: {len(docs)} documents, {megabytes:.1f} MB UTF-8, {chars:,} characters")
+    # The results must agree before their speed means anything.
+    for text in batches[:2]:
+        a, b = scan(text), scan_reference(text)
+        assert a.ntext == b.ntext and a.uniques == b.uniques and a.suniques == b.suniques
+        assert (a.codes == b.codes).all() and (a.end == b.end).all()
+    methods = {
+        "re.findall(r'\\w+')": regex,
+        "scan_reference (Python)": reference,
+        "scan (compiled)" if COMPILED else "scan (fallback)": compiled,
+    }
+    report(
+        f"batches of 200 documents ({len(batches)} texts), best of {args.repeat}",
+        best_times(methods, batches, args.repeat),
+        megabytes,
+    )
+    del methods["scan_reference (Python)"]
+    report(
+        f"one document at a time ({len(docs)} texts), best of {args.repeat}",
+        best_times(methods, docs, args.repeat),
+        megabytes,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
