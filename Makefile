@@ -16,19 +16,24 @@ export MPLBACKEND := Agg
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# setup.py builds the C extension analysis/_scan.c in place (optional: without a
+# compiler the pure-Python scanner is used); an edit to it reinstalls the package.
+# The old .so is removed first, so running processes keep the copy they mapped.
+$(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(UV) pip install --quiet --python $(PY) -r requirements.lock -e '.[dev]'
+	rm -f analysis/_scan.*.so
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
 	@touch $@
 
 # A second environment with matplotlib < 3.11 (no libraqm): the plotting helper's
 # reshaping path is tested there too.
 setup-legacy: $(LEGACY)/.installed
 
-$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt $(VENV)/.installed
+$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt setup.py analysis/_scan.c $(VENV)/.installed
 	@test -x $(LEGACY)/bin/python || $(PYTHON) -m venv $(LEGACY)
-	$(UV) pip install --quiet --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]'
+	rm -f analysis/_scan.*.so
+	$(UV) pip install --quiet --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
 	@touch $@
 
 report: setup
