@@ -50,6 +50,7 @@ checks both against the previous implementation.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -242,72 +243,59 @@ def _light_and_whole(word: str) -> tuple[str, str] | None:
     return light, whole
 
 
-# Per-process tables derived from the grammar constants, filled as words come.
-# Keys are a word's first four / last three letters (tens of thousands on a
-# 50 MB corpus, a few MB); emptied if they ever reach _PLAN_MAX.
-_PROCLITIC_PLANS: dict[str, tuple[tuple[tuple[str, ...], int, bool], ...]] = {}
-_ENCLITIC_PLANS: dict[str, tuple[tuple[int, str, bool], ...]] = {}
-_PLAN_MAX = 200_000
-# The letters the proclitic grammar looks at; any other letter ends every match
-# just as the end of the word does, so only the leading run of these matters.
+# The letters the proclitic grammar looks at (conjunctions, prepositions, the
+# article, ل of لل, the imperfect prefixes after س) and those enclitics are made
+# of. Any other letter ends every match just as the end of the word does, so a
+# word's candidate segmentations depend only on the leading run of the first
+# (of at most four letters: conjunction, preposition and ال) and the trailing
+# run of the second (at most three letters, the length of هما), besides its
+# length.
 _PROCLITIC_LETTERS = "".join(
     sorted(set("".join(CONJUNCTIONS + PREPOSITIONS) + "ال" + IMPERFECT_PREFIXES))
 )
-_PROCLITIC_RUN_RE = re.compile("[" + _PROCLITIC_LETTERS + "]{0,4}")
-_ENCLITIC_RUN_RE = re.compile("[" + "".join(sorted(set("".join(ENCLITICS)))) + r"]{0,3}\Z")
-
-
-def _proclitic_plan(head: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
-    """``(proclitics, stem offset, has_article)`` readings of a word starting with ``head``.
-
-    ``head`` is the word's first four letters: every test :func:`_candidates`
-    makes on the proclitics (conjunction, preposition, article or ل of لل, and
-    the letter after س) looks at most at the first four letters, and only at
-    whether they are particular letters of ``_PROCLITIC_LETTERS``. So the
-    enclitic-free candidates that :func:`_candidates` gives for the leading run
-    of those letters list the readings of the whole word, in the same order. The
-    first reading is always the one without proclitics.
-    """
-    plan = _PROCLITIC_PLANS.get(head)
-    if plan is None:
-        run = _PROCLITIC_RUN_RE.match(head).group()  # type: ignore[union-attr]
-        plan = _PROCLITIC_PLANS.get(run)
-        if plan is None:
-            plan = tuple(
-                (procs, len(run) - len(stem), article)
-                for procs, stem, enc, article in _candidates(run)
-                if not enc
-            )
-        if len(_PROCLITIC_PLANS) >= _PLAN_MAX:
-            _PROCLITIC_PLANS.clear()
-        _PROCLITIC_PLANS[run] = _PROCLITIC_PLANS[head] = plan
-    return plan
-
-
-def _enclitic_plan(tail: str) -> tuple[tuple[int, str, bool], ...]:
-    """``(length, enclitic, needs a 3-letter stem)`` for the enclitics ``tail`` ends with.
-
-    ``tail`` is the word's last three letters (the longest enclitic, هما, has
-    three); the enclitics are listed in the order of ``ENCLITICS``. Only the
-    trailing run of letters that occur in enclitics matters.
-    """
-    plan = _ENCLITIC_PLANS.get(tail)
-    if plan is None:
-        run = _ENCLITIC_RUN_RE.search(tail).group()  # type: ignore[union-attr]
-        plan = _ENCLITIC_PLANS.get(run)
-        if plan is None:
-            plan = tuple(
-                (len(enc), enc, enc in SHORT_STEM_RISKY) for enc in ENCLITICS if run.endswith(enc)
-            )
-        if len(_ENCLITIC_PLANS) >= _PLAN_MAX:
-            _ENCLITIC_PLANS.clear()
-        _ENCLITIC_PLANS[run] = _ENCLITIC_PLANS[tail] = plan
-    return plan
-
-
-_TRIVIAL_PLAN: tuple[tuple[tuple[str, ...], int, bool], ...] = (((), 0, False),)
 _ENCLITIC_LETTERS = "".join(sorted(set("".join(ENCLITICS))))
-_BARE_STEM = (0, "", False)  # the candidate without an enclitic, as (size, enclitic, risky)
+
+# A proclitic reading: (proclitics, stem start, has the article, a listed word
+# after و/ف forbids it without an enclitic, ... with an enclitic).
+_Reading = tuple[tuple[str, ...], int, bool, bool, bool]
+_HEAD_PLANS: dict[str, tuple[_Reading, ...]] = {}
+# An enclitic: (its length, itself, the stem needs 3+ letters).
+_Enclitic = tuple[int, str, bool]
+_TAIL_ENCLITICS: dict[str, tuple[_Enclitic, ...]] = {}
+
+
+def _build_plans() -> None:
+    """Fill the two per-process grammar tables, for every possible letter run.
+
+    ``_HEAD_PLANS`` maps each string of up to four ``_PROCLITIC_LETTERS``
+    (11,111 of them; 27 distinct plans) to its proclitic readings, taken from
+    :func:`_candidates` in its order; ``_TAIL_ENCLITICS`` maps each string of up
+    to three ``_ENCLITIC_LETTERS`` to the enclitics it ends with (never more than
+    one: no enclitic ends another). About 50 ms, once.
+    """
+    heads = [""]
+    tails = [""]
+    for size in range(1, 5):
+        heads += ["".join(p) for p in itertools.product(_PROCLITIC_LETTERS, repeat=size)]
+        if size < 4:
+            tails += ["".join(p) for p in itertools.product(_ENCLITIC_LETTERS, repeat=size)]
+    shared: dict[tuple[_Reading, ...], tuple[_Reading, ...]] = {}
+    for head in heads:
+        readings = []
+        for procs, stem, enc, article in _candidates(head):
+            if enc:
+                continue  # enclitics come from the tail
+            conj = bool(procs) and procs[0] in ("و", "ف")
+            readings.append((procs, len(head) - len(stem), article, conj and len(procs) > 1, conj))
+        plan = tuple(readings)
+        _HEAD_PLANS[head] = shared.setdefault(plan, plan)
+    for tail in tails:
+        _TAIL_ENCLITICS[tail] = tuple(
+            (len(enc), enc, enc in SHORT_STEM_RISKY) for enc in ENCLITICS if tail.endswith(enc)
+        )
+
+
+_BARE_STEM: _Enclitic = (0, "", False)  # the stem without an enclitic
 _BARE_STEM_ONLY = (_BARE_STEM,)
 
 
@@ -317,62 +305,60 @@ def _accepted(
     """The accepted segmentations of a word, as analyses in candidate order.
 
     ``light``/``whole`` come from :func:`_light_and_whole`, ``whole_score`` is the
-    Zipf score of ``whole``, which is not an exception. The segmentations are
-    the candidates of :func:`_candidates`, tested as :func:`_analyse_general`
-    tests them and listed in the same order; with ``attested_only`` the search
-    stops at the first one with a score above 0.
+    Zipf score of ``whole``. The segmentations are the candidates of
+    :func:`_candidates`, tested as :func:`_analyse_general` tests them and
+    listed in the same order; with ``attested_only`` the search stops at the
+    first one with a score above 0. A word of the exceptions list has none.
     """
+    if not _HEAD_PLANS:
+        _build_plans()
     # A word whose first (last) letter starts (ends) no clitic has none: the
-    # usual case, decided without the plan tables.
+    # usual case, decided with two string tests. Otherwise its leading run of
+    # proclitic letters (at most 4) and trailing run of enclitic letters (at
+    # most 3) give its candidates.
     first = light[:1]
     if first and first in _PROCLITIC_LETTERS:
         head = light[:4]
-        plan = _PROCLITIC_PLANS.get(head) or _proclitic_plan(head)
+        plan = _HEAD_PLANS[head[: len(head) - len(head.lstrip(_PROCLITIC_LETTERS))]]
     else:
-        plan = _TRIVIAL_PLAN
+        plan = _HEAD_PLANS[""]
     last = light[-1:]
     if last and last in _ENCLITIC_LETTERS:
         tail = light[-3:]
-        enclitics = _ENCLITIC_PLANS.get(tail)
-        if enclitics is None:
-            enclitics = _enclitic_plan(tail)
+        enclitics = _TAIL_ENCLITICS[tail[len(tail.rstrip(_ENCLITIC_LETTERS)) :]]
+        with_bare = (_BARE_STEM, *enclitics)
+    elif len(plan) == 1:
+        return []  # no proclitic, no enclitic: nothing to test
     else:
         enclitics = ()
+        with_bare = _BARE_STEM_ONLY
+    if whole in exc:
+        return []
     accepted: list[Analysis] = []
-    if not enclitics and len(plan) == 1:
-        return accepted  # no proclitic, no enclitic: nothing to test
     get = _frequencies().get
     log10 = math.log10
     n = len(light)
     threshold = whole_score + MARGIN
     # "و/ف + a word of the exceptions list" (وكان) is never و + ك + ان.
     conj_exception = first in "وف" and whole[1:] in exc
-    for procs, start, article in plan:
+    for procs, start, article, conj_bare, conj_enclitic in plan:
         # As in _candidates: the stem without an enclitic (not for the word
-        # itself), then, without the article, the stem minus each enclitic.
-        if article:
-            segments = _BARE_STEM_ONLY
-        elif not procs:
-            segments = enclitics
-        elif enclitics:
-            segments = (_BARE_STEM, *enclitics)
-        else:
-            segments = _BARE_STEM_ONLY
-        for size, enc, risky in segments:
+        # itself), then, without the article, the stem minus the enclitic.
+        for size, enc, risky in _BARE_STEM_ONLY if article else with_bare if procs else enclitics:
             end = n - size
             if enc:
                 if end <= start:
                     continue  # the enclitic would be the whole stem
-                if whole.startswith("ال", start, end) or risky and end - start < 3:
-                    continue  # a definite noun takes no possessive; short stems are risky
-                if conj_exception and procs and procs[0] in "وف":
+                if risky and end - start < 3 or whole.startswith("ال", start, end):
+                    continue  # short stems are risky; a definite noun takes no possessive
+                if conj_enclitic and conj_exception:
                     continue  # وكان is و + كان, never و + ك + ان
                 if light[end - 1] == "ت":  # ت before an enclitic: ة restored, if attested
                     forms: tuple[str, ...] = (whole[start : end - 1] + "ة", whole[start:end])
                 else:
                     forms = (whole[start:end],)
             else:
-                if conj_exception and procs[0] in "وف" and len(procs) > 1:
+                if conj_bare and conj_exception:
                     continue
                 forms = (whole[start:end],)
             best_form = ""
@@ -393,7 +379,12 @@ def _accepted(
                 if ok and (not best_form or score > best_score):
                     best_form, best_score = form, score
             if best_form:
-                accepted.append(_make(procs, best_form, enc, best_score))
+                analysis = _new_analysis(Analysis)
+                _set_proclitics(analysis, procs)
+                _set_bare(analysis, best_form)
+                _set_enclitic(analysis, enc)
+                _set_score(analysis, best_score)
+                accepted.append(analysis)
                 if attested_only and best_score > 0:
                     return accepted
     return accepted
@@ -430,10 +421,10 @@ def _rank_key(a: Analysis) -> tuple[int, float, int]:
 # keeps its own per-type rows (pipeline._CLITIC_ROWS), so this cache mostly serves
 # the run-together repair's look-ups; 20k entries keep memory flat.
 # Bounded and small: the text stage keeps its own per-type rows, so this cache
-# only serves repeated direct calls; a large one made every new word slower
-# (evicting old entries touches memory long out of the CPU's caches: 20k entries
-# cost ~1 µs more per new word than 1k on the 50 MB benchmark corpus).
-@lru_cache(maxsize=1024)
+# only serves repeated direct calls. Keeping results alive costs every new word
+# time (fresh memory instead of recycled blocks): on the 50 MB benchmark corpus
+# ~0.25 µs per word with 16-256 entries, ~0.6 µs with 1k, ~1 µs with 20k.
+@lru_cache(maxsize=256)
 def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     """All accepted analyses of one word, preferred first; the last is unsegmented.
 
@@ -450,10 +441,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     freq = _frequencies().get(whole)
     whole_score = math.log10(freq) + 9 if freq else 0.0
     unsegmented = _make((), whole, "", whole_score)
-    exc = exceptions()
-    if whole in exc:
-        return (unsegmented,)
-    accepted = _accepted(light, whole, whole_score, exc, False)
+    accepted = _accepted(light, whole, whole_score, exceptions(), False)
     if not accepted:
         return (unsegmented,)
     if len(accepted) > 1:
@@ -489,10 +477,7 @@ def has_attested_reading(word: str) -> bool:
     whole_score = math.log10(freq) + 9 if freq else 0.0
     if whole_score > 0:
         return True
-    exc = exceptions()
-    if whole in exc:
-        return False
-    return any(a.score > 0 for a in _accepted(light, whole, whole_score, exc, True))
+    return any(a.score > 0 for a in _accepted(light, whole, whole_score, exceptions(), True))
 
 
 def _analyse_general(word: str) -> tuple[Analysis, ...]:
