@@ -299,17 +299,53 @@ _BARE_STEM: _Enclitic = (0, "", False)  # the stem without an enclitic
 _BARE_STEM_ONLY = (_BARE_STEM,)
 
 
-def _accepted(
-    light: str, whole: str, whole_score: float, exc: frozenset[str], attested_only: bool
-) -> list[Analysis]:
-    """The accepted segmentations of a word, as analyses in candidate order.
+# Analyses are built by filling the slots through their descriptors: a frozen
+# dataclass's __init__ goes through object.__setattr__ for each field, which
+# takes twice as long for the same object (equal, same hash), and one is built
+# for every word type.
+_new_analysis = object.__new__
+_set_proclitics = Analysis.proclitics.__set__  # type: ignore[attr-defined]
+_set_bare = Analysis.bare.__set__  # type: ignore[attr-defined]
+_set_enclitic = Analysis.enclitic.__set__  # type: ignore[attr-defined]
+_set_score = Analysis.score.__set__  # type: ignore[attr-defined]
 
-    ``light``/``whole`` come from :func:`_light_and_whole`, ``whole_score`` is the
-    Zipf score of ``whole``. The segmentations are the candidates of
-    :func:`_candidates`, tested as :func:`_analyse_general` tests them and
-    listed in the same order; with ``attested_only`` the search stops at the
-    first one with a score above 0. A word of the exceptions list has none.
+
+def _rank_key(a: Analysis) -> tuple[int, float, int]:
+    # Fullest segmentation first (والشعب → و+ال+شعب, not و+الشعب), then frequency.
+    return (-(len(a.proclitics) + bool(a.enclitic)), -a.score, -len(a.bare))
+
+
+# Bounded and small: the text stage keeps its own per-type rows, so this cache
+# only serves repeated direct calls. Keeping results alive costs every new word
+# time (fresh memory instead of recycled blocks): on the 50 MB benchmark corpus
+# ~0.25 µs per word with 16-256 entries, ~0.6 µs with 1k, ~1 µs with 20k.
+@lru_cache(maxsize=256)
+def analyse_clitics(word: str) -> tuple[Analysis, ...]:
+    """All accepted analyses of one word, preferred first; the last is unsegmented.
+
+    ``word`` may be a surface form or a normalized one; the hamza on an initial
+    alef, when written, is used as evidence (إلغاء has no article).
+
+    The candidates are those of :func:`_candidates`, tested as
+    :func:`_analyse_general` tests them and ranked the same way, but read from
+    the grammar tables and tested on slices of the word normalized once.
     """
+    if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
+        light = whole = word  # the usual case: already normalized
+    else:
+        pair = _light_and_whole(word)
+        if pair is None:
+            return _analyse_general(word)
+        light, whole = pair
+    get = _frequencies().get
+    log10 = math.log10
+    freq = get(whole)
+    whole_score = log10(freq) + 9 if freq else 0.0
+    unsegmented = _new_analysis(Analysis)
+    _set_proclitics(unsegmented, ())
+    _set_bare(unsegmented, whole)
+    _set_enclitic(unsegmented, "")
+    _set_score(unsegmented, whole_score)
     if not _HEAD_PLANS:
         _build_plans()
     # A word whose first (last) letter starts (ends) no clitic has none: the
@@ -328,15 +364,14 @@ def _accepted(
         enclitics = _TAIL_ENCLITICS[tail[len(tail.rstrip(_ENCLITIC_LETTERS)) :]]
         with_bare = (_BARE_STEM, *enclitics)
     elif len(plan) == 1:
-        return []  # no proclitic, no enclitic: nothing to test
+        return (unsegmented,)  # no proclitic, no enclitic: nothing to test
     else:
         enclitics = ()
         with_bare = _BARE_STEM_ONLY
+    exc = exceptions()
     if whole in exc:
-        return []
+        return (unsegmented,)
     accepted: list[Analysis] = []
-    get = _frequencies().get
-    log10 = math.log10
     n = len(light)
     threshold = whole_score + MARGIN
     # "و/ف + a word of the exceptions list" (وكان) is never و + ك + ان.
@@ -385,67 +420,11 @@ def _accepted(
                 _set_enclitic(analysis, enc)
                 _set_score(analysis, best_score)
                 accepted.append(analysis)
-                if attested_only and best_score > 0:
-                    return accepted
-    return accepted
-
-
-_new_analysis = object.__new__
-_set_proclitics = Analysis.proclitics.__set__  # type: ignore[attr-defined]
-_set_bare = Analysis.bare.__set__  # type: ignore[attr-defined]
-_set_enclitic = Analysis.enclitic.__set__  # type: ignore[attr-defined]
-_set_score = Analysis.score.__set__  # type: ignore[attr-defined]
-
-
-def _make(proclitics: tuple[str, ...], bare: str, enclitic: str, score: float) -> Analysis:
-    """``Analysis(proclitics, bare, enclitic, score)``, built in half the time.
-
-    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` for each
-    field; filling the slots through their descriptors gives the same object
-    (equal, same hash) without that detour, and one is built for every word type.
-    """
-    analysis = _new_analysis(Analysis)
-    _set_proclitics(analysis, proclitics)
-    _set_bare(analysis, bare)
-    _set_enclitic(analysis, enclitic)
-    _set_score(analysis, score)
-    return analysis
-
-
-def _rank_key(a: Analysis) -> tuple[int, float, int]:
-    # Fullest segmentation first (والشعب → و+ال+شعب, not و+الشعب), then frequency.
-    return (-(len(a.proclitics) + bool(a.enclitic)), -a.score, -len(a.bare))
-
-
-# Bounded: an entry (tuple of Analysis objects) is ~0.8 kB, and the text stage
-# keeps its own per-type rows (pipeline._CLITIC_ROWS), so this cache mostly serves
-# the run-together repair's look-ups; 20k entries keep memory flat.
-# Bounded and small: the text stage keeps its own per-type rows, so this cache
-# only serves repeated direct calls. Keeping results alive costs every new word
-# time (fresh memory instead of recycled blocks): on the 50 MB benchmark corpus
-# ~0.25 µs per word with 16-256 entries, ~0.6 µs with 1k, ~1 µs with 20k.
-@lru_cache(maxsize=256)
-def analyse_clitics(word: str) -> tuple[Analysis, ...]:
-    """All accepted analyses of one word, preferred first; the last is unsegmented.
-
-    ``word`` may be a surface form or a normalized one; the hamza on an initial
-    alef, when written, is used as evidence (إلغاء has no article).
-    """
-    if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
-        light = whole = word  # the usual case: already normalized
-    else:
-        pair = _light_and_whole(word)
-        if pair is None:
-            return _analyse_general(word)
-        light, whole = pair
-    freq = _frequencies().get(whole)
-    whole_score = math.log10(freq) + 9 if freq else 0.0
-    unsegmented = _make((), whole, "", whole_score)
-    accepted = _accepted(light, whole, whole_score, exceptions(), False)
     if not accepted:
         return (unsegmented,)
-    if len(accepted) > 1:
-        accepted.sort(key=_rank_key)
+    if len(accepted) == 1:
+        return (accepted[0], unsegmented)
+    accepted.sort(key=_rank_key)
     accepted.append(unsegmented)
     return tuple(accepted)
 
@@ -456,35 +435,30 @@ def whole_is_attested(word: str) -> bool:
     Then :func:`has_attested_reading` is true as well (the unsegmented analysis
     has that score); one look-up.
     """
-    pair = _light_and_whole(word)
-    whole = pair[1] if pair is not None else normalize_word(normalize_word_keep_hamza(word))
-    return zipf(whole) > 0
+    if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
+        whole = word
+    else:
+        pair = _light_and_whole(word)
+        whole = pair[1] if pair is not None else normalize_word(normalize_word_keep_hamza(word))
+    freq = _frequencies().get(whole)
+    return bool(freq) and math.log10(freq) + 9 > 0
 
 
 def has_attested_reading(word: str) -> bool:
     """Whether ``word`` or one of its clitic analyses is in the frequency list.
 
-    The same answer as ``any(a.score > 0 for a in analyse_clitics(word))``, but
-    a word attested as a whole is answered with one look-up, and otherwise the
-    search stops at the first attested analysis (the run-together repair asks
-    this of every long word).
+    ``any(a.score > 0 for a in analyse_clitics(word))``, answered with one
+    look-up for a word attested as a whole (the run-together repair asks this
+    of every long word).
     """
-    pair = _light_and_whole(word)
-    if pair is None:
-        return any(a.score > 0 for a in analyse_clitics(word))
-    light, whole = pair
-    freq = _frequencies().get(whole)
-    whole_score = math.log10(freq) + 9 if freq else 0.0
-    if whole_score > 0:
-        return True
-    return any(a.score > 0 for a in _accepted(light, whole, whole_score, exceptions(), True))
+    return whole_is_attested(word) or any(a.score > 0 for a in analyse_clitics(word))
 
 
 def _analyse_general(word: str) -> tuple[Analysis, ...]:
     """:func:`analyse_clitics` by plain generate-and-test, for any string.
 
     Used for the strings the fast path does not take (with inner whitespace, so
-    not tokens); this is the algorithm :func:`_accepted` is a faster form of.
+    not tokens); this is the algorithm :func:`analyse_clitics` is a faster form of.
     """
     light = normalize_word_keep_hamza(word)
     whole = normalize_word(light)

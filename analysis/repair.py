@@ -26,7 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.clitics import _frequencies, has_attested_reading, whole_is_attested
+from analysis.clitics import (
+    _frequencies,
+    analyse_clitics,
+    has_attested_reading,
+    whole_is_attested,
+)
 from analysis.errors import ConfigError
 from analysis.normalize import normalize_word
 from analysis.paths import CONFIG_DIR
@@ -143,8 +148,8 @@ def find_split(word_normalized: str) -> tuple[int, ...] | None:
     if whole_is_attested(word_normalized):
         return None
     cuts = _search_split(word_normalized)
-    if cuts is None or is_known_word(word_normalized):
-        return None
+    if cuts is None or any(a.score > 0 for a in analyse_clitics(word_normalized)):
+        return None  # no split, or a clitic reading is attested (is_known_word)
     return cuts
 
 
