@@ -433,15 +433,18 @@ def whole_is_attested(word: str) -> bool:
     """Whether ``word`` as a whole (normalized) is in the frequency list.
 
     Then :func:`has_attested_reading` is true as well (the unsegmented analysis
-    has that score); one look-up.
+    has that score, ``zipf(normalize_word(word)) > 0``); one look-up.
     """
     if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
-        whole = word
+        freq = _frequencies().get(word)
     else:
         pair = _light_and_whole(word)
         whole = pair[1] if pair is not None else normalize_word(normalize_word_keep_hamza(word))
-    freq = _frequencies().get(whole)
-    return bool(freq) and math.log10(freq) + 9 > 0
+        freq = _frequencies().get(whole)
+    if not freq:
+        return False
+    # log10(freq) + 9 > 0, without the logarithm when freq is clearly above 1e-9
+    return freq > 2e-9 or math.log10(freq) + 9 > 0
 
 
 def has_attested_reading(word: str) -> bool:
