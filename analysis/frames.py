@@ -35,18 +35,46 @@ How a term matches (documented for scholars in ``docs/lexicon.md``):
 Voice: a hit inside a quotation of kind ``speech`` is ``quoted`` and carries the
 quote's ``speaker``; everything else, including scare-quoted names and terms
 (quote kind ``term``) and indirect speech, is ``narration``.
+
+How it is fast (issue #7). Almost no token can match: a few percent of the
+tokens of a news text have a comparison form that is a lexicon word or a guard
+word. So the matcher
+
+1. marks, without a Python step per token, the tokens that have such a form: the
+   ``bares`` tuples are grouped by object (the text stage hands every token of a
+   word type the same tuple; grouping by address is a C loop and never merges two
+   different tuples), each distinct tuple is tested once, and the ``normalized``
+   strings are tested with one C-level set lookup each;
+2. groups the marked tokens into types (written form, bare forms, clitics, kind)
+   and decides once per type, in Python, which lexicon forms can start there,
+   which later word of which form it can be, and which guards it fires;
+3. spreads those decisions to the marked positions with numpy, checks multi-word
+   continuations level by level with numpy, and walks guard windows in Python for
+   the (rare) candidates of guarded entries only;
+4. resolves longest-match overlaps in Python among multi-word hits only (single-
+   word hits are chosen per position with numpy) and builds the tables column by
+   column.
+
+Every rule and every tie-break is the one of the straightforward implementation
+kept at the end of this module (:func:`_reference_match_lexicon`,
+:func:`_reference_coverage_report`); ``tests/test_frames_fast.py`` checks that both
+give identical tables. Token tables the fast path cannot read safely (non-integer
+positions, document ids that are not strings) go to the reference implementation.
 """
 
 from __future__ import annotations
 
+import ctypes
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain, product, repeat
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.lexicon import Lexicon, load_actor_lexicon, load_frame_lexicon, match_key
+from analysis.lexicon import Guard, Lexicon, load_actor_lexicon, load_frame_lexicon, match_key
+from analysis.normalize import HEH, TEH_MARBUTA
 
 __all__ = [
     "MatchResult",
@@ -99,6 +127,22 @@ _HIT_COLUMNS = [
     "match",
     "form",
     "repaired",
+]
+_EXCLUSION_COLUMNS = ["guard", "guard_word", "guard_index"]
+_COVERAGE_COLUMNS = [
+    "doc_id",
+    "sentence",
+    "index",
+    "start",
+    "end",
+    "surface",
+    "normalized",
+    "bare",
+    "reason",
+    "{column}",
+    "term",
+    "entry_id",
+    "detail",
 ]
 
 
@@ -218,6 +262,1022 @@ def _token_keys(
     for k, c in enumerate(uniques.tolist()):
         written_u[k], keys_u[k] = _keys_of(norm_u[c // width], bares_u[c % width])
     return written_u[codes].tolist(), keys_u[codes].tolist()
+
+
+# ---------------------------------------------------------------------------
+# The matcher: numpy over tokens, Python once per word type and per rare candidate
+
+
+def _spellings(key: str) -> list[str]:
+    """Every string whose comparison form (:func:`match_key`) is ``key``.
+
+    ``match_key`` folds ة into ه, so each ه of a key may have been written ة.
+    Testing a token's raw strings against these spellings is the same as folding
+    each of them and testing the folded form, but needs no Python call per token.
+    (``tests/test_frames_fast.py`` checks that ``match_key`` changes no other
+    character.)
+    """
+    slots = [(HEH, TEH_MARBUTA) if ch == HEH else (ch,) for ch in key]
+    return ["".join(chars) for chars in product(*slots)]
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """What a token type can do: forms it starts, later words it matches, guards it fires."""
+
+    starts: tuple[int, ...]  # form ids, in the order the reference discovers them
+    later: tuple[int, ...]  # form id * width + word position (>= 1)
+    guards: frozenset[int]  # guard ids whose words the type shows
+
+
+_NOTHING = _Decision((), (), frozenset())
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """A lexicon prepared for :func:`_find`: its forms as indexes and arrays.
+
+    ``decisions`` caches :class:`_Decision` per token type (normalized, bares,
+    proclitics, enclitic, kind); it is emptied when it reaches
+    :data:`_DECISIONS_MAX` entries, so memory stays flat on any corpus.
+    """
+
+    forms: list[_Form]
+    first: dict[str, list[_Form]]  # first-word key -> forms (the reference's index)
+    form_id: dict[int, int]  # id(form) -> position in forms
+    later: dict[str, list[tuple[int, int]]]  # key -> (form, word position >= 1)
+    guard_words: dict[str, list[int]]  # guard word -> guard ids
+    entry_guards: list[list[tuple[int, Guard]]]  # per entry: (guard id, guard), in order
+    spellings: frozenset[str]  # raw spellings of every term key and guard word
+    width: int  # most words in one form
+    n_words: np.ndarray  # per form
+    entry: np.ndarray  # per form
+    letters: np.ndarray  # per form
+    exact: np.ndarray  # per form
+    guarded: np.ndarray  # per entry: has guards
+    decisions: dict[tuple, _Decision]
+
+
+#: Prepared lexicons by content (forms, match modes, guards), most recent last.
+_LEXICONS: dict[tuple, _Lexicon] = {}
+_LEXICONS_MAX = 8
+#: Bound of each prepared lexicon's per-type decision cache (~0.5 kB an entry).
+_DECISIONS_MAX = 50_000
+
+
+def _prepare_lexicon(lexicon: Lexicon) -> _Lexicon:
+    """The prepared form of ``lexicon``, built once per distinct content.
+
+    The cache key is what matching reads from the lexicon (forms, match modes and
+    guards of every entry, in order), so an edited or reloaded lexicon gets its
+    own preparation; labels, glosses and ids are read from ``lexicon`` on each call.
+    """
+    entries = lexicon.entries
+    key = (
+        tuple(entries["forms"]),
+        tuple(entries["match"]),
+        tuple(entries["guards"]),
+    )
+    found = _LEXICONS.get(key)
+    if found is None:
+        found = _build_lexicon(lexicon)
+        if len(_LEXICONS) >= _LEXICONS_MAX:
+            del _LEXICONS[next(iter(_LEXICONS))]
+        _LEXICONS[key] = found
+    return found
+
+
+def _build_lexicon(lexicon: Lexicon) -> _Lexicon:
+    """Index a lexicon's forms by every word key and its guards by guard word."""
+    forms, first = _compile(lexicon)
+    later: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for f, form in enumerate(forms):
+        for j in range(1, len(form.keys)):
+            for key in form.keys[j]:
+                later[key].append((f, j))
+    guard_words: dict[str, list[int]] = defaultdict(list)
+    entry_guards: list[list[tuple[int, Guard]]] = []
+    gid = 0
+    for guards in lexicon.entries["guards"]:
+        own = []
+        for guard in guards:
+            own.append((gid, guard))
+            for word in guard.words:
+                guard_words[word].append(gid)
+            gid += 1
+        entry_guards.append(own)
+    keys = {key for form in forms for word_keys in form.keys for key in word_keys}
+    keys |= set(guard_words)
+    return _Lexicon(
+        forms=forms,
+        first=dict(first),
+        form_id={id(form): f for f, form in enumerate(forms)},
+        later=dict(later),
+        guard_words=dict(guard_words),
+        entry_guards=entry_guards,
+        spellings=frozenset(chain.from_iterable(_spellings(k) for k in keys)),
+        width=max((len(form.keys) for form in forms), default=1),
+        n_words=np.array([len(form.keys) for form in forms], dtype=np.int64),
+        entry=np.array([form.entry for form in forms], dtype=np.int64),
+        letters=np.array([form.letters for form in forms], dtype=np.int64),
+        exact=np.array([form.exact for form in forms], dtype=bool),
+        guarded=np.array([len(g) > 0 for g in entry_guards], dtype=bool),
+        decisions={},
+    )
+
+
+def _addresses(values: np.ndarray) -> np.ndarray:
+    """The address (CPython ``id``) of every object an object array holds.
+
+    An object array stores pointers; reading them as integers costs no Python
+    step per element. Equal addresses mean the very same object, so grouping by
+    address never merges two different values (it may split equal ones, which
+    only repeats an identical per-type decision). The caller keeps ``values``
+    (hence its objects) alive while it uses the addresses.
+    """
+    if values.dtype != object or not values.flags.c_contiguous:
+        raise TypeError("_addresses needs a contiguous object array")
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.intp)
+    raw = (ctypes.c_ssize_t * len(values)).from_address(values.ctypes.data)
+    return np.frombuffer(raw, dtype=np.intp).copy()
+
+
+def _objects(column: pd.Series) -> np.ndarray:
+    """A column as a contiguous object array (no copy for the text stage's columns)."""
+    return np.ascontiguousarray(column.to_numpy(dtype=object))
+
+
+def _group(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct tuples across ``arrays`` (hashable values), and a position of each."""
+    code = pd.factorize(arrays[0])[0]
+    for more in arrays[1:]:
+        part, uniques = pd.factorize(more)
+        code = pd.factorize(code * len(uniques) + part)[0]
+    rep = np.empty(int(code.max()) + 1 if len(code) else 0, dtype=np.intp)
+    rep[code] = np.arange(len(code), dtype=np.intp)
+    return code, rep
+
+
+def _group_mixed(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_group` of integer arrays with one hash table instead of one per array.
+
+    The integers of a row are mixed into one (wrapping arithmetic). A collision
+    would merge two different rows, so the grouping is checked and, should that
+    ever happen, made exactly.
+    """
+    mixed = arrays[0].astype(np.int64)
+    for more in arrays[1:]:
+        mixed = mixed * np.int64(-7046029254386353131) + more
+    code, rep = _group(mixed)
+    if all((a[rep][code] == a).all() for a in arrays):
+        return code, rep
+    return _group(*arrays)
+
+
+def _member(values: object, words: frozenset[str]) -> np.ndarray:
+    """True per element of ``values`` (any iterable) that is one of ``words``: a C loop."""
+    return np.frombuffer(bytearray(map(words.__contains__, values)), dtype=bool)
+
+
+def _tuples_with_a_word(tuples: np.ndarray, words: frozenset[str]) -> np.ndarray:
+    """True per ``bares`` value (tuple of strings) with an element in ``words``.
+
+    A value that is not a tuple or list counts as no bare forms, as in
+    :func:`_keys_of`: the type is checked where a word was found (a string's
+    letters are not bare forms), or everywhere if a value is not iterable.
+    """
+    values = tuples.tolist()  # map() over a list is several times faster than over an array
+    try:
+        found = ~np.frombuffer(bytearray(map(words.isdisjoint, values)), dtype=bool)
+    except TypeError:  # None, NaN…: no bare forms
+        values = [b if isinstance(b, (tuple, list)) else () for b in values]
+        return ~np.frombuffer(bytearray(map(words.isdisjoint, values)), dtype=bool)
+    for i in np.flatnonzero(found).tolist():
+        if not isinstance(values[i], (tuple, list)):
+            found[i] = False
+    return found
+
+
+@dataclass(frozen=True)
+class _Table:
+    """Column arrays of a token table sorted by ``doc_id`` and ``index``.
+
+    ``word_code`` groups the tokens by the ``bares`` object they hold (the text
+    stage gives every token of a word type the same tuple), ``word_rep`` is a
+    position of each group, and ``odd`` lists the tokens whose ``normalized``
+    object differs from that of their group's representative (none for the text
+    stage's tables; each of them is tested on its own).
+    """
+
+    n: int
+    doc: np.ndarray
+    doc_starts: np.ndarray  # position where each document's run begins
+    doc_rank: np.ndarray  # rank of each run's doc_id (the reference sorts by it)
+    sentence: np.ndarray
+    index: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    kind: np.ndarray
+    normalized: np.ndarray
+    bares: np.ndarray
+    proclitics: np.ndarray
+    enclitic: np.ndarray | None
+    in_quote: np.ndarray
+    quote_id: pd.api.extensions.ExtensionArray  # Int64
+    repaired: np.ndarray | None
+    surface: np.ndarray | None
+    bare: np.ndarray | None
+    word_code: np.ndarray
+    word_rep: np.ndarray
+    odd: np.ndarray
+    type_at: list[np.ndarray]  # addresses of normalized, proclitics, kind (, enclitic)
+
+
+def _document_runs(doc: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where each document's run of tokens begins, and the rank of its ``doc_id``.
+
+    Returns None unless every document is one run of tokens with ``index`` never
+    decreasing (the text stage's tables, whatever the order of the documents):
+    then sorting by (``doc_id``, ``index``) as the reference does only reorders
+    whole runs, which the matcher reproduces by ranking the runs by ``doc_id``
+    instead of moving the tokens. Document ids must be strings.
+    """
+    changes = np.flatnonzero(np.diff(_addresses(doc)) != 0) + 1
+    try:
+        differ = np.asarray(doc[changes] != doc[changes - 1], dtype=bool)
+    except (TypeError, ValueError):  # e.g. pd.NA has no truth value
+        return None
+    starts = np.concatenate(([0], changes[differ])).astype(np.intp)
+    names = doc[starts].tolist()
+    if not all(isinstance(d, str) for d in names) or len(set(names)) < len(names):
+        return None
+    falls = np.flatnonzero(index[1:] < index[:-1]) + 1
+    if len(falls) and not np.isin(falls, starts).all():
+        return None
+    rank = np.empty(len(names), dtype=np.intp)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return starts, rank
+
+
+def _table(tokens: pd.DataFrame) -> _Table | None:
+    """The arrays the matcher reads, or None for tables only the reference reads.
+
+    Returns None for an empty table and for non-integer positions or document ids
+    that are not strings (the reference implementation handles those as before).
+    """
+    _require(tokens, TOKEN_COLUMNS, "tokens")
+    if len(tokens) == 0:
+        return None
+    if any(tokens[c].dtype.kind not in "iu" for c in ("sentence", "index", "start", "end")):
+        return None
+    runs = _document_runs(_objects(tokens["doc_id"]), tokens["index"].to_numpy())
+    if runs is None:
+        tokens = tokens.sort_values(["doc_id", "index"], kind="stable").reset_index(drop=True)
+        runs = _document_runs(_objects(tokens["doc_id"]), tokens["index"].to_numpy())
+        if runs is None:
+            return None
+    normalized = _objects(tokens["normalized"])
+    bares = _objects(tokens["bares"])
+    normalized_at = _addresses(normalized)
+    code, rep = _group(_addresses(bares))
+    odd = np.flatnonzero(normalized_at[rep][code] != normalized_at)
+
+    def optional(column: str) -> np.ndarray | None:
+        return _objects(tokens[column]) if column in tokens else None
+
+    kind, proclitics, enclitic = (
+        _objects(tokens["kind"]),
+        _objects(tokens["proclitics"]),
+        optional("enclitic"),
+    )
+
+    return _Table(
+        n=len(tokens),
+        doc=_objects(tokens["doc_id"]),
+        doc_starts=runs[0],
+        doc_rank=runs[1],
+        sentence=tokens["sentence"].to_numpy(),
+        index=tokens["index"].to_numpy(),
+        start=tokens["start"].to_numpy(),
+        end=tokens["end"].to_numpy(),
+        kind=kind,
+        normalized=normalized,
+        bares=bares,
+        proclitics=proclitics,
+        enclitic=enclitic,
+        in_quote=tokens["in_quote"].to_numpy(),
+        quote_id=tokens["quote_id"].astype("Int64").array,
+        repaired=tokens["repaired"].to_numpy() if "repaired" in tokens else None,
+        surface=optional("surface"),
+        bare=optional("bare"),
+        word_code=code,
+        word_rep=rep,
+        odd=odd,
+        type_at=[normalized_at]
+        + [_addresses(v) for v in (proclitics, kind, enclitic) if v is not None],
+    )
+
+
+def _marked(tab: _Table, spellings: frozenset[str]) -> np.ndarray:
+    """Sorted positions of the tokens with a written or bare form in ``spellings``."""
+    flags = _tuples_with_a_word(tab.bares[tab.word_rep], spellings)
+    flags |= _member(tab.normalized[tab.word_rep].tolist(), spellings)
+    mask = flags[tab.word_code]
+    if len(tab.odd):
+        mask[tab.odd] |= _member(tab.normalized[tab.odd].tolist(), spellings)
+    return np.flatnonzero(mask)
+
+
+def _types_at(tab: _Table, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Type code per position and a representative position per type.
+
+    A type is everything a matching decision reads: written form, bares,
+    proclitics, enclitic and kind (grouped by object, see :func:`_addresses`).
+    """
+    if len(pos) == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    code, rep = _group_mixed(tab.word_code[pos], *(at[pos] for at in tab.type_at))
+    return code, pos[rep]
+
+
+def _word_matches(
+    keys: frozenset[str],
+    needs_definite: frozenset[str],
+    exact: bool,
+    first: bool,
+    written: str,
+    token_keys: frozenset[str],
+    definite: bool,
+    only_article: bool,
+) -> bool:
+    """True if a word token of this type matches a term word (the reference's rule)."""
+    if exact:
+        return written in keys
+    if not first and written not in keys and not only_article:
+        return False
+    common = keys & token_keys
+    if not common:
+        return False
+    return bool(common - needs_definite) or definite
+
+
+def _decision(
+    lex: _Lexicon, normalized: str, bares: object, proclitics: object, enclitic: object
+) -> _Decision:
+    """The :class:`_Decision` of a word token type (rules of ``_Tokens.matches``)."""
+    written, keys = _keys_of(normalized, bares)
+    definite = _has_article(proclitics) or (isinstance(enclitic, str) and enclitic != "")
+    only_article = _only_article(proclitics)
+    found: dict[int, _Form] = {}
+    for key in keys:
+        for form in lex.first.get(key, ()):
+            found[id(form)] = form
+    starts = tuple(
+        lex.form_id[i]
+        for i, form in found.items()
+        if _word_matches(
+            form.keys[0],
+            form.needs_definite[0],
+            form.exact,
+            True,
+            written,
+            keys,
+            definite,
+            only_article,
+        )
+    )
+    later = {
+        f * lex.width + j
+        for key in keys
+        for f, j in lex.later.get(key, ())
+        if _word_matches(
+            lex.forms[f].keys[j],
+            lex.forms[f].needs_definite[j],
+            lex.forms[f].exact,
+            False,
+            written,
+            keys,
+            definite,
+            only_article,
+        )
+    }
+    guards = frozenset(g for key in keys for g in lex.guard_words.get(key, ()))
+    return _Decision(starts, tuple(sorted(later)), guards)
+
+
+def _decide(tab: _Table, lex: _Lexicon, reps: np.ndarray) -> list[_Decision]:
+    """The decision of each type (``reps``: a position of each), cached per type value."""
+    cache = lex.decisions
+    out: list[_Decision] = []
+    for r in reps.tolist():
+        kind = tab.kind[r]
+        if kind != WORD:
+            out.append(_NOTHING)  # only word tokens match, continue or fire guards
+            continue
+        enclitic = tab.enclitic[r] if tab.enclitic is not None else ""
+        args = (tab.normalized[r], tab.bares[r], tab.proclitics[r], enclitic)
+        try:
+            decision = cache.get(args)
+        except TypeError:  # bares given as a list: not hashable, not cached
+            out.append(_decision(lex, *args))
+            continue
+        if decision is None:
+            decision = _decision(lex, *args)
+            if len(cache) >= _DECISIONS_MAX:
+                cache.clear()
+            cache[args] = decision
+        out.append(decision)
+    return out
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Every (start, end, form) where a form matches, in the reference's discovery order."""
+
+    p: np.ndarray  # first token position
+    q: np.ndarray  # one past the last token position
+    form: np.ndarray
+    k: np.ndarray  # order of discovery among the candidates at one position
+
+
+def _candidates_fast(
+    tab: _Table, lex: _Lexicon, pos: np.ndarray, code: np.ndarray, types: list[_Decision]
+) -> _Candidates:
+    """Candidates from the per-type decisions, multi-word forms checked word by word."""
+    n_starts = np.fromiter((len(d.starts) for d in types), dtype=np.intp, count=len(types))
+    counts = n_starts[code]
+    p = np.repeat(pos, counts)
+    k = np.arange(len(p), dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    flat = np.fromiter(
+        chain.from_iterable(d.starts for d in types), dtype=np.intp, count=int(n_starts.sum())
+    )
+    form = flat[np.repeat((np.cumsum(n_starts) - n_starts)[code], counts) + k]
+    n_words = lex.n_words[form]
+    ok = np.ones(len(p), dtype=bool)
+    if lex.width > 1 and (n_words > 1).any():
+        span = len(lex.forms) * lex.width
+        later = np.fromiter(
+            chain.from_iterable(
+                (t * span + c for c in d.later) for t, d in enumerate(types) if d.later
+            ),
+            dtype=np.int64,
+        )
+        later.sort()
+        for j in range(1, lex.width):
+            sel = np.flatnonzero(ok & (n_words > j))
+            if len(sel) == 0:
+                break
+            q = p[sel] + j
+            inside = q < tab.n
+            q = np.minimum(q, tab.n - 1)
+            follows = (
+                inside
+                & (tab.doc[q] == tab.doc[q - 1])
+                & (tab.sentence[q] == tab.sentence[q - 1])
+                & (tab.index[q] == tab.index[q - 1] + 1)
+            )
+            at = np.minimum(np.searchsorted(pos, q), len(pos) - 1)
+            wanted = code[at].astype(np.int64) * span + form[sel] * lex.width + j
+            found = np.minimum(np.searchsorted(later, wanted), max(len(later) - 1, 0))
+            matched = later[found] == wanted if len(later) else np.zeros(len(sel), dtype=bool)
+            ok[sel] = follows & (pos[at] == q) & matched
+    return _Candidates(p[ok], p[ok] + n_words[ok], form[ok], k[ok])
+
+
+def _guard_fired(
+    tab: _Table,
+    p: int,
+    q: int,
+    guards: list[tuple[int, Guard]],
+    firing: dict[int, frozenset[int]],
+) -> tuple[Guard, int] | None:
+    """The first guard (and window token) that fires on candidate ``[p, q)``.
+
+    Windows count word tokens only and stop at the sentence (or document) end;
+    ``firing`` maps a position to the guard ids its word fires.
+    """
+    doc, sentence = tab.doc[p], tab.sentence[p]
+    for gid, guard in guards:
+        step, r = (1, q) if guard.direction == "next" else (-1, p - 1)
+        seen = 0
+        while 0 <= r < tab.n and seen < guard.window:
+            if tab.doc[r] != doc or tab.sentence[r] != sentence:
+                break
+            if tab.kind[r] == WORD:
+                seen += 1
+                if gid in firing.get(r, ()):
+                    return guard, r
+            r += step
+    return None
+
+
+def _span_columns(tab: _Table, p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``surface``, ``form`` and ``repaired`` of spans ``[p, q)``, word position by word position.
+
+    A multi-token surface restores the original gap as one space unless the
+    tokens touch (a run-together word the text stage split is shown as written).
+    """
+    form = tab.normalized[p]
+    surface = tab.surface[p] if tab.surface is not None else form.copy()
+    repaired = (
+        tab.repaired[p].astype(bool) if tab.repaired is not None else np.zeros(len(p), dtype=bool)
+    )
+    length = q - p
+    for j in range(1, int(length.max()) if len(p) else 0):
+        sel = np.flatnonzero(length > j)
+        r = p[sel] + j
+        if tab.surface is not None:
+            gap = np.where(tab.start[r] == tab.end[r - 1], "", " ").astype(object)
+            surface[sel] = surface[sel] + gap + tab.surface[r]
+        else:
+            surface[sel] = surface[sel] + " " + tab.normalized[r]
+        form[sel] = form[sel] + " " + tab.normalized[r]
+        if tab.repaired is not None:
+            repaired[sel] |= tab.repaired[r].astype(bool)
+    return surface, form, repaired
+
+
+class _QuoteIndex:
+    """The quotes table keyed by (document, quote id), later rows winning.
+
+    This is the reference's ``_quote_index`` dictionary as sorted integer keys, so
+    that many hits are looked up at once. Documents are numbered by their run in
+    the token table; quotes of other documents are never looked up.
+    """
+
+    def __init__(self, tab: _Table, quotes: pd.DataFrame | None) -> None:
+        self.quotes = quotes
+        self.names = tab.doc[tab.doc_starts].tolist()
+        self.ready = False
+
+    def _prepare(self) -> None:
+        quotes = self.quotes
+        self.ready = True
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.fallback: dict[tuple[str, int], tuple[str, str]] | None = None
+        if quotes is None or len(quotes) == 0:
+            return
+        qid = quotes["quote_id"].to_numpy()
+        if qid.dtype.kind not in "iu":
+            self.fallback = _quote_index(quotes)
+            return
+        run = dict(zip(self.names, range(len(self.names)), strict=True))
+        qdoc = quotes["doc_id"].to_numpy(dtype=object).tolist()
+        qrun = np.fromiter(map(run.get, qdoc, repeat(-1)), dtype=np.int64, count=len(qdoc))
+        self.rows = np.flatnonzero(qrun >= 0)
+        if len(self.rows) == 0:
+            return
+        ids = qid[self.rows].astype(np.int64)
+        self.low, high = int(ids.min()), int(ids.max())
+        self.width = high - self.low + 1
+        if self.width * len(self.names) >= 2**62:
+            self.fallback = _quote_index(quotes)
+            return
+        keys = qrun[self.rows] * self.width + (ids - self.low)
+        order = np.argsort(keys, kind="stable")  # equal keys keep table order: last wins
+        self.keys, self.rows = keys[order], self.rows[order]
+        self.kind = quotes["kind"].to_numpy(dtype=object)
+        self.speaker = quotes["speaker"].to_numpy(dtype=object)
+
+    def lookup(
+        self, runs: np.ndarray, docs: np.ndarray, ids: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(found, kind, speaker)`` for the quotes (document run, quote id) of hits."""
+        if not self.ready:
+            self._prepare()
+        m = len(ids)
+        if self.fallback is not None:
+            rows = [self.fallback.get((d, q)) for d, q in zip(docs, ids.tolist(), strict=True)]
+            found = np.array([r is not None for r in rows], dtype=bool)
+            kind = np.array([r[0] for r in rows if r is not None], dtype=object)
+            speaker = np.array([r[1] for r in rows if r is not None], dtype=object)
+            return found, kind, speaker
+        if len(self.keys) == 0:
+            return np.zeros(m, dtype=bool), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
+        inside = (ids >= self.low) & (ids < self.low + self.width)
+        wanted = runs * self.width + (np.clip(ids, self.low, self.low + self.width - 1) - self.low)
+        at = np.searchsorted(self.keys, wanted, side="right") - 1
+        found = inside & (at >= 0) & (self.keys[np.maximum(at, 0)] == wanted)
+        rows = self.rows[at[found]]
+        speaker = np.array(
+            [s if isinstance(s, str) else "" for s in self.speaker[rows].tolist()], dtype=object
+        )
+        return found, self.kind[rows], speaker
+
+
+def _voice_columns(
+    tab: _Table, p: np.ndarray, quotes: _QuoteIndex
+) -> tuple[np.ndarray, np.ndarray, pd.api.extensions.ExtensionArray, np.ndarray]:
+    """``voice``, ``speaker``, ``quote_id``, ``quote_kind`` of hits starting at ``p``.
+
+    A hit is ``quoted`` if its first token is inside a quotation (``in_quote``)
+    whose row in the quotes table has kind ``speech``; it then carries the
+    speaker. Quote delimiters carry a quote id but are not inside the quotation.
+    """
+    m = len(p)
+    voice = np.full(m, "narration", dtype=object)
+    speaker = np.full(m, "", dtype=object)
+    kind = np.full(m, "", dtype=object)
+    values = np.zeros(m, dtype=np.int64)
+    missing = np.ones(m, dtype=bool)
+    qid = tab.quote_id[p]
+    inside = np.flatnonzero(tab.in_quote[p].astype(bool) & ~np.asarray(qid.isna(), dtype=bool))
+    if len(inside):
+        ids = np.asarray(qid[inside].to_numpy(dtype=np.int64))
+        values[inside] = ids
+        missing[inside] = False
+        at = p[inside]
+        runs = np.searchsorted(tab.doc_starts, at, side="right") - 1
+        found, kinds, speakers = quotes.lookup(runs, tab.doc[at], ids)
+        rows = inside[found]
+        kind[rows] = kinds
+        speech = np.asarray(kinds == "speech", dtype=bool)
+        voice[rows[speech]] = "quoted"
+        speaker[rows[speech]] = speakers[speech]
+    return voice, speaker, pd.arrays.IntegerArray(values, missing), kind
+
+
+#: Empty hit tables by column names (built once; handed out as copies).
+_EMPTY: dict[tuple[str, ...], pd.DataFrame] = {}
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """An empty hit table with the reference's dtypes."""
+    key = tuple(columns)
+    if key not in _EMPTY:
+        _EMPTY[key] = _frame([], columns)
+    return _EMPTY[key].copy()
+
+
+def _hit_table(
+    tab: _Table,
+    lexicon: Lexicon,
+    lex: _Lexicon,
+    quotes: _QuoteIndex,
+    c: _Candidates,
+    extra: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """The hits (or exclusions, with ``extra`` columns) table, built column by column."""
+    column = lexicon.column
+    columns = [name.format(column=column) for name in _HIT_COLUMNS]
+    if extra is not None:
+        columns += _EXCLUSION_COLUMNS
+    if len(c.p) == 0:
+        return _empty(columns)
+    entry = lex.entry[c.form]
+    last = c.q - 1
+    surface, form, repaired = _span_columns(tab, c.p, c.q)
+    voice, speaker, quote_id, quote_kind = _voice_columns(tab, c.p, quotes)
+    entries = lexicon.entries
+
+    def of_entry(name: str) -> np.ndarray:
+        return entries[name].to_numpy(dtype=object)[entry]
+
+    data: dict[str, object] = {
+        "doc_id": tab.doc[c.p],
+        "sentence": tab.sentence[c.p].astype(np.int64),
+        "token_start": tab.index[c.p].astype(np.int64),
+        "token_end": tab.index[last].astype(np.int64) + 1,
+        "start": tab.start[c.p].astype(np.int64),
+        "end": tab.end[last].astype(np.int64),
+        "surface": surface,
+        column: of_entry(column),
+        "term": of_entry("term"),
+        "entry_id": of_entry("entry_id"),
+        "gloss": of_entry("gloss"),
+        "voice": voice,
+        "speaker": speaker,
+        "quote_id": quote_id,
+        "quote_kind": quote_kind,
+        "match": of_entry("match"),
+        "form": form,
+        "repaired": repaired,
+        **(extra or {}),
+    }
+    return pd.DataFrame(data, copy=False)
+
+
+def _take(c: _Candidates, rows: np.ndarray) -> _Candidates:
+    return _Candidates(c.p[rows], c.q[rows], c.form[rows], c.k[rows])
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A match result and the token position where each exclusion starts."""
+
+    result: MatchResult
+    exclusion_positions: np.ndarray
+
+
+def _find(tab: _Table, quotes: pd.DataFrame | None, lexicon: Lexicon, lex: _Lexicon) -> _Found:
+    """:func:`match_lexicon` on a prepared table (same rules as :func:`_reference_match`)."""
+    pos = _marked(tab, lex.spellings)
+    code, reps = _types_at(tab, pos)
+    types = _decide(tab, lex, reps)
+    cand = _candidates_fast(tab, lex, pos, code, types)
+    # Sense guards, in discovery order, for candidates of guarded entries only.
+    excluded: list[int] = []
+    fired: list[tuple[Guard, int]] = []
+    entries = lex.entry[cand.form]
+    guarded = np.flatnonzero(lex.guarded[entries])
+    if len(guarded):
+        fires = np.fromiter((len(d.guards) > 0 for d in types), dtype=bool, count=len(types))
+        at = np.flatnonzero(fires[code])
+        firing = dict(
+            zip(pos[at].tolist(), [types[t].guards for t in code[at].tolist()], strict=True)
+        )
+        for i in guarded.tolist():
+            hit = _guard_fired(
+                tab, int(cand.p[i]), int(cand.q[i]), lex.entry_guards[entries[i]], firing
+            )
+            if hit is not None:
+                excluded.append(i)
+                fired.append(hit)
+    keep = np.ones(len(cand.p), dtype=bool)
+    keep[excluded] = False
+    kept = _take(cand, np.flatnonzero(keep))
+    # Longest match wins: more tokens, then more letters, then exact before bare,
+    # then lexicon order, then position, then discovery order; overlaps dropped.
+    length = kept.q - kept.p
+    order = np.lexsort(
+        (
+            kept.k,
+            kept.p,
+            lex.entry[kept.form],
+            ~lex.exact[kept.form],
+            -lex.letters[kept.form],
+            -length,
+        )
+    )
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order), dtype=np.intp)
+    taken: set[int] = set()
+    chosen: list[int] = []
+    for i in order[length[order] > 1].tolist():
+        span = range(int(kept.p[i]), int(kept.q[i]))
+        if any(x in taken for x in span):
+            continue
+        taken.update(span)
+        chosen.append(i)
+    singles = order[length[order] == 1]
+    if taken:
+        singles = singles[~np.isin(kept.p[singles], np.fromiter(taken, dtype=np.int64))]
+    _, first = np.unique(kept.p[singles], return_index=True)
+    picked = np.concatenate((np.array(chosen, dtype=np.intp), singles[first]))
+    hits = _take(kept, picked)
+    hits = _take(hits, _table_order(tab, hits, rank[picked]))
+    ex = _take(cand, np.array(excluded, dtype=np.intp))
+    ex_order = _table_order(tab, ex, np.arange(len(excluded)))
+    ex = _take(ex, ex_order)
+    fired = [fired[i] for i in ex_order.tolist()]
+    words = tab.surface if tab.surface is not None else tab.normalized
+    guard_at = np.array([r for _, r in fired], dtype=np.intp)
+    extra = {
+        "guard": np.array([g.text for g, _ in fired], dtype=object),
+        "guard_word": words[guard_at],
+        "guard_index": tab.index[guard_at].astype(np.int64),
+    }
+    quote_index = _QuoteIndex(tab, quotes)
+    return _Found(
+        MatchResult(
+            _hit_table(tab, lexicon, lex, quote_index, hits),
+            _hit_table(tab, lexicon, lex, quote_index, ex, extra),
+        ),
+        ex.p,
+    )
+
+
+def _table_order(tab: _Table, c: _Candidates, tie: np.ndarray) -> np.ndarray:
+    """Row order of a hit table: document, token start, token end, then ``tie``."""
+    doc = tab.doc_rank[np.searchsorted(tab.doc_starts, c.p, side="right") - 1]
+    return np.lexsort((tie, tab.index[c.q - 1], tab.index[c.p], doc))
+
+
+def _check_quotes(quotes: pd.DataFrame | None) -> None:
+    if quotes is not None and len(quotes):
+        _require(quotes, QUOTE_COLUMNS, "quotes")
+
+
+def match_lexicon(
+    tokens: pd.DataFrame, quotes: pd.DataFrame | None, lexicon: Lexicon
+) -> MatchResult:
+    """Match every entry of ``lexicon`` in ``tokens``; return hits and exclusions.
+
+    ``hits`` has the columns of ``docs/design.md`` (with the category column named
+    after the lexicon: ``frame`` or ``actor``) plus ``quote_kind``, ``match``,
+    ``form`` (the matched normalized words) and ``repaired`` (a token of the hit
+    came from a run-together repair). ``exclusions`` lists candidates set aside by
+    a sense guard, with the ``guard`` rule and the ``guard_word`` that fired.
+    """
+    tab = _table(tokens)
+    if tab is None:
+        return _reference_match_lexicon(tokens, quotes, lexicon)
+    _check_quotes(quotes)
+    return _find(tab, quotes, lexicon, _prepare_lexicon(lexicon)).result
+
+
+def match_frames(
+    tokens: pd.DataFrame, quotes: pd.DataFrame | None = None, lexicon: Lexicon | None = None
+) -> pd.DataFrame:
+    """Frame hits (one row per hit) of the frame lexicon (default: ``lexicons/``)."""
+    return match_lexicon(tokens, quotes, lexicon or load_frame_lexicon()).hits
+
+
+def match_actors(
+    tokens: pd.DataFrame, quotes: pd.DataFrame | None = None, lexicon: Lexicon | None = None
+) -> pd.DataFrame:
+    """Actor hits (an ``actor`` column instead of ``frame``), same matching rules."""
+    return match_lexicon(tokens, quotes, lexicon or load_actor_lexicon()).hits
+
+
+def guard_exclusions(
+    tokens: pd.DataFrame, quotes: pd.DataFrame | None = None, lexicon: Lexicon | None = None
+) -> pd.DataFrame:
+    """Candidates a sense guard set aside (e.g. تحرير رسائل, drafting letters).
+
+    Same columns as the hits plus ``guard`` (the rule as written in the lexicon),
+    ``guard_word`` (the token that fired it) and ``guard_index`` (its index).
+    """
+    return match_lexicon(tokens, quotes, lexicon or load_frame_lexicon()).exclusions
+
+
+def _near_misses(
+    keys: frozenset[str],
+    written: str,
+    heads: dict[str, list[_Form]],
+    exacts: dict[str, list[_Form]],
+    singles: dict[str, list[_Form]],
+) -> list[tuple[str, int, str]]:
+    """``(reason, entry, detail)`` for one word type not covered by a hit."""
+    found: list[tuple[str, int, str]] = []
+    reported: set[int] = set()
+    for key in keys:
+        for form in heads.get(key, ()):
+            if form.entry not in reported:
+                reported.add(form.entry)
+                found.append(("partial_phrase", form.entry, "first word of a multi-word term"))
+        for form in exacts.get(key, ()):
+            if form.entry not in reported and written not in form.keys[0]:
+                reported.add(form.entry)
+                found.append(("exact_with_clitics", form.entry, "exact entry with clitics"))
+    if found:
+        return found
+    for key in keys:
+        for suffix in COMMON_SUFFIXES:
+            variants = [(key + suffix, f"lexicon form ends in -{suffix}")]
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                variants.append((key[: -len(suffix)], f"ending -{suffix} not listed"))
+            for base, detail in variants:
+                for form in singles.get(base, ()):
+                    if form.entry not in reported:
+                        reported.add(form.entry)
+                        found.append(("unlisted_variant", form.entry, detail))
+    return found
+
+
+def _near_miss_index(
+    forms: list[_Form],
+) -> tuple[dict[str, list[_Form]], dict[str, list[_Form]], dict[str, list[_Form]]]:
+    """First-word keys of phrases, of exact entries and of one-word bare forms."""
+    heads: dict[str, list[_Form]] = defaultdict(list)  # first words of phrases
+    singles: dict[str, list[_Form]] = defaultdict(list)  # one-word bare forms
+    exacts: dict[str, list[_Form]] = defaultdict(list)
+    for form in forms:
+        target = exacts if form.exact else heads if len(form.keys) > 1 else singles
+        for key in form.keys[0]:
+            target[key].append(form)
+    return heads, exacts, singles
+
+
+def _near_miss_keys(
+    heads: dict[str, list[_Form]], exacts: dict[str, list[_Form]], singles: dict[str, list[_Form]]
+) -> set[str]:
+    """Every token key for which :func:`_near_misses` can report something.
+
+    A key is reported if it is a phrase head or an exact entry's word, or if it is
+    a one-word form plus or minus one of :data:`COMMON_SUFFIXES`.
+    """
+    keys = set(heads) | set(exacts)
+    for word in singles:
+        for suffix in COMMON_SUFFIXES:
+            keys.add(word + suffix)
+            if word.endswith(suffix):
+                keys.add(word[: -len(suffix)])
+    return keys
+
+
+def coverage_report(
+    tokens: pd.DataFrame,
+    lexicon: Lexicon | None = None,
+    quotes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Corpus words that look like lexicon terms but were not counted.
+
+    One row per token occurrence, with a ``reason``:
+
+    ``guard``
+        a candidate hit set aside by a sense guard (``detail`` names the rule and
+        the word that fired it);
+    ``partial_phrase``
+        the token matches the first word of a multi-word term but the rest of the
+        term does not follow (وقوف without إلى جانب, الشعب without الصحراوي);
+    ``exact_with_clitics``
+        the token's bare form is an ``exact`` entry but clitics are attached;
+    ``unlisted_variant``
+        the token's bare form is a lexicon word plus a common ending
+        (:data:`COMMON_SUFFIXES`) that the entry does not list (دعما, مناضلون), or
+        the lexicon word is the token's bare form plus such an ending.
+
+    Tokens inside a hit are never reported. Columns: ``doc_id``, ``sentence``,
+    ``index``, ``start``, ``end``, ``surface``, ``normalized``, ``bare``,
+    ``reason``, the category column, ``term``, ``entry_id``, ``detail``.
+    """
+    lexicon = lexicon or load_frame_lexicon()
+    tab = _table(tokens)
+    if tab is None:
+        return _reference_coverage_report(tokens, lexicon, quotes)
+    _check_quotes(quotes)
+    lex = _prepare_lexicon(lexicon)
+    found = _find(tab, quotes, lexicon, lex)
+    hits, exclusions = found.result.hits, found.result.exclusions
+    column = lexicon.column
+    entries = lexicon.entries
+    covered: set[tuple[object, int]] = set()
+    for d, a, b in zip(hits["doc_id"], hits["token_start"], hits["token_end"], strict=True):
+        covered.update((d, i) for i in range(a, b))
+    records = entries[[column, "term", "entry_id"]].to_dict("records")
+    rows: list[dict[str, object]] = []
+
+    def add(p: int, reason: str, entry: int, detail: str) -> None:
+        e = records[entry]
+        rows.append(
+            {
+                "doc_id": tab.doc[p],
+                "sentence": int(tab.sentence[p]),
+                "index": int(tab.index[p]),
+                "start": int(tab.start[p]),
+                "end": int(tab.end[p]),
+                "surface": tab.surface[p] if tab.surface is not None else tab.normalized[p],
+                "normalized": tab.normalized[p],
+                "bare": tab.bare[p] if tab.bare is not None else "",
+                "reason": reason,
+                column: e[column],
+                "term": e["term"],
+                "entry_id": e["entry_id"],
+                "detail": detail,
+            }
+        )
+
+    entry_pos = {eid: i for i, eid in enumerate(entries["entry_id"])}
+    for ex, p in zip(
+        exclusions.itertuples(index=False), found.exclusion_positions.tolist(), strict=True
+    ):
+        if all((ex.doc_id, i) not in covered for i in range(ex.token_start, ex.token_end)):
+            # The reference reports the last token with this (doc_id, index).
+            while (
+                p + 1 < tab.n and tab.doc[p + 1] == tab.doc[p] and tab.index[p + 1] == tab.index[p]
+            ):
+                p += 1
+            add(p, "guard", entry_pos[ex.entry_id], f"guard {ex.guard} fired on '{ex.guard_word}'")
+            covered.update((ex.doc_id, i) for i in range(ex.token_start, ex.token_end))
+
+    heads, exacts, singles = _near_miss_index(lex.forms)
+    spellings = frozenset(
+        chain.from_iterable(_spellings(k) for k in _near_miss_keys(heads, exacts, singles))
+    )
+    pos = _marked(tab, spellings)
+    word = np.flatnonzero(tab.kind[pos] == WORD)
+    pos = pos[word]
+    code, reps = _types_at(tab, pos)
+    misses = []
+    for r in reps.tolist():
+        written, keys = _keys_of(tab.normalized[r], tab.bares[r])
+        misses.append(_near_misses(keys, written, heads, exacts, singles))
+    for p, t in zip(pos.tolist(), code.tolist(), strict=True):
+        if misses[t] and (tab.doc[p], int(tab.index[p])) not in covered:
+            for reason, entry, detail in misses[t]:
+                add(p, reason, entry, detail)
+    columns = [c.format(column=column) for c in _COVERAGE_COLUMNS]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["doc_id", "index", "entry_id"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Reference implementation: the straightforward matcher, token by token.
+#
+# It states the matching rules in their plainest form. The fast matcher above
+# must give identical tables (tests/test_frames_fast.py compares them on the seed
+# article, hostile inputs and a synthetic corpus) and
+# benchmarks/bench_frames.py times both. Token tables the fast path does not read
+# (empty, non-integer positions, document ids that are not strings) come here.
+
+
+def _reference_match_lexicon(
+    tokens: pd.DataFrame, quotes: pd.DataFrame | None, lexicon: Lexicon
+) -> MatchResult:
+    """:func:`match_lexicon`, token by token."""
+    return _reference_match(_Tokens(tokens), quotes, lexicon)
 
 
 class _Tokens:
@@ -400,22 +1460,8 @@ def _guard_hit(tok: _Tokens, p: int, q: int, guards: tuple) -> tuple[object, int
     return None
 
 
-def match_lexicon(
-    tokens: pd.DataFrame, quotes: pd.DataFrame | None, lexicon: Lexicon
-) -> MatchResult:
-    """Match every entry of ``lexicon`` in ``tokens``; return hits and exclusions.
-
-    ``hits`` has the columns of ``docs/design.md`` (with the category column named
-    after the lexicon: ``frame`` or ``actor``) plus ``quote_kind``, ``match``,
-    ``form`` (the matched normalized words) and ``repaired`` (a token of the hit
-    came from a run-together repair). ``exclusions`` lists candidates set aside by
-    a sense guard, with the ``guard`` rule and the ``guard_word`` that fired.
-    """
-    return _match(_Tokens(tokens), quotes, lexicon)
-
-
-def _match(tok: _Tokens, quotes: pd.DataFrame | None, lexicon: Lexicon) -> MatchResult:
-    """:func:`match_lexicon` on an already prepared token table."""
+def _reference_match(tok: _Tokens, quotes: pd.DataFrame | None, lexicon: Lexicon) -> MatchResult:
+    """The reference :func:`match_lexicon` on an already prepared token table."""
     quote_index = _quote_index(quotes)
     _, first = _compile(lexicon)
     column = lexicon.column
@@ -466,94 +1512,15 @@ def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
     )
 
 
-def match_frames(
-    tokens: pd.DataFrame, quotes: pd.DataFrame | None = None, lexicon: Lexicon | None = None
-) -> pd.DataFrame:
-    """Frame hits (one row per hit) of the frame lexicon (default: ``lexicons/``)."""
-    return match_lexicon(tokens, quotes, lexicon or load_frame_lexicon()).hits
-
-
-def match_actors(
-    tokens: pd.DataFrame, quotes: pd.DataFrame | None = None, lexicon: Lexicon | None = None
-) -> pd.DataFrame:
-    """Actor hits (an ``actor`` column instead of ``frame``), same matching rules."""
-    return match_lexicon(tokens, quotes, lexicon or load_actor_lexicon()).hits
-
-
-def guard_exclusions(
-    tokens: pd.DataFrame, quotes: pd.DataFrame | None = None, lexicon: Lexicon | None = None
-) -> pd.DataFrame:
-    """Candidates a sense guard set aside (e.g. تحرير رسائل, drafting letters).
-
-    Same columns as the hits plus ``guard`` (the rule as written in the lexicon),
-    ``guard_word`` (the token that fired it) and ``guard_index`` (its index).
-    """
-    return match_lexicon(tokens, quotes, lexicon or load_frame_lexicon()).exclusions
-
-
-def _near_misses(
-    keys: frozenset[str],
-    written: str,
-    heads: dict[str, list[_Form]],
-    exacts: dict[str, list[_Form]],
-    singles: dict[str, list[_Form]],
-) -> list[tuple[str, int, str]]:
-    """``(reason, entry, detail)`` for one word type not covered by a hit."""
-    found: list[tuple[str, int, str]] = []
-    reported: set[int] = set()
-    for key in keys:
-        for form in heads.get(key, ()):
-            if form.entry not in reported:
-                reported.add(form.entry)
-                found.append(("partial_phrase", form.entry, "first word of a multi-word term"))
-        for form in exacts.get(key, ()):
-            if form.entry not in reported and written not in form.keys[0]:
-                reported.add(form.entry)
-                found.append(("exact_with_clitics", form.entry, "exact entry with clitics"))
-    if found:
-        return found
-    for key in keys:
-        for suffix in COMMON_SUFFIXES:
-            variants = [(key + suffix, f"lexicon form ends in -{suffix}")]
-            if key.endswith(suffix) and len(key) > len(suffix) + 1:
-                variants.append((key[: -len(suffix)], f"ending -{suffix} not listed"))
-            for base, detail in variants:
-                for form in singles.get(base, ()):
-                    if form.entry not in reported:
-                        reported.add(form.entry)
-                        found.append(("unlisted_variant", form.entry, detail))
-    return found
-
-
-def coverage_report(
+def _reference_coverage_report(
     tokens: pd.DataFrame,
     lexicon: Lexicon | None = None,
     quotes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Corpus words that look like lexicon terms but were not counted.
-
-    One row per token occurrence, with a ``reason``:
-
-    ``guard``
-        a candidate hit set aside by a sense guard (``detail`` names the rule and
-        the word that fired it);
-    ``partial_phrase``
-        the token matches the first word of a multi-word term but the rest of the
-        term does not follow (وقوف without إلى جانب, الشعب without الصحراوي);
-    ``exact_with_clitics``
-        the token's bare form is an ``exact`` entry but clitics are attached;
-    ``unlisted_variant``
-        the token's bare form is a lexicon word plus a common ending
-        (:data:`COMMON_SUFFIXES`) that the entry does not list (دعما, مناضلون), or
-        the lexicon word is the token's bare form plus such an ending.
-
-    Tokens inside a hit are never reported. Columns: ``doc_id``, ``sentence``,
-    ``index``, ``start``, ``end``, ``surface``, ``normalized``, ``bare``,
-    ``reason``, the category column, ``term``, ``entry_id``, ``detail``.
-    """
+    """The reference :func:`coverage_report` (kept for the differential tests)."""
     lexicon = lexicon or load_frame_lexicon()
     tok = _Tokens(tokens)
-    result = _match(tok, quotes, lexicon)
+    result = _reference_match(tok, quotes, lexicon)
     column = lexicon.column
     entries = lexicon.entries
     covered: set[tuple[object, int]] = set()

@@ -1,85 +1,135 @@
 """Speed and memory of frame matching, as ratios to baselines run in this process.
 
-Corpus: the seed article's sentences interleaved with random text drawn from
-wordfreq's Arabic frequency list (Zipf-weighted, fixed seed), so that most word
-types are new (per-type caches are not flattered the way a repeated article
-flatters them). Baselines, timed on the same token table:
+Corpus: :func:`analysis.synthetic.synthetic_corpus` (seed 0; most word types are
+new to the per-type caches, unlike a repeated article), analysed once by the text
+stage in batches of 200 documents (:func:`analysis.pipeline.analyse_texts`), as
+:mod:`analysis.scale` does. On the same text and token tables this times
 
-* ``text stage``: :func:`analysis.pipeline.analyse_text` on the same text;
-* ``set lookup``: one Python pass over the tokens testing each bare form against
-  the set of lexicon words (a lower bound for any per-token matcher).
+* ``re.findall(r"\\w+")`` over the whole text: the bare-regex baseline of issues
+  #3/#7 (the whole text pipeline must run at >= 0.5x its speed);
+* the matcher (:func:`analysis.frames.match_lexicon`), frame and actor lexicons,
+  batch by batch;
+* the previous, token-by-token matcher kept as the reference
+  (``analysis.frames._reference_match_lexicon``), once, and checks that both give
+  identical tables;
+* :func:`analysis.frames.coverage_report` and its reference, frame lexicon.
 
-Run: ``.venv/bin/python benchmarks/bench_frames.py [n_words]`` (default 200,000).
+Times are CPU seconds of this process (``time.process_time``), the best of
+``--repeat`` rounds for the fast functions (the machine is shared: wall-clock time
+counts other jobs' turns). Memory: peak traced allocation (``tracemalloc``) of
+one batch's matching, against the size of that batch's token table.
+
+Run: ``.venv/bin/python benchmarks/bench_frames.py [--mb 5] [--repeat 5]``.
 """
 
 from __future__ import annotations
 
-import random
-import sys
+import argparse
+import re
 import time
 import tracemalloc
-from pathlib import Path
 
-import wordfreq
+import pandas as pd
 
-from analysis.frames import coverage_report, match_lexicon
-from analysis.lexicon import load_frame_lexicon, match_key
-from analysis.pipeline import analyse_text
+from analysis import frames
+from analysis.lexicon import load_actor_lexicon, load_frame_lexicon
+from analysis.pipeline import analyse_texts
+from analysis.synthetic import synthetic_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "corpus" / "algiers-sahrawi-solidarity-2009.txt"
-
-
-def make_text(n_words: int, seed: int = 0) -> str:
-    rng = random.Random(seed)
-    words = wordfreq.top_n_list("ar", 50_000)
-    weights = [1.0 / (r + 10) for r in range(len(words))]
-    sentences = SEED.read_text(encoding="utf-8").split("·")
-    out: list[str] = []
-    count = 0
-    while count < n_words:
-        chunk = rng.choices(words, weights, k=rng.randint(15, 40))
-        out.append(" ".join(chunk) + "·")
-        out.append(rng.choice(sentences) + "·")
-        count += len(chunk) + len(out[-1].split())
-    return " ".join(out)
+WORD_RE = re.compile(r"\w+")
 
 
-def timed(fn, *args):
-    t0 = time.perf_counter()
+def cpu(fn, *args) -> tuple[object, float]:
+    t0 = time.process_time()
     result = fn(*args)
-    return result, time.perf_counter() - t0
+    return result, time.process_time() - t0
+
+
+def best(fn, repeat: int) -> float:
+    return min(cpu(fn)[1] for _ in range(repeat))
 
 
 def main() -> None:
-    n_words = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    text = make_text(n_words)
-    lexicon = load_frame_lexicon()
-    tables, t_text = timed(lambda: analyse_text(text, "bench", warn=False))
-    tokens = tables.tokens
-    words = {match_key(w) for form in lexicon.entries["forms"] for f in form for w in f}
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB (UTF-8)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds for the fast timings")
+    parser.add_argument("--no-reference", action="store_true", help="skip the slow reference")
+    args = parser.parse_args()
 
-    def lookup() -> int:
-        return sum(1 for bares in tokens["bares"] if any(match_key(b) in words for b in bares))
-
-    _, t_lookup = timed(lookup)
-    result, t_match = timed(match_lexicon, tokens, tables.quotes, lexicon)
-    # Memory in a separate run: tracemalloc slows the traced code several times.
-    tracemalloc.start()
-    match_lexicon(tokens, tables.quotes, lexicon)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    _, t_cov = timed(coverage_report, tokens, lexicon, tables.quotes)
+    texts = list(synthetic_corpus(int(args.mb * 1e6), seed=0))
+    text = "\n".join(texts)
     mb = len(text.encode("utf-8")) / 1e6
-    print(f"text: {mb:.2f} MB, {len(tokens):,} tokens, {len(result.hits):,} hits")
-    print(f"text stage      {t_text:7.2f} s  ({mb / t_text:.2f} MB/s)")
-    print(f"set lookup      {t_lookup:7.2f} s")
+    pairs = ((f"doc{i:06d}", t) for i, t in enumerate(texts))
+    batches = [(t.tokens, t.quotes) for t in analyse_texts(pairs, batch=200)]
+    n_tokens = sum(len(tokens) for tokens, _ in batches)
+    lexicons = {"frames": load_frame_lexicon(), "actors": load_actor_lexicon()}
     print(
-        f"match_lexicon   {t_match:7.2f} s  = {t_match / t_text:.2f} x text stage, "
-        f"{t_match / t_lookup:.1f} x set lookup; peak traced memory {peak / 1e6:.1f} MB "
-        f"(token table {tokens.memory_usage(deep=True).sum() / 1e6:.0f} MB)"
+        f"corpus: {mb:.2f} MB, {len(texts):,} documents, {len(batches)} batches, "
+        f"{n_tokens:,} tokens"
     )
-    print(f"coverage_report {t_cov:7.2f} s  = {t_cov / t_text:.2f} x text stage")
+
+    t_re = best(lambda: WORD_RE.findall(text), args.repeat)
+    print(f"re.findall(r'\\w+')   {1000 * t_re / mb:7.1f} ms/MB  (baseline)")
+
+    for name, lexicon in lexicons.items():
+
+        def fast(lexicon=lexicon) -> list[frames.MatchResult]:
+            return [frames.match_lexicon(tok, q, lexicon) for tok, q in batches]
+
+        t_new = best(fast, args.repeat)
+        n_hits = sum(len(r.hits) for r in fast())
+        print(
+            f"match {name:7s} new  {1000 * t_new / mb:7.1f} ms/MB  "
+            f"= {t_new / t_re:5.2f} x re time (speed {t_re / t_new:5.2f} x re); "
+            f"{n_hits:,} hits"
+        )
+        if args.no_reference:
+            continue
+        reference, t_old = cpu(
+            lambda lexicon=lexicon: [
+                frames._reference_match_lexicon(tok, q, lexicon) for tok, q in batches
+            ]
+        )
+        for new, old in zip(fast(), reference, strict=True):
+            pd.testing.assert_frame_equal(new.hits, old.hits)
+            pd.testing.assert_frame_equal(new.exclusions, old.exclusions)
+        print(
+            f"match {name:7s} old  {1000 * t_old / mb:7.1f} ms/MB  "
+            f"= {t_old / t_re:5.2f} x re time; new is {t_old / t_new:5.1f} x faster, "
+            "identical tables"
+        )
+
+    frames_lexicon = lexicons["frames"]
+    tokens, quotes = batches[0]
+    t_cov = best(lambda: frames.coverage_report(tokens, frames_lexicon, quotes), args.repeat)
+    line = f"coverage (batch 0)   {1000 * t_cov:7.1f} ms"
+    if not args.no_reference:
+        old, t_cov_old = cpu(frames._reference_coverage_report, tokens, frames_lexicon, quotes)
+        pd.testing.assert_frame_equal(frames.coverage_report(tokens, frames_lexicon, quotes), old)
+        line += f"; reference {1000 * t_cov_old:7.1f} ms (identical)"
+    print(line)
+
+    # Memory in separate runs: tracemalloc slows the traced code several times.
+    table_mb = tokens.memory_usage(deep=True).sum() / 1e6
+    for label, fn in (
+        ("new", frames.match_lexicon),
+        ("old", None if args.no_reference else frames._reference_match_lexicon),
+    ):
+        if fn is None:
+            continue
+        tracemalloc.start()
+        fn(tokens, quotes, frames_lexicon)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"peak traced memory ({label}, batch 0): {peak / 1e6:6.1f} MB "
+            f"(token table {table_mb:.0f} MB)"
+        )
+    cached = sum(len(lex.decisions) for lex in frames._LEXICONS.values())
+    print(
+        f"per-type decision cache: {cached:,} entries "
+        f"(bound {frames._DECISIONS_MAX:,} per lexicon, {len(frames._LEXICONS)} lexicons)"
+    )
 
 
 if __name__ == "__main__":
