@@ -11,7 +11,8 @@
  *       table         buffer of 65536 uint32, one entry per BMP code point:
  *                     < 0x110000: the code point it becomes (itself if unchanged);
  *                     0x80000000 | len << 16 | offset: it becomes the len code
- *                     points replacements[offset:offset + len] (len 0 = deleted).
+ *                     points replacements[offset:offset + len] (len 0 = deleted,
+ *                     len <= 255).
  *                     Code points >= U+10000 are always kept as they are.
  *       replacements  buffer of uint32 code points.
  *       trailing      buffer of 65536 bytes: 1 for the characters (diacritics,
@@ -47,7 +48,7 @@
 
 #define BMP 65536
 #define REPLACE_FLAG 0x80000000u
-#define MAX_REPLACEMENT 0x7FFF
+#define MAX_REPLACEMENT 0xFF
 #define NO_CHAR 0xFFFFFFFFu
 
 enum { C_SPACE = 0, C_WORD = 1, C_OTHER = 2 };
@@ -55,7 +56,16 @@ enum { C_SPACE = 0, C_WORD = 1, C_OTHER = 2 };
 /* ------------------------------------------------------------------------ */
 /* Tables (set once by configure(); read-only afterwards).                   */
 
+/* g_table holds configure()'s table as given (to compare a second call);
+ * g_entry is the form the loop reads: one load gives the new character, its
+ * class and whether it is unchanged:
+ *   bits 0-20 the code point, 24-25 its class, 26 ENTRY_SAME (unchanged);
+ *   or REPLACE_FLAG | len << 16 | offset (len <= 255). */
+#define ENTRY_SAME (1u << 26)
+#define ENTRY_CP(e) ((e) & 0x1FFFFFu)
+#define ENTRY_CLASS(e) (((e) >> 24) & 3u)
 static uint32_t g_table[BMP];
+static uint32_t g_entry[BMP];
 static uint8_t g_trailing[BMP];
 static uint32_t *g_repl = NULL;
 static Py_ssize_t g_repl_len = 0;
@@ -366,7 +376,7 @@ hash_final(uint64_t h, Py_ssize_t len)
 static int
 intern_init(Intern *t, Py_ssize_t nslots_hint)
 {
-    size_t nslots = 4096;
+    size_t nslots = 1024;
     while (nslots < (size_t)nslots_hint && nslots < ((size_t)1 << 40))
         nslots <<= 1;
     t->slots = blk_alloc(nslots * sizeof(Slot));
@@ -665,10 +675,10 @@ scan_loop(State *st, const int in_kind, const int out_kind)
     uint64_t h = HASH_SEED;
     Py_UCS4 out_or = 0;
 
-#define EMIT(CH, SRC)                                                                   \
+#define EMIT(CH, CLS, SRC)                                                              \
     do {                                                                                \
         Py_UCS4 ch_ = (CH);                                                             \
-        uint8_t cls_ = char_class(ch_);                                                 \
+        uint32_t cls_ = (CLS);                                                          \
         if (state == 1 ? cls_ == C_WORD : ch_ == pchar) {                               \
             h = hash_step(h, ch_);                                                      \
         }                                                                               \
@@ -699,14 +709,14 @@ scan_loop(State *st, const int in_kind, const int out_kind)
 
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = read_char(in_kind, in, i);
-        uint32_t e = c < BMP ? g_table[c] : c;
-        if (e == c) {
-            EMIT(c, i);
+        uint32_t e = (in_kind < 4 || c < BMP) ? g_entry[c] : ENTRY_SAME;
+        if (e & ENTRY_SAME) {
+            EMIT(c, (in_kind < 4 || c < BMP) ? ENTRY_CLASS(e) : char_class(c), i);
             continue;
         }
         last_changed = i;
         if (!(e & REPLACE_FLAG)) {
-            EMIT(e, i);
+            EMIT(ENTRY_CP(e), ENTRY_CLASS(e), i);
             continue;
         }
         Py_ssize_t len = (e >> 16) & MAX_REPLACEMENT;
@@ -725,7 +735,7 @@ scan_loop(State *st, const int in_kind, const int out_kind)
             index = st->index;
         }
         for (Py_ssize_t r = 0; r < len; r++)
-            EMIT(repl[r], i);
+            EMIT(repl[r], char_class(repl[r]), i);
     }
     st->out_len = o;
     if (state != 0 &&
@@ -831,9 +841,9 @@ scan(PyObject *Py_UNUSED(module), PyObject *text)
         if (st.arr[a] == NULL)
             failed = 1;
     }
-    /* Room for n/16 types (a news document has ~0.12 types per character, a
+    /* Room for n/8 types (a news document has ~0.12 types per character, a
      * batch of 200 documents ~0.04), at most 2^15 before growing. */
-    Py_ssize_t hint = st.n / 8 < 1 << 16 ? st.n / 8 : 1 << 16;
+    Py_ssize_t hint = st.n / 4 < 1 << 16 ? st.n / 4 : 1 << 16;
     if (st.out == NULL || failed || intern_init(&st.norm, hint) < 0 ||
         intern_init(&st.surf, hint) < 0)
         failed = 1;
@@ -942,10 +952,10 @@ configure(PyObject *Py_UNUSED(module), PyObject *args)
         uint32_t e = t[c];
         int kind = 1;
         if (e & REPLACE_FLAG) {
-            uint32_t off = e & 0xFFFF, len = (e >> 16) & MAX_REPLACEMENT;
-            if (off + len > (uint32_t)nrepl) {
+            uint32_t off = e & 0xFFFF, len = (e >> 16) & 0x7FFF;
+            if (len > MAX_REPLACEMENT || off + len > (uint32_t)nrepl) {
                 PyErr_Format(PyExc_ValueError,
-                             "configure(): table entry U+%04zX points outside replacements",
+                             "configure(): table entry U+%04zX: replacement too long or out of range",
                              c);
                 goto done;
             }
@@ -972,6 +982,12 @@ configure(PyObject *Py_UNUSED(module), PyObject *args)
     }
     memcpy(repl_copy, r, (size_t)nrepl * 4);
     memcpy(g_table, t, sizeof(g_table));
+    for (Py_UCS4 c = 0; c < BMP; c++) {
+        uint32_t e = t[c];
+        g_entry[c] = (e & REPLACE_FLAG) ? e
+                                        : e | (uint32_t)char_class(e) << 24 |
+                                              (e == c ? ENTRY_SAME : 0);
+    }
     memcpy(g_trailing, trailing.buf, sizeof(g_trailing));
     g_repl = repl_copy;
     g_repl_len = nrepl;

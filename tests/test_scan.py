@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import sys
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import arabic_reshaper
@@ -243,6 +244,27 @@ def test_many_distinct_types():
     assert len(result.uniques) == 30_000
     assert result.codes[:30_000].tolist() == list(range(30_000))
     assert result.codes[30_000:].tolist() == list(range(29_999, -1, -1))
+
+
+def test_large_texts_use_mapped_memory_and_grow():
+    # 600,000 lam-alef ligatures become 1.2 million characters: the output and
+    # index buffers (mapped blocks from 1 MiB on) grow while the text is read;
+    # scanned twice so the second scan reuses pooled blocks with stale contents.
+    text = "\ufefb" * 600_000 + " \u064e" + "x y" * 200_000
+    want = scan_reference(text)
+    for _ in range(2):
+        assert_same(scan(text), want)
+
+
+def test_threads_scan_concurrently():
+    # The character loop runs without the GIL; memory blocks come from a shared
+    # pool. Eight threads scanning different texts must each get their own result.
+    texts = [HOSTILE[name] * (i + 1) for i, name in enumerate(HOSTILE)]
+    want = [scan_reference(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            for got, expected in zip(pool.map(scan, texts), want, strict=True):
+                assert_same(got, expected)
 
 
 def test_fallback_gives_the_reference(monkeypatch):
