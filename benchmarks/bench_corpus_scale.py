@@ -17,8 +17,12 @@ child process per size** runs, on the same files and in this order:
 
 Each step reads the files itself (so the ratios compare like with like, with the
 page cache warm for all). Peak memory is the child's ``ru_maxrss`` after each step
-(it never decreases, so the pipeline's figure includes the baselines', which are
-tiny), and for the 2-worker run the largest worker's (``RUSAGE_CHILDREN``). The
+(it never decreases, so the pipeline's figure includes the baselines'), and for
+the 2-worker run the largest worker's (``RUSAGE_CHILDREN``). For the pipeline step
+alone the child also records its own peak (``VmHWM``, reset just before the step
+after giving the baselines' garbage back with ``malloc_trim``; with ``--workers
+2`` this is the reducing parent's peak) and samples its and its workers' resident
+memory every 10 s, so one can see whether memory grows during the run. The
 parent prints a table and the ratios; numbers are from one run on a shared
 machine, so treat small differences as noise.
 """
@@ -35,6 +39,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -146,6 +151,60 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
+def _status_mb(field: str, pid: int | str = "self") -> float:
+    """A memory field of ``/proc/<pid>/status`` (``VmRSS``, ``VmHWM``) in MB."""
+    text = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(rf"{field}:\s+(\d+)", text).group(1)) / 1024
+
+
+def _children_rss_mb() -> list[float]:
+    """Resident memory of this process's children (the pool's workers), in MB."""
+    me = str(os.getpid())
+    out = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        ppid = re.search(r"^PPid:\s+(\d+)", text, re.M)
+        rss = re.search(r"VmRSS:\s+(\d+)", text)
+        if ppid and rss and ppid.group(1) == me:
+            out.append(int(rss.group(1)) / 1024)
+    return out
+
+
+class _MemoryTrace:
+    """Sample the parent's and the workers' resident memory every ``every`` seconds."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.samples: list[tuple[float, float, float]] = []  # (s, parent MB, largest worker MB)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._start = time.perf_counter()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            workers = _children_rss_mb()
+            self.samples.append(
+                (
+                    round(time.perf_counter() - self._start, 1),
+                    round(_status_mb("VmRSS"), 1),
+                    round(max(workers, default=0.0), 1),
+                )
+            )
+
+    def __enter__(self) -> _MemoryTrace:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _files(metadata: Path) -> list[Path]:
     with open(metadata, encoding="utf-8", newline="") as handle:
         return [metadata.parent / row["file"] for row in csv.DictReader(handle)]
@@ -183,9 +242,21 @@ def child(metadata: Path, speedup: bool, workers: int = 1) -> dict[str, object]:
     result["pyarabic_cpu_s"] = time.process_time() - c
     result["pyarabic_rss_mb"] = _rss_mb()
 
+    # the parent's own peak during the pipeline step: the baselines' garbage is given
+    # back to the system first and the peak (VmHWM) is reset (Linux >= 4.0)
+    import ctypes
+    import gc
+
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    Path("/proc/self/clear_refs").write_text("5")
+    result["pipeline_parent_start_mb"] = _status_mb("VmRSS")
     t, c = time.perf_counter(), time.process_time()
-    summary = process_corpus(metadata=metadata, workers=workers, progress=False)
+    with _MemoryTrace() as trace:
+        summary = process_corpus(metadata=metadata, workers=workers, progress=False)
     result["pipeline_s"] = time.perf_counter() - t
+    result["pipeline_parent_peak_mb"] = _status_mb("VmHWM")
+    result["memory_trace"] = trace.samples
     result["pipeline_cpu_s"] = time.process_time() - c
     result["pipeline_rss_mb"] = _rss_mb()
     result["workers"] = workers
@@ -271,6 +342,15 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"      (pipeline with {r['workers']} worker processes: CPU time summed over "
                 f"them; largest worker peak RSS {r['pipeline_worker_rss_mb']:.0f} MB)"
+            )
+        if "pipeline_parent_peak_mb" in r:
+            trace = r["memory_trace"]
+            tenth = [trace[int(k * (len(trace) - 1) / 10)] for k in range(11)] if trace else []
+            print(
+                f"      pipeline step: parent {r['pipeline_parent_start_mb']:.0f} MB at the start, "
+                f"peak {r['pipeline_parent_peak_mb']:.0f} MB (VmHWM); resident MB over the run "
+                "(s, parent, largest worker): "
+                + ", ".join(f"{a:.0f}/{b:.0f}/{c:.0f}" for a, b, c in tenth)
             )
     for r in rows:
         if "pipeline2_s" in r:
