@@ -701,6 +701,7 @@ class _Reducer:
         names = sorted(self.terms)
         for counts in self.terms.values():
             counts.merge()
+        _release_free_heap()  # the vocabulary dict and the merges' garbage
         lengths = [len(self.terms[name].ids) for name in names]
         ids = np.empty(sum(lengths), dtype=np.int32)
         n = np.empty(len(ids), dtype=np.int64)
@@ -713,6 +714,7 @@ class _Reducer:
             start += length
             del counts, order
         del rank
+        _release_free_heap()  # the groups' counts, before the text columns are made
         term = forms[ids]
         del ids, forms
         group = np.repeat(np.array(names, dtype=object), lengths)
