@@ -310,6 +310,23 @@ _set_enclitic = Analysis.enclitic.__set__  # type: ignore[attr-defined]
 _set_score = Analysis.score.__set__  # type: ignore[attr-defined]
 
 
+def _better_form(forms: tuple[str, ...], threshold: float) -> tuple[str, float] | None:
+    """The accepted form with the highest score (the first of equals), or None.
+
+    For a stem without the article (the only kind that can have two forms: with
+    ة restored and as written): a form is accepted when it has 2+ letters and a
+    score above 0 and at least ``threshold`` (the whole word's score + MARGIN).
+    """
+    best = None
+    for form in forms:
+        if len(form) < 2:
+            continue
+        score = zipf(form)
+        if score > 0 and score >= threshold and (best is None or score > best[1]):
+            best = (form, score)
+    return best
+
+
 def _rank_key(a: Analysis) -> tuple[int, float, int]:
     # Fullest segmentation first (والشعب → و+ال+شعب, not و+الشعب), then frequency.
     return (-(len(a.proclitics) + bool(a.enclitic)), -a.score, -len(a.bare))
@@ -389,37 +406,39 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
                 if conj_enclitic and conj_exception:
                     continue  # وكان is و + كان, never و + ك + ان
                 if light[end - 1] == "ت":  # ت before an enclitic: ة restored, if attested
-                    forms: tuple[str, ...] = (whole[start : end - 1] + "ة", whole[start:end])
-                else:
-                    forms = (whole[start:end],)
-            else:
-                if conj_bare and conj_exception:
+                    best = _better_form((whole[start : end - 1] + "ة", whole[start:end]), threshold)
+                    if best is None:
+                        continue
+                    form, score = best
+                    analysis = _new_analysis(Analysis)
+                    _set_proclitics(analysis, procs)
+                    _set_bare(analysis, form)
+                    _set_enclitic(analysis, enc)
+                    _set_score(analysis, score)
+                    accepted.append(analysis)
                     continue
-                forms = (whole[start:end],)
-            best_form = ""
-            best_score = 0.0
-            for form in forms:
-                length = len(form)
-                if length < 2:
+            elif conj_bare and conj_exception:
+                continue
+            # One form (the usual case): the test of _better_form, inlined.
+            if end - start < 2:
+                continue
+            form = whole[start:end]
+            freq = get(form)
+            score = log10(freq) + 9 if freq else 0.0
+            if article:
+                if end - start > 2:
+                    if score < 1.5 and whole_score != 0:
+                        continue
+                elif not (score >= 3.0 and zipf("ال" + form) >= 2.5):
                     continue
-                freq = get(form)
-                score = log10(freq) + 9 if freq else 0.0
-                if article:
-                    if length > 2:
-                        ok = score >= 1.5 or whole_score == 0
-                    else:
-                        ok = score >= 3.0 and zipf("ال" + form) >= 2.5
-                else:
-                    ok = score > 0 and score >= threshold
-                if ok and (not best_form or score > best_score):
-                    best_form, best_score = form, score
-            if best_form:
-                analysis = _new_analysis(Analysis)
-                _set_proclitics(analysis, procs)
-                _set_bare(analysis, best_form)
-                _set_enclitic(analysis, enc)
-                _set_score(analysis, best_score)
-                accepted.append(analysis)
+            elif not (score > 0 and score >= threshold):
+                continue
+            analysis = _new_analysis(Analysis)
+            _set_proclitics(analysis, procs)
+            _set_bare(analysis, form)
+            _set_enclitic(analysis, enc)
+            _set_score(analysis, score)
+            accepted.append(analysis)
     if not accepted:
         return (unsegmented,)
     if len(accepted) == 1:
