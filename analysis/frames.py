@@ -316,6 +316,7 @@ class _Lexicon:
     exact: np.ndarray  # per form
     guarded: np.ndarray  # per entry: has guards
     decisions: dict[tuple, _Decision]
+    bares_flags: _FlagCache
 
 
 #: Prepared lexicons by content (forms, match modes, guards), most recent last.
@@ -323,6 +324,76 @@ _LEXICONS: dict[tuple, _Lexicon] = {}
 _LEXICONS_MAX = 8
 #: Bound of each prepared lexicon's per-type decision cache (~0.5 kB an entry).
 _DECISIONS_MAX = 50_000
+#: Bound of each prepared lexicon's cache of word-type flags (types kept alive).
+_FLAGS_MAX = 100_000
+
+
+class _FlagCache:
+    """Whether a word type has a lexicon spelling, remembered by object address.
+
+    The text stage hands the same ``bares`` tuple and ``normalized`` string to
+    every token of a word type, in every batch, so most types of a batch were
+    tested in an earlier one; looking their addresses up touches no object
+    (testing them does, and on a large heap that is most of the cost). Per
+    ``bares`` address the cache holds the flag of the tuple, the address of the
+    ``normalized`` string seen with it and that string's flag, packed in one
+    integer. An address identifies an object only while the object lives, so the
+    cache keeps a reference to every object it remembers: an address found in it
+    is that very object. Only tuples and strings (immutable) are remembered; the
+    cache is emptied before it would hold more than :data:`_FLAGS_MAX` types
+    (``2 * _FLAGS_MAX`` objects). Addresses are kept sorted, so a batch's types
+    are looked up with one ``np.searchsorted``.
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget everything (and release the objects kept alive)."""
+        self.keys = np.zeros(0, dtype=np.int64)  # bares addresses, sorted
+        self.values = np.zeros(0, dtype=np.int64)  # packed flags
+        self.objects: list[object] = []  # every tuple and string remembered
+
+    def _find(self, addresses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.minimum(np.searchsorted(self.keys, addresses), max(len(self.keys) - 1, 0))
+        found = self.keys[at] == addresses if len(self.keys) else np.zeros(len(addresses), bool)
+        return at, found
+
+    def lookup(self, addresses: np.ndarray) -> np.ndarray:
+        """Per ``bares`` address: the packed flags, or -1 if unknown."""
+        at, found = self._find(addresses)
+        return np.where(found, self.values[at] if len(self.keys) else -1, -1)
+
+    def remember(
+        self,
+        addresses: np.ndarray,
+        packed: np.ndarray,
+        bares: np.ndarray,
+        normalized: np.ndarray,
+    ) -> None:
+        """Remember ``packed`` flags of (``bares``, ``normalized``) object pairs."""
+        if len(addresses) > _FLAGS_MAX:
+            return
+        if len(self.objects) + 2 * len(addresses) > 2 * _FLAGS_MAX:
+            self.clear()
+        tuples, strings = bares.tolist(), normalized.tolist()
+        if set(map(type, tuples)) != {tuple} or set(map(type, strings)) != {str}:
+            keep = [
+                i
+                for i, (b, n) in enumerate(zip(tuples, strings, strict=True))
+                if type(b) is tuple and type(n) is str
+            ]
+            addresses, packed = addresses[keep], packed[keep]
+            tuples, strings = [tuples[i] for i in keep], [strings[i] for i in keep]
+        self.objects.extend(tuples)
+        self.objects.extend(strings)
+        at, found = self._find(addresses)
+        self.values[at[found]] = packed[found]  # a known tuple seen with a new string
+        new = np.flatnonzero(~found)
+        order = new[np.argsort(addresses[new])]
+        where = np.searchsorted(self.keys, addresses[order])
+        self.keys = np.insert(self.keys, where, addresses[order])
+        self.values = np.insert(self.values, where, packed[order])
 
 
 def _prepare_lexicon(lexicon: Lexicon) -> _Lexicon:
@@ -383,11 +454,12 @@ def _build_lexicon(lexicon: Lexicon) -> _Lexicon:
         exact=np.array([form.exact for form in forms], dtype=bool),
         guarded=np.array([len(g) > 0 for g in entry_guards], dtype=bool),
         decisions={},
+        bares_flags=_FlagCache(),
     )
 
 
 def _addresses(values: np.ndarray) -> np.ndarray:
-    """The address (CPython ``id``) of every object an object array holds.
+    """The address (CPython ``id``, divided by 16) of every object an object array holds.
 
     An object array stores pointers; reading them as integers costs no Python
     step per element. Equal addresses mean the very same object, so grouping by
@@ -400,7 +472,9 @@ def _addresses(values: np.ndarray) -> np.ndarray:
     if len(values) == 0:
         return np.zeros(0, dtype=np.intp)
     raw = (ctypes.c_ssize_t * len(values)).from_address(values.ctypes.data)
-    return np.frombuffer(raw, dtype=np.intp).copy()
+    # Objects are 16-byte aligned and at least 16 bytes long, so dropping the
+    # four low (always zero) bits keeps one value per object and hashes better.
+    return np.frombuffer(raw, dtype=np.intp) >> 4
 
 
 def _objects(column: pd.Series) -> np.ndarray:
@@ -490,6 +564,7 @@ class _Table:
     bare: np.ndarray | None
     word_code: np.ndarray
     word_rep: np.ndarray
+    bares_at: np.ndarray  # addresses of the bares objects
     odd: np.ndarray
     type_at: list[np.ndarray]  # addresses of normalized, proclitics, kind (, enclitic)
 
@@ -540,7 +615,8 @@ def _table(tokens: pd.DataFrame) -> _Table | None:
     normalized = _objects(tokens["normalized"])
     bares = _objects(tokens["bares"])
     normalized_at = _addresses(normalized)
-    code, rep = _group(_addresses(bares))
+    bares_at = _addresses(bares)
+    code, rep = _group(bares_at)
     odd = np.flatnonzero(normalized_at[rep][code] != normalized_at)
 
     def optional(column: str) -> np.ndarray | None:
@@ -573,17 +649,40 @@ def _table(tokens: pd.DataFrame) -> _Table | None:
         bare=optional("bare"),
         word_code=code,
         word_rep=rep,
+        bares_at=bares_at,
         odd=odd,
         type_at=[normalized_at]
         + [_addresses(v) for v in (proclitics, kind, enclitic) if v is not None],
     )
 
 
-def _marked(tab: _Table, spellings: frozenset[str]) -> np.ndarray:
-    """Sorted positions of the tokens with a written or bare form in ``spellings``."""
-    flags = _tuples_with_a_word(tab.bares[tab.word_rep], spellings)
-    flags |= _member(tab.normalized[tab.word_rep].tolist(), spellings)
-    mask = flags[tab.word_code]
+def _marked(tab: _Table, spellings: frozenset[str], cache: _FlagCache | None = None) -> np.ndarray:
+    """Sorted positions of the tokens with a written or bare form in ``spellings``.
+
+    Each word type (``bares`` object) is tested once, or found in ``cache``, and
+    the result spread to the tokens; tokens whose ``normalized`` string is not
+    their type's (``tab.odd``) are tested one by one.
+    """
+    rep_at = tab.bares_at[tab.word_rep]
+    norm_at = tab.type_at[0][tab.word_rep]
+    packed = cache.lookup(rep_at) if cache is not None else np.full(len(rep_at), -1)
+    bares_new = np.flatnonzero(packed < 0)
+    norm_new = np.flatnonzero((packed < 0) | ((packed >> 2) != norm_at))
+    has_bare = (packed & 1).astype(bool)
+    has_norm = ((packed >> 1) & 1).astype(bool)
+    if len(bares_new):
+        has_bare[bares_new] = _tuples_with_a_word(tab.bares[tab.word_rep[bares_new]], spellings)
+    if len(norm_new):
+        has_norm[norm_new] = _member(tab.normalized[tab.word_rep[norm_new]].tolist(), spellings)
+    if len(norm_new) and cache is not None:
+        new = norm_new  # includes bares_new
+        cache.remember(
+            rep_at[new],
+            (norm_at[new] << 2) | (has_norm[new].astype(np.int64) << 1) | has_bare[new],
+            tab.bares[tab.word_rep[new]],
+            tab.normalized[tab.word_rep[new]],
+        )
+    mask = (has_bare | has_norm)[tab.word_code]
     if len(tab.odd):
         mask[tab.odd] |= _member(tab.normalized[tab.odd].tolist(), spellings)
     return np.flatnonzero(mask)
@@ -972,7 +1071,7 @@ class _Found:
 
 def _find(tab: _Table, quotes: pd.DataFrame | None, lexicon: Lexicon, lex: _Lexicon) -> _Found:
     """:func:`match_lexicon` on a prepared table (same rules as :func:`_reference_match`)."""
-    pos = _marked(tab, lex.spellings)
+    pos = _marked(tab, lex.spellings, lex.bares_flags)
     code, reps = _types_at(tab, pos)
     types = _decide(tab, lex, reps)
     cand = _candidates_fast(tab, lex, pos, code, types)

@@ -311,7 +311,9 @@ def test_addresses_are_object_ids() -> None:
     a, b = "x" * 3, ("y",)
     values = np.empty(3, dtype=object)
     values[:] = [a, b, a]
-    assert frames._addresses(values).tolist() == [id(a), id(b), id(a)]
+    # CPython objects are 16-byte aligned: id // 16 is still one value per object.
+    assert frames._addresses(values).tolist() == [id(a) // 16, id(b) // 16, id(a) // 16]
+    assert all(i % 16 == 0 for i in (id(a), id(b)))
     assert sys.getrefcount(a) > 1  # the array holds the objects the ids refer to
 
 
@@ -335,6 +337,23 @@ def test_decision_cache_is_bounded(monkeypatch: pytest.MonkeyPatch, synthetic_ba
     pd.testing.assert_frame_equal(small.hits, expected.hits)
     pd.testing.assert_frame_equal(small.exclusions, expected.exclusions)
     assert all(len(lex.decisions) <= 5 for lex in frames._LEXICONS.values())
+
+
+def test_flag_cache_is_bounded_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, synthetic_batches
+) -> None:
+    expected = [frames._reference_match_lexicon(t, q, ACTORS).hits for t, q in synthetic_batches]
+    monkeypatch.setattr(frames, "_LEXICONS", {})
+    monkeypatch.setattr(frames, "_FLAGS_MAX", 3000)
+    for _ in range(2):  # the second pass finds types remembered by the first
+        for (tokens, quotes), hits in zip(synthetic_batches, expected, strict=True):
+            pd.testing.assert_frame_equal(frames.match_lexicon(tokens, quotes, ACTORS).hits, hits)
+            cache = frames._prepare_lexicon(ACTORS).bares_flags
+            assert len(cache.keys) <= 3000 and len(cache.objects) <= 6000
+            assert (np.diff(cache.keys) > 0).all()  # sorted, one entry per address
+    # Every remembered address is that of an object the cache keeps alive.
+    alive = {id(o) // 16 for o in cache.objects}
+    assert set(cache.keys.tolist()) <= alive
 
 
 def test_prepared_lexicons_are_bounded_and_follow_edits(
