@@ -17,6 +17,10 @@ differentially on random strings and on the corpus):
 * :func:`scan_reference`, the same result from the pure-Python modules, used when
   the extension is not built (a :class:`~analysis.errors.TextWarning`-free
   fallback: slower, never different).
+
+:data:`COMPILED` says which one :func:`scan` uses (``make setup`` builds the
+extension with the machine's C compiler; ``tests/test_scan.py`` fails if it is
+missing in the project environment).
 """
 
 from __future__ import annotations

@@ -9,18 +9,20 @@ strings, in one process:
 * ``analysis.scan.scan``              the C extension ``analysis._scan`` (one pass:
   normalized text, offset map, all tokens incl. punctuation, both type tables).
 
-Each method runs ``--repeat`` times over the whole corpus, interleaved, and the
-best time counts (the machine is shared, so the minimum is the least disturbed).
-It prints MB/s (UTF-8 megabytes) and the ratio to the regex, by wall-clock time
-and by this process's CPU time (``time.process_time``: not inflated when other
-jobs take the cores); the target for the compiled scan is >= 2x the regex. A
-second table does the same one document at a time (per-call overhead). Usage:
+The regex and the compiled scan run ``--repeat`` times over the whole corpus,
+interleaved, and the best time counts (the machine is shared, so the minimum is
+the least disturbed); the reference runs once, at the end. It prints MB/s
+(UTF-8 megabytes) and the ratio to the regex, by wall-clock time and by this
+process's CPU time (``time.process_time``: not inflated when other jobs take the
+cores); the target for the compiled scan is >= 2x the regex. A second table does
+the same one document at a time (per-call overhead). Usage:
 ``.venv/bin/python benchmarks/bench_scan.py [--mb 10] [--seed 0] [--repeat 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -85,6 +87,7 @@ def main() -> int:
     megabytes = sum(len(d.encode("utf-8")) for d in docs) / 1e6
     chars = sum(map(len, docs))
     print(f"corpus: {len(docs)} documents, {megabytes:.1f} MB UTF-8, {chars:,} characters")
+    print("load average (other jobs on the machine): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     # The results must agree before their speed means anything.
     for text in batches[:2]:
         a, b = scan(text), scan_reference(text)
@@ -92,15 +95,15 @@ def main() -> int:
         assert (a.codes == b.codes).all() and (a.end == b.end).all()
     methods = {
         REGEX: regex,
-        "scan_reference (Python)": reference,
         "scan (compiled)" if COMPILED else "scan (fallback)": compiled,
     }
+    # The reference is timed once, after the others: interleaved, its hundreds
+    # of MB of Python objects would disturb the caches and heap of the others.
+    times = best_times(methods, batches, args.repeat)
+    times["scan_reference (Python)"] = best_times({"": reference}, batches, 1)[""]
     report(
-        f"batches of 200 documents ({len(batches)} texts), best of {args.repeat}",
-        best_times(methods, batches, args.repeat),
-        megabytes,
+        f"batches of 200 documents ({len(batches)} texts), best of {args.repeat}", times, megabytes
     )
-    del methods["scan_reference (Python)"]
     report(
         f"one document at a time ({len(docs)} texts), best of {args.repeat}",
         best_times(methods, docs, args.repeat),
