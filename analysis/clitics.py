@@ -280,6 +280,7 @@ def _build_plans() -> None:
         if size < 4:
             tails += ["".join(p) for p in itertools.product(_ENCLITIC_LETTERS, repeat=size)]
     shared: dict[tuple[_Reading, ...], tuple[_Reading, ...]] = {}
+    head_plans = {}
     for head in heads:
         readings = []
         for procs, stem, enc, article in _candidates(head):
@@ -288,11 +289,17 @@ def _build_plans() -> None:
             conj = bool(procs) and procs[0] in ("و", "ف")
             readings.append((procs, len(head) - len(stem), article, conj and len(procs) > 1, conj))
         plan = tuple(readings)
-        _HEAD_PLANS[head] = shared.setdefault(plan, plan)
-    for tail in tails:
-        _TAIL_ENCLITICS[tail] = tuple(
+        head_plans[head] = shared.setdefault(plan, plan)
+    tail_enclitics = {
+        tail: tuple(
             (len(enc), enc, enc in SHORT_STEM_RISKY) for enc in ENCLITICS if tail.endswith(enc)
         )
+        for tail in tails
+    }
+    # Published complete (one C-level update each, tails first: a reader only
+    # checks that _HEAD_PLANS is filled), so another thread never sees half a table.
+    _TAIL_ENCLITICS.update(tail_enclitics)
+    _HEAD_PLANS.update(head_plans)
 
 
 _BARE_STEM: _Enclitic = (0, "", False)  # the stem without an enclitic
