@@ -55,6 +55,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from math import log10
 
 from analysis.errors import LexiconError
 from analysis.normalize import (
@@ -197,6 +198,7 @@ _KEEP_CHANGES_RE = re.compile("[" + _KEEP_CHANGES + r"\s]")
 # ... and, without these, its own normalization as well.
 _ANY_CHANGE_RE = re.compile("[" + _KEEP_CHANGES + _ALEF_FORMS + r"\s]")
 _SPACE_RE = re.compile(r"\s")
+_needs_normalizing = _ANY_CHANGE_RE.search
 
 
 def _normalization_is_letterwise() -> bool:
@@ -354,7 +356,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     :func:`_analyse_general` tests them and ranked the same way, but read from
     the grammar tables and tested on slices of the word normalized once.
     """
-    if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
+    if _LETTERWISE and _needs_normalizing(word) is None:
         light = whole = word  # the usual case: already normalized
     else:
         pair = _light_and_whole(word)
@@ -362,7 +364,6 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
             return _analyse_general(word)
         light, whole = pair
     get = _frequencies().get
-    log10 = math.log10
     freq = get(whole)
     whole_score = log10(freq) + 9 if freq else 0.0
     unsegmented = _new_analysis(Analysis)
@@ -461,7 +462,7 @@ def whole_is_attested(word: str) -> bool:
     Then :func:`has_attested_reading` is true as well (the unsegmented analysis
     has that score, ``zipf(normalize_word(word)) > 0``); one look-up.
     """
-    if _LETTERWISE and _ANY_CHANGE_RE.search(word) is None:
+    if _LETTERWISE and _needs_normalizing(word) is None:
         freq = _frequencies().get(word)
     else:
         pair = _light_and_whole(word)
@@ -470,7 +471,7 @@ def whole_is_attested(word: str) -> bool:
     if not freq:
         return False
     # log10(freq) + 9 > 0, without the logarithm when freq is clearly above 1e-9
-    return freq > 2e-9 or math.log10(freq) + 9 > 0
+    return freq > 2e-9 or log10(freq) + 9 > 0
 
 
 def has_attested_reading(word: str) -> bool:
