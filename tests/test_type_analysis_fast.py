@@ -233,3 +233,30 @@ def test_repair_module_uses_the_same_frequencies() -> None:
     parts = {w: s for w, s in table.items() if s is not None}
     assert len(parts) > 40_000
     assert all(clitics.zipf(w) == s for w, s in list(parts.items())[::50])
+
+
+def test_the_grammar_tables_by_hand() -> None:
+    analyse_clitics("ولقضيتهم")  # builds the tables
+    # Every run of up to four of the 10 proclitic letters (و ف ب ك ل س ا ي ت ن):
+    # 1 + 10 + 100 + 1000 + 10000 = 11,111 runs; of up to three of the 6 enclitic
+    # letters (ه م ا ن ي ك): 1 + 6 + 36 + 216 = 259.
+    assert sorted(clitics._PROCLITIC_LETTERS) == sorted("وفبكلسايتن")
+    assert len(clitics._HEAD_PLANS) == 11_111
+    assert len(clitics._TAIL_ENCLITICS) == 259
+    # ولل: the word itself; و + لل…; و + ل + ل…; و + ل + ال (لل is ل + ال), in
+    # _candidates' order. A listed word after و forbids the readings with two
+    # proclitics, and و alone only with an enclitic.
+    assert clitics._HEAD_PLANS["ولل"] == (
+        ((), 0, False, False, False),
+        (("و",), 1, False, False, True),
+        (("و", "ل"), 2, False, True, True),
+        (("و", "ل", "ال"), 3, True, True, True),
+    )
+    # سي: س + an imperfect verb; سم: not (م is no imperfect prefix).
+    assert [r[0] for r in clitics._HEAD_PLANS["سي"]] == [(), ("س",)]
+    assert [r[0] for r in clitics._HEAD_PLANS["س"]] == [()]
+    # هما ends only with هما (ما is no enclitic); كم with كم; ي with none.
+    assert clitics._TAIL_ENCLITICS["هما"] == ((3, "هما", False),)
+    assert clitics._TAIL_ENCLITICS["كم"] == ((2, "كم", False),)
+    assert clitics._TAIL_ENCLITICS["ني"] == ((2, "ني", True),)
+    assert clitics._TAIL_ENCLITICS["ي"] == ()
