@@ -169,6 +169,25 @@ def memory() -> None:
     )
 
 
+def cache_memory(words: list[str]) -> None:
+    """Memory the functions' caches hold after one pass of both over ``words``."""
+    sides = {
+        "old": ((ref.analyse_clitics, ref.find_split), cold_old),
+        "new": ((clitics.analyse_clitics, repair.find_split), cold_new),
+    }
+    for label, (functions, reset) in sides.items():
+        reset()
+        gc.collect()
+        tracemalloc.start()
+        for word in words:
+            for function in functions:
+                function(word)
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        reset()
+        print(f"  {label}: caches hold {held / 1e6:.1f} MB after one pass")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=float, default=50.0)
@@ -190,6 +209,7 @@ def main() -> None:
     report("synthetic corpus", types, args.rounds)
     bad = differences(types)
     print(f"  words with any difference: {bad}")
+    cache_memory(types)
     if not args.no_wordfreq:
         forms = wordfreq_forms()
         report("wordfreq Arabic list", forms, 1)
