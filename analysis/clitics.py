@@ -196,9 +196,9 @@ _ALEF_FORMS = "أإآٱ"
 _ALEF_RE = re.compile("[" + _ALEF_FORMS + "]")
 _KEEP_CHANGES = "".join(map(chr, sorted(_KEEP_HAMZA_TABLE)))
 # A word without any of these characters is its own hamza-keeping normalization.
-_KEEP_CHANGES_RE = re.compile("[" + _KEEP_CHANGES + r"\s]")
+_KEEP_CHANGES_RE = re.compile("[" + re.escape(_KEEP_CHANGES) + r"\s]")
 # ... and, without these, its own normalization as well.
-_ANY_CHANGE_RE = re.compile("[" + _KEEP_CHANGES + _ALEF_FORMS + r"\s]")
+_ANY_CHANGE_RE = re.compile("[" + re.escape(_KEEP_CHANGES) + _ALEF_FORMS + r"\s]")
 _SPACE_RE = re.compile(r"\s")
 _needs_normalizing = _ANY_CHANGE_RE.search
 

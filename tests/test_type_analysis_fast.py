@@ -195,6 +195,14 @@ def test_the_fast_path_is_taken_and_its_premises_hold() -> None:
     # The fast path relies on re's \s being exactly str.isspace (what strip() removes).
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     assert "".join(re.findall(r"\s", everything)) == "".join(c for c in everything if c.isspace())
+    # A word is taken as already normalized exactly when it has none of the
+    # characters normalization changes (the hamza-keeping table's, the alef
+    # forms) and no whitespace.
+    from analysis.normalize import _KEEP_HAMZA_TABLE
+
+    changed = {chr(c) for c in _KEEP_HAMZA_TABLE} | set("أإآٱ")
+    changed |= {c for c in everything if c.isspace()}
+    assert set(clitics._ANY_CHANGE_RE.findall(everything)) == changed
     assert clitics._LETTERWISE  # normalization is letter-wise: the fast path is used
     assert clitics._light_and_whole("والأمم") == ("والأمم", "والامم")
     assert clitics._light_and_whole("وال أمم") is None  # inner space: the general path
