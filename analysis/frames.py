@@ -40,26 +40,34 @@ How it is fast (issue #7). Almost no token can match: a few percent of the
 tokens of a news text have a comparison form that is a lexicon word or a guard
 word. So the matcher
 
-1. marks, without a Python step per token, the tokens that have such a form: the
-   ``bares`` tuples are grouped by object (the text stage hands every token of a
-   word type the same tuple; grouping by address is a C loop and never merges two
-   different tuples), each distinct tuple is tested once, and the ``normalized``
-   strings are tested with one C-level set lookup each;
+1. marks, without a Python step per token, the tokens that have such a form. The
+   text stage hands every token of a word type the same ``bares`` tuple and
+   ``normalized`` string, so tokens are grouped by the address of their tuple
+   (read from the object array: no Python step per token; grouping by address
+   never merges two different objects), each type is tested once with C-level
+   set operations, and the result is spread to the tokens with numpy. Types
+   already tested in an earlier batch are found by address in a bounded cache
+   that keeps its objects alive (:class:`_FlagCache`), so they are not touched
+   again; tokens whose string is not their type's are tested one by one;
 2. groups the marked tokens into types (written form, bare forms, clitics, kind)
    and decides once per type, in Python, which lexicon forms can start there,
-   which later word of which form it can be, and which guards it fires;
+   which later word of which form it can be, and which guards it fires (cached
+   per type value, bounded);
 3. spreads those decisions to the marked positions with numpy, checks multi-word
-   continuations level by level with numpy, and walks guard windows in Python for
-   the (rare) candidates of guarded entries only;
+   continuations word position by word position with numpy, and walks guard
+   windows in Python for the (rare) candidates of guarded entries only;
 4. resolves longest-match overlaps in Python among multi-word hits only (single-
-   word hits are chosen per position with numpy) and builds the tables column by
-   column.
+   word hits are chosen per position with numpy), looks voices up in the quotes
+   table with one sorted search, and builds the tables column by column.
 
 Every rule and every tie-break is the one of the straightforward implementation
 kept at the end of this module (:func:`_reference_match_lexicon`,
 :func:`_reference_coverage_report`); ``tests/test_frames_fast.py`` checks that both
-give identical tables. Token tables the fast path cannot read safely (non-integer
-positions, document ids that are not strings) go to the reference implementation.
+give identical tables, and ``benchmarks/bench_frames.py`` times both. Token tables
+the fast path cannot read safely (empty, non-integer positions, document ids that
+are not strings) go to the reference implementation; tables not sorted by
+document are read in place when each document is one run of tokens, else sorted
+first as the reference does.
 """
 
 from __future__ import annotations
@@ -321,9 +329,9 @@ class _Lexicon:
 
 #: Prepared lexicons by content (forms, match modes, guards), most recent last.
 _LEXICONS: dict[tuple, _Lexicon] = {}
-_LEXICONS_MAX = 8
+_LEXICONS_MAX = 4
 #: Bound of each prepared lexicon's per-type decision cache (~0.5 kB an entry).
-_DECISIONS_MAX = 50_000
+_DECISIONS_MAX = 20_000
 #: Bound of each prepared lexicon's cache of word-type flags (types kept alive).
 _FLAGS_MAX = 100_000
 
@@ -769,23 +777,29 @@ def _decide(tab: _Table, lex: _Lexicon, reps: np.ndarray) -> list[_Decision]:
     """The decision of each type (``reps``: a position of each), cached per type value."""
     cache = lex.decisions
     out: list[_Decision] = []
-    for r in reps.tolist():
-        kind = tab.kind[r]
+    enclitics = tab.enclitic[reps].tolist() if tab.enclitic is not None else [""] * len(reps)
+    for kind, *args in zip(
+        tab.kind[reps].tolist(),
+        tab.normalized[reps].tolist(),
+        tab.bares[reps].tolist(),
+        tab.proclitics[reps].tolist(),
+        enclitics,
+        strict=True,
+    ):
         if kind != WORD:
             out.append(_NOTHING)  # only word tokens match, continue or fire guards
             continue
-        enclitic = tab.enclitic[r] if tab.enclitic is not None else ""
-        args = (tab.normalized[r], tab.bares[r], tab.proclitics[r], enclitic)
+        key = tuple(args)
         try:
-            decision = cache.get(args)
+            decision = cache.get(key)
         except TypeError:  # bares given as a list: not hashable, not cached
-            out.append(_decision(lex, *args))
+            out.append(_decision(lex, *key))
             continue
         if decision is None:
-            decision = _decision(lex, *args)
+            decision = _decision(lex, *key)
             if len(cache) >= _DECISIONS_MAX:
                 cache.clear()
-            cache[args] = decision
+            cache[key] = decision
         out.append(decision)
     return out
 

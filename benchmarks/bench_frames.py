@@ -135,10 +135,14 @@ def main() -> None:
             f"peak traced memory ({label}, batch 0): {peak / 1e6:6.1f} MB "
             f"(token table {table_mb:.0f} MB)"
         )
-    cached = sum(len(lex.decisions) for lex in frames._LEXICONS.values())
+    prepared = list(frames._LEXICONS.values())
+    decisions = sum(len(lex.decisions) for lex in prepared)
+    flags = sum(len(lex.bares_flags.keys) for lex in prepared)
+    kept = sum(len(lex.bares_flags.objects) for lex in prepared)
     print(
-        f"per-type decision cache: {cached:,} entries "
-        f"(bound {frames._DECISIONS_MAX:,} per lexicon, {len(frames._LEXICONS)} lexicons)"
+        f"caches of {len(prepared)} prepared lexicons: {decisions:,} per-type decisions "
+        f"(bound {frames._DECISIONS_MAX:,} each), {flags:,} word-type flags keeping "
+        f"{kept:,} objects alive (bound {frames._FLAGS_MAX:,} types each)"
     )
 
 
