@@ -73,6 +73,7 @@ first as the reference does.
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain, product, repeat
@@ -327,7 +328,9 @@ class _Lexicon:
     bares_flags: _FlagCache
 
 
-#: Prepared lexicons by content (forms, match modes, guards), most recent last.
+#: Guards the module's caches when threads share them (e.g. a threaded Dask worker).
+_LOCK = threading.Lock()
+#: Prepared lexicons by content (forms, match modes, guards), oldest first.
 _LEXICONS: dict[tuple, _Lexicon] = {}
 _LEXICONS_MAX = 4
 #: Bound of each prepared lexicon's per-type decision cache (~0.5 kB an entry).
@@ -358,19 +361,27 @@ class _FlagCache:
 
     def clear(self) -> None:
         """Forget everything (and release the objects kept alive)."""
-        self.keys = np.zeros(0, dtype=np.int64)  # bares addresses, sorted
-        self.values = np.zeros(0, dtype=np.int64)  # packed flags
+        # One attribute holds both arrays, so a reader always sees a matching pair.
+        self.table = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.objects: list[object] = []  # every tuple and string remembered
 
-    def _find(self, addresses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        at = np.minimum(np.searchsorted(self.keys, addresses), max(len(self.keys) - 1, 0))
-        found = self.keys[at] == addresses if len(self.keys) else np.zeros(len(addresses), bool)
-        return at, found
+    @property
+    def keys(self) -> np.ndarray:
+        """The remembered ``bares`` addresses, sorted."""
+        return self.table[0]
+
+    @staticmethod
+    def _find(keys: np.ndarray, addresses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(keys) == 0:
+            return np.zeros(len(addresses), dtype=np.intp), np.zeros(len(addresses), bool)
+        at = np.minimum(np.searchsorted(keys, addresses), len(keys) - 1)
+        return at, keys[at] == addresses
 
     def lookup(self, addresses: np.ndarray) -> np.ndarray:
         """Per ``bares`` address: the packed flags, or -1 if unknown."""
-        at, found = self._find(addresses)
-        return np.where(found, self.values[at] if len(self.keys) else -1, -1)
+        keys, values = self.table
+        at, found = self._find(keys, addresses)
+        return np.where(found, values[at] if len(keys) else -1, -1)
 
     def remember(
         self,
@@ -382,8 +393,6 @@ class _FlagCache:
         """Remember ``packed`` flags of (``bares``, ``normalized``) object pairs."""
         if len(addresses) > _FLAGS_MAX:
             return
-        if len(self.objects) + 2 * len(addresses) > 2 * _FLAGS_MAX:
-            self.clear()
         tuples, strings = bares.tolist(), normalized.tolist()
         if set(map(type, tuples)) != {tuple} or set(map(type, strings)) != {str}:
             keep = [
@@ -393,15 +402,23 @@ class _FlagCache:
             ]
             addresses, packed = addresses[keep], packed[keep]
             tuples, strings = [tuples[i] for i in keep], [strings[i] for i in keep]
-        self.objects.extend(tuples)
-        self.objects.extend(strings)
-        at, found = self._find(addresses)
-        self.values[at[found]] = packed[found]  # a known tuple seen with a new string
-        new = np.flatnonzero(~found)
-        order = new[np.argsort(addresses[new])]
-        where = np.searchsorted(self.keys, addresses[order])
-        self.keys = np.insert(self.keys, where, addresses[order])
-        self.values = np.insert(self.values, where, packed[order])
+        with _LOCK:
+            if len(self.objects) + 2 * len(addresses) > 2 * _FLAGS_MAX:
+                self.clear()
+            # Keep the objects alive before their addresses become findable.
+            self.objects.extend(tuples)
+            self.objects.extend(strings)
+            keys, values = self.table
+            at, found = self._find(keys, addresses)
+            values = values.copy()
+            values[at[found]] = packed[found]  # a known tuple seen with a new string
+            new = np.flatnonzero(~found)
+            order = new[np.argsort(addresses[new])]
+            where = np.searchsorted(keys, addresses[order])
+            self.table = (
+                np.insert(keys, where, addresses[order]),
+                np.insert(values, where, packed[order]),
+            )
 
 
 def _prepare_lexicon(lexicon: Lexicon) -> _Lexicon:
@@ -417,12 +434,13 @@ def _prepare_lexicon(lexicon: Lexicon) -> _Lexicon:
         tuple(entries["match"]),
         tuple(entries["guards"]),
     )
-    found = _LEXICONS.get(key)
-    if found is None:
-        found = _build_lexicon(lexicon)
-        if len(_LEXICONS) >= _LEXICONS_MAX:
-            del _LEXICONS[next(iter(_LEXICONS))]
-        _LEXICONS[key] = found
+    with _LOCK:
+        found = _LEXICONS.get(key)
+        if found is None:
+            found = _build_lexicon(lexicon)
+            if len(_LEXICONS) >= _LEXICONS_MAX:
+                del _LEXICONS[next(iter(_LEXICONS))]
+            _LEXICONS[key] = found
     return found
 
 

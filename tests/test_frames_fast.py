@@ -371,3 +371,18 @@ def test_prepared_lexicons_are_bounded_and_follow_edits(
     # تضامن once (S3); تأييد twice (S0, S3); نضال twice (لنضالها S0, النضال S1).
     assert counts == [1, 2, 2]
     assert len(frames._LEXICONS) <= 2
+
+
+def test_threads_sharing_the_caches(monkeypatch: pytest.MonkeyPatch, synthetic_batches) -> None:
+    # A threaded worker may match several batches at once; with a small bound the
+    # flag cache is emptied while other threads read it. Results must not change.
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = [frames._reference_match_lexicon(t, q, FRAMES).hits for t, q in synthetic_batches]
+    monkeypatch.setattr(frames, "_LEXICONS", {})
+    monkeypatch.setattr(frames, "_FLAGS_MAX", 2000)
+    jobs = list(enumerate(synthetic_batches)) * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda j: (j[0], frames.match_frames(*j[1], FRAMES)), jobs))
+    for i, hits in found:
+        pd.testing.assert_frame_equal(hits, expected[i])
