@@ -561,13 +561,14 @@ def _tuples_with_a_word(tuples: np.ndarray, words: frozenset[str]) -> np.ndarray
 
 @dataclass(frozen=True)
 class _Table:
-    """Column arrays of a token table sorted by ``doc_id`` and ``index``.
+    """Column arrays of a token table: each document one run of tokens in ``index`` order.
 
-    ``word_code`` groups the tokens by the ``bares`` object they hold (the text
-    stage gives every token of a word type the same tuple), ``word_rep`` is a
-    position of each group, and ``odd`` lists the tokens whose ``normalized``
-    object differs from that of their group's representative (none for the text
-    stage's tables; each of them is tested on its own).
+    The runs may come in any ``doc_id`` order (``doc_rank`` gives the reference's
+    order; see :func:`_document_runs`). ``word_code`` groups the tokens by the
+    ``bares`` object they hold (the text stage gives every token of a word type
+    the same tuple), ``word_rep`` is a position of each group, and ``odd`` lists
+    the tokens whose ``normalized`` object differs from that of their group's
+    representative (none for the text stage's tables; each is tested on its own).
     """
 
     n: int
