@@ -384,16 +384,11 @@ class _FlagCache:
         return np.where(found, values[at] if len(keys) else -1, -1)
 
     def remember(
-        self,
-        addresses: np.ndarray,
-        packed: np.ndarray,
-        bares: np.ndarray,
-        normalized: np.ndarray,
+        self, addresses: np.ndarray, packed: np.ndarray, tuples: list, strings: list
     ) -> None:
         """Remember ``packed`` flags of (``bares``, ``normalized``) object pairs."""
         if len(addresses) > _FLAGS_MAX:
             return
-        tuples, strings = bares.tolist(), normalized.tolist()
         if set(map(type, tuples)) != {tuple} or set(map(type, strings)) != {str}:
             keep = [
                 i
@@ -540,14 +535,15 @@ def _member(values: object, words: frozenset[str]) -> np.ndarray:
     return np.frombuffer(bytearray(map(words.__contains__, values)), dtype=bool)
 
 
-def _tuples_with_a_word(tuples: np.ndarray, words: frozenset[str]) -> np.ndarray:
+def _tuples_with_a_word(values: list, words: frozenset[str]) -> np.ndarray:
     """True per ``bares`` value (tuple of strings) with an element in ``words``.
 
     A value that is not a tuple or list counts as no bare forms, as in
     :func:`_keys_of`: the type is checked where a word was found (a string's
     letters are not bare forms), or everywhere if a value is not iterable.
+    ``values`` is a list: map() over a list is several times faster than over an
+    array.
     """
-    values = tuples.tolist()  # map() over a list is several times faster than over an array
     try:
         found = ~np.frombuffer(bytearray(map(words.isdisjoint, values)), dtype=bool)
     except TypeError:  # None, NaN…: no bare forms
@@ -693,23 +689,23 @@ def _marked(tab: _Table, spellings: frozenset[str], cache: _FlagCache | None = N
     rep_at = tab.bares_at[tab.word_rep]
     norm_at = tab.type_at[0][tab.word_rep]
     packed = cache.lookup(rep_at) if cache is not None else np.full(len(rep_at), -1)
-    bares_new = np.flatnonzero(packed < 0)
-    norm_new = np.flatnonzero((packed < 0) | ((packed >> 2) != norm_at))
-    has_bare = (packed & 1).astype(bool)
-    has_norm = ((packed >> 1) & 1).astype(bool)
-    if len(bares_new):
-        has_bare[bares_new] = _tuples_with_a_word(tab.bares[tab.word_rep[bares_new]], spellings)
-    if len(norm_new):
-        has_norm[norm_new] = _member(tab.normalized[tab.word_rep[norm_new]].tolist(), spellings)
-    if len(norm_new) and cache is not None:
-        new = norm_new  # includes bares_new
-        cache.remember(
-            rep_at[new],
-            (norm_at[new] << 2) | (has_norm[new].astype(np.int64) << 1) | has_bare[new],
-            tab.bares[tab.word_rep[new]],
-            tab.normalized[tab.word_rep[new]],
-        )
-    mask = (has_bare | has_norm)[tab.word_code]
+    # Unknown types, and known tuples seen with another string: test them.
+    new = np.flatnonzero((packed < 0) | ((packed >> 2) != norm_at))
+    flags = (packed & 3) != 0
+    if len(new):
+        at = tab.word_rep[new]
+        tuples, strings = tab.bares[at].tolist(), tab.normalized[at].tolist()
+        has_bare = _tuples_with_a_word(tuples, spellings)
+        has_norm = _member(strings, spellings)
+        flags[new] = has_bare | has_norm
+        if cache is not None:
+            cache.remember(
+                rep_at[new],
+                (norm_at[new] << 2) | (has_norm.astype(np.int64) << 1) | has_bare,
+                tuples,
+                strings,
+            )
+    mask = flags[tab.word_code]
     if len(tab.odd):
         mask[tab.odd] |= _member(tab.normalized[tab.odd].tolist(), spellings)
     return np.flatnonzero(mask)
