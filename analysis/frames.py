@@ -84,6 +84,7 @@ import pandas as pd
 from analysis.errors import AnalysisError
 from analysis.lexicon import Guard, Lexicon, load_actor_lexicon, load_frame_lexicon, match_key
 from analysis.normalize import HEH, TEH_MARBUTA
+from analysis.pipeline import TextArrays
 
 __all__ = [
     "MatchResult",
@@ -677,6 +678,94 @@ def _table(tokens: pd.DataFrame) -> _Table | None:
         type_at=[normalized_at]
         + [_addresses(v) for v in (proclitics, kind, enclitic) if v is not None],
     )
+
+
+def _table_of_arrays(arrays: TextArrays) -> _Table | None:
+    """:func:`_table` straight from the text stage's arrays (no pandas tables).
+
+    The columns are the ones :func:`analysis.pipeline._tables` would put in the
+    tokens table, as the same objects (so grouping by address works the same).
+    """
+    n = len(arrays)
+    if n == 0:
+        return None
+    doc_names = np.empty(len(arrays.doc_ids), dtype=object)
+    doc_names[:] = arrays.doc_ids
+    doc = doc_names[arrays.doc]
+    index = np.arange(n, dtype=np.int64) - arrays.first[arrays.doc]
+    runs = _document_runs(doc, index)
+    if runs is None:  # e.g. a document id given twice in one batch
+        return None
+    base = arrays.doc_starts[arrays.doc]
+    tok = arrays.tokens
+    surfaces = np.empty(len(tok.suniques), dtype=object)
+    surfaces[:] = tok.suniques
+    normalized = arrays.attribute("normalized")
+    bares = arrays.attribute("bares")
+    kind, proclitics, enclitic = arrays.kind, arrays.attribute("proclitics"), None
+    enclitic = arrays.attribute("enclitic")
+    normalized_at = _addresses(normalized)
+    bares_at = _addresses(bares)
+    code, rep = _group(bares_at)
+    odd = np.flatnonzero(normalized_at[rep][code] != normalized_at)
+    outside = arrays.quote_id < 0
+    return _Table(
+        n=n,
+        doc=doc,
+        doc_starts=runs[0],
+        doc_rank=runs[1],
+        sentence=arrays.sentence,
+        index=index,
+        start=tok.start - base,
+        end=tok.end - base,
+        kind=kind,
+        normalized=normalized,
+        bares=bares,
+        proclitics=proclitics,
+        enclitic=enclitic,
+        in_quote=arrays.in_quote,
+        quote_id=pd.arrays.IntegerArray(np.where(outside, 0, arrays.quote_id), outside),
+        repaired=tok.repaired,
+        surface=surfaces[tok.scodes],
+        bare=arrays.attribute("bare"),
+        word_code=code,
+        word_rep=rep,
+        bares_at=bares_at,
+        odd=odd,
+        type_at=[normalized_at] + [_addresses(v) for v in (proclitics, kind, enclitic)],
+    )
+
+
+def _quotes_of_arrays(arrays: TextArrays) -> pd.DataFrame:
+    """The columns of the quotes table the matcher reads (voice and speaker)."""
+    q = arrays.quotes
+    quote_doc = arrays.doc[q.open_token]
+    names = np.empty(len(arrays.doc_ids), dtype=object)
+    names[:] = arrays.doc_ids
+    return pd.DataFrame(
+        {
+            "doc_id": names[quote_doc],
+            "quote_id": np.arange(len(q), dtype=np.int64) - np.searchsorted(quote_doc, quote_doc),
+            "kind": q.kind,
+            "speaker": q.speaker,
+        }
+    )
+
+
+def match_arrays(arrays: TextArrays, lexicon: Lexicon) -> MatchResult:
+    """:func:`match_lexicon` on a batch the text stage returned as arrays.
+
+    Gives the tables :func:`match_lexicon` gives on that batch's tokens and quotes
+    tables, without building them (corpus-scale counting,
+    :func:`analysis.scale.summarise_chunk`).
+    """
+    tab = _table_of_arrays(arrays)
+    if tab is None:
+        from analysis.pipeline import _tables
+
+        tables = _tables(arrays)
+        return match_lexicon(tables.tokens, tables.quotes, lexicon)
+    return _find(tab, _quotes_of_arrays(arrays), lexicon, _prepare_lexicon(lexicon)).result
 
 
 def _marked(tab: _Table, spellings: frozenset[str], cache: _FlagCache | None = None) -> np.ndarray:
