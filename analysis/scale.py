@@ -244,15 +244,15 @@ def _smallest(values: np.ndarray) -> np.ndarray:
 def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     """Load, analyse and frame-match a chunk of documents; keep only their counts.
 
-    The text stage and the frame matcher run once over the whole chunk
-    (:func:`analysis.pipeline.analyse_texts` builds its tables per batch, which
-    amortises pandas' fixed cost per table); the token and hit tables are then
-    reduced to counts and dropped, so a worker holds one chunk at a time.
+    The text stage runs once over the whole chunk and hands its arrays
+    (:func:`analysis.pipeline.analyse_arrays`) straight to the frame matcher
+    (:func:`analysis.frames.match_arrays`): the tidy token tables are never built.
+    Only counts leave the worker, which holds one chunk at a time.
     """
     # Imported here so that importing this module stays cheap (Dask workers import
     # the text stage on first use).
-    from analysis.frames import match_frames
-    from analysis.pipeline import analyse_texts
+    from analysis.frames import match_arrays
+    from analysis.pipeline import analyse_arrays
 
     lexicon = options.lexicon
     if lexicon is None or isinstance(lexicon, str):
@@ -269,39 +269,33 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     doc_group = np.array([group_code[job.group] for job in jobs], dtype=np.int32)
     form_parts: list[np.ndarray] = []
     group_parts: list[np.ndarray] = []
-    pairs = ((job.doc_id, text) for job, text in zip(jobs, texts, strict=True))
-    for tables in analyse_texts(pairs, batch=max(n, 1)):
-        tokens = tables.tokens
-        doc = tokens["doc_id"].map(position).to_numpy(dtype=np.int64)
-        words = tokens["kind"].to_numpy(object) == WORD_KIND
-        counts[:, 1] += np.bincount(doc, minlength=n)
-        counts[:, 2] += np.bincount(doc[words], minlength=n)
-        for column, table in ((3, tables.sentences), (4, tables.quotes)):
-            counts[:, column] += np.bincount(
-                table["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
-            )
-        repairs = tables.repairs[~tables.repairs["vetoed"].astype(bool)]
-        counts[:, 5] += np.bincount(
-            repairs["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
+    arrays = analyse_arrays([(job.doc_id, text) for job, text in zip(jobs, texts, strict=True)])
+    doc = arrays.doc  # token -> position of its job (the batch keeps the jobs' order)
+    words = arrays.kind == WORD_KIND
+    counts[:, 1] = arrays.last - arrays.first
+    counts[:, 2] = np.bincount(doc[words], minlength=n)
+    has_tokens = arrays.last > arrays.first
+    counts[has_tokens, 3] = arrays.sentence[arrays.last[has_tokens] - 1] + 1
+    counts[:, 4] = np.bincount(doc[arrays.quotes.open_token], minlength=n)
+    repair_doc = np.asarray(arrays.repairs["doc"], dtype=np.int64)
+    made = ~np.asarray(arrays.repairs["vetoed"], dtype=bool)
+    counts[:, 5] = np.bincount(repair_doc[made], minlength=n)
+    hits = match_arrays(arrays, lexicon).hits
+    for key, k in Counter(
+        zip(
+            hits["doc_id"].map(position),
+            hits["frame"].astype(str),
+            hits["term"].astype(str),
+            hits["entry_id"].astype(str),
+            hits["voice"].astype(str),
+            strict=True,
         )
-        hits = match_frames(tokens, tables.quotes, lexicon)
-        for key, k in Counter(
-            zip(
-                hits["doc_id"].map(position),
-                hits["frame"].astype(str),
-                hits["term"].astype(str),
-                hits["entry_id"].astype(str),
-                hits["voice"].astype(str),
-                strict=True,
-            )
-        ).items():
-            hits_per_doc[key[0]][key[1:]] += k
-        counts[:, 6] += np.bincount(
-            hits["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n
-        )
-        if options.term_form is not None:
-            form_parts.append(tokens[options.term_form].to_numpy(object)[words])
-            group_parts.append(doc_group[doc[words]])
+    ).items():
+        hits_per_doc[key[0]][key[1:]] += k
+    counts[:, 6] = np.bincount(hits["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n)
+    if options.term_form is not None:
+        form_parts.append(arrays.attribute(options.term_form)[words])
+        group_parts.append(doc_group[doc[words]])
     counts[:, 7] = [len(notes) for _, notes in read]
     documents = [
         DocumentSummary(

@@ -341,3 +341,24 @@ def test_keyness_and_group_rates_chart_through_the_plotting_helper(hand) -> None
     widths = sorted(round(b.get_width(), 6) for b in fig.axes[0].patches)
     # alpha (9 words): colonialism 2, solidarity 1, struggle 1 -> 222.22, 111.11, 111.11
     assert widths == [round(1000 / 9, 6), round(1000 / 9, 6), round(2000 / 9, 6)]
+
+
+def test_counts_from_arrays_equal_counts_from_the_tables(varied) -> None:
+    # summarise_chunk counts from the text stage's arrays; the same numbers must
+    # come out of the tidy tables of each document, analysed on its own.
+    metadata, serial = varied
+    documents = serial.documents.set_index("doc_id")
+    frame_counts = serial.frame_counts.set_index(["doc_id", "frame", "voice"])["n"]
+    for row in pd.read_csv(metadata, dtype=str).itertuples():
+        text = (metadata.parent / row.file).read_text(encoding="utf-8")
+        tables = analyse_text(text, row.doc_id, warn=False)
+        hits = match_frames(tables.tokens, tables.quotes)
+        got = documents.loc[row.doc_id]
+        assert got["n_tokens"] == len(tables.tokens)
+        assert got["n_words"] == (tables.tokens["kind"] == "word").sum()
+        assert got["n_sentences"] == len(tables.sentences)
+        assert got["n_quotes"] == len(tables.quotes)
+        assert got["n_repairs"] == (~tables.repairs["vetoed"]).sum()
+        assert got["n_hits"] == len(hits)
+        for (frame, voice), n in hits.groupby(["frame", "voice"]).size().items():
+            assert frame_counts.loc[(row.doc_id, frame, voice)] == n
