@@ -27,8 +27,10 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.dates import date_bounds, precision_of
@@ -167,16 +169,30 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str, list[str]]:
     return text, encoding, notes
 
 
+@lru_cache(maxsize=1)
+def _bmp_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Per BMP code point: is it a letter (``str.isalpha``), is it in an Arabic block."""
+    chars = "".join(map(chr, range(0x10000)))
+    alpha = np.frombuffer(bytearray(map(str.isalpha, chars)), dtype=bool)
+    arabic = np.zeros(0x10000, dtype=bool)
+    arabic[[m.start() for m in _ARABIC_LETTER_RE.finditer(chars)]] = True
+    return alpha, arabic
+
+
 def _letter_counts(text: str) -> tuple[int, int]:
     """``(Arabic-block characters, alphabetic characters)`` in ``text``.
 
     The same counts as a loop over every character with ``str.isalpha()`` and a
-    ``findall`` of single Arabic characters, done by runs (about twice as fast).
+    ``findall`` of single Arabic characters, by table look-ups in numpy (every
+    Arabic block is in the BMP; characters beyond it are tested one by one).
     """
-    letters = 0
-    for run in _LETTER_RUN_RE.findall(text):
-        letters += len(run) if run.isalpha() else sum(1 for c in run if c.isalpha())
-    return sum(map(len, _ARABIC_RUN_RE.findall(text))), letters
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    alpha, arabic = _bmp_classes()
+    beyond = codes >= 0x10000
+    small = codes[~beyond] if beyond.any() else codes
+    letters = int(np.count_nonzero(alpha[small]))
+    letters += sum(1 for c in codes[beyond].tolist() if chr(c).isalpha())
+    return int(np.count_nonzero(arabic[small])), letters
 
 
 def check_text(text: str, path: str | Path, language: str = "ar") -> list[str]:

@@ -235,6 +235,16 @@ def fold_teh_marbuta(text: str) -> str:
     return text.replace(TEH_MARBUTA, HEH)
 
 
+# Any character that describe_repairs reports (a tatweel only as a run of 3+).
+_ANY_REPAIR_RE = re.compile(
+    "["
+    + re.escape("".join(BIDI_CONTROLS + ZERO_WIDTH + [ZERO_WIDTH_SPACE]) + PERSIAN_URDU_VARIANTS)
+    + "\ufb50-\ufdff\ufe70-\ufefe]|"
+    + TATWEEL
+    + "{3,}"
+)
+
+
 def describe_repairs(text: str) -> list[str]:
     """Messages for the invisible or unusual characters that normalization will change.
 
@@ -244,6 +254,8 @@ def describe_repairs(text: str) -> list[str]:
     variants and decorative tatweel runs. Ordinary diacritics and digits are
     normalized silently because they are normal Arabic typography.
     """
+    if not _ANY_REPAIR_RE.search(text):
+        return []  # the common case: one pass over the text
     messages = []
     checks = [
         (BIDI_CONTROLS, "bidi control character(s) (U+200E/F, U+202A–E, U+2066–9) removed"),
