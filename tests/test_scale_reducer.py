@@ -195,11 +195,15 @@ LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 def random_input(
     rng: random.Random, n_docs: int, groups: list[str], with_terms: bool, with_hits: bool
 ) -> tuple[list[ChunkResult], list[tuple[str, str, str]], dict[tuple[str, str], int]]:
-    """Random chunks (documents in shuffled order), their metadata rows and true counts."""
+    """Random chunks, their metadata rows and the true word-form counts.
+
+    The metadata table has a third more rows than are processed (a selection), and
+    the processed documents arrive in shuffled order.
+    """
     vocabulary = ["".join(rng.choices(LETTERS, k=rng.randint(1, 6))) for _ in range(300)]
-    rows = [(f"doc{i:03d}", rng.choice(groups), f"20{rng.randint(10, 12)}") for i in range(n_docs)]
-    order = list(range(n_docs))
-    rng.shuffle(order)
+    n_rows = n_docs + n_docs // 3
+    rows = [(f"doc{i:03d}", rng.choice(groups), f"20{rng.randint(10, 12)}") for i in range(n_rows)]
+    order = rng.sample(range(n_rows), n_docs)  # the selected rows, in arrival order
     truth: Counter = Counter()
     chunks = []
     for start in range(0, n_docs, 7):
