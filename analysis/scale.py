@@ -544,11 +544,12 @@ def _release_free_heap() -> None:
     """Give the C heap's free pages back to the operating system (glibc only).
 
     numpy arrays of a few megabytes come from the C heap once glibc has raised its
-    mmap threshold, and the reducer's merges free and allocate such arrays over
-    and over; glibc keeps the freed pages, so the resident size grew by ~35 MB per
-    100 MB of text in the benchmark without any live data behind it. Dask's
-    documentation gives the same remedy for its workers ("memory not released
-    back to the OS"). A no-op where glibc is not the C library.
+    mmap threshold, and the reducer frees and allocates such arrays over and over
+    (merges, chunk results); glibc keeps freed pages unless asked. In
+    ``benchmarks/bench_reducer.py`` at 1 GB of text the peak was ~10 MB lower with
+    these calls. Dask's documentation gives the same remedy for its workers
+    ("memory not released back to the OS"). A no-op where glibc is not the C
+    library.
     """
     trim = _malloc_trim()
     if trim is not None:

@@ -265,6 +265,9 @@ def child(metadata: Path, speedup: bool, workers: int = 1) -> dict[str, object]:
         result["pipeline_cpu_s"] = usage.ru_utime + usage.ru_stime
         result["pipeline_worker_rss_mb"] = _rss_mb(resource.RUSAGE_CHILDREN)
     result["pipeline_words"] = int(summary.documents["n_words"].sum())
+    result["pipeline_forms"] = int(summary.term_counts["term"].nunique())
+    result["pipeline_term_rows"] = len(summary.term_counts)
+    result["pipeline_frame_rows"] = len(summary.frame_counts)
     result["pipeline_hits"] = int(summary.documents["n_hits"].sum())
     if speedup and workers == 1:
         t = time.perf_counter()
@@ -348,7 +351,9 @@ def main(argv: list[str] | None = None) -> None:
             tenth = [trace[int(k * (len(trace) - 1) / 10)] for k in range(11)] if trace else []
             print(
                 f"      pipeline step: parent {r['pipeline_parent_start_mb']:.0f} MB at the start, "
-                f"peak {r['pipeline_parent_peak_mb']:.0f} MB (VmHWM); resident MB over the run "
+                f"peak {r['pipeline_parent_peak_mb']:.0f} MB (VmHWM) for {r['pipeline_forms']:,} "
+                f"word forms, {r['pipeline_term_rows']:,} term_counts rows, "
+                f"{r['pipeline_frame_rows']:,} frame_counts rows; resident MB over the run "
                 "(s, parent, largest worker): "
                 + ", ".join(f"{a:.0f}/{b:.0f}/{c:.0f}" for a, b, c in tenth)
             )
