@@ -101,20 +101,20 @@ _APOSTROPHES, _DOUBLE_QUOTE = 1 << 11, 1 << 12  # the two symmetric quotation ma
 def _type_info(token: str) -> tuple[str, int]:
     """``(kind, flags)`` of one normalized token type."""
     kind = token_kind(token)
+    flags = _ARTICLE if token.startswith("ال") else 0
+    if token in quotes_mod.NAME_LINKS:
+        flags |= _LINK
     if kind == "word":
-        flags = _WORD
+        flags |= _WORD
         if verb_form(token) is not None:
             flags |= _VERB
         elif token not in quotes_mod.speaker_stopwords():
             flags |= _NAME  # may be part of a speaker's name (quotes._speaker_after)
         if len(token) >= MIN_LENGTH and find_split(token):
             flags |= _SPLITTABLE
-        if token.startswith("ال"):
-            flags |= _ARTICLE
-        if token in quotes_mod.NAME_LINKS:
-            flags |= _LINK
         return kind, flags
-    flags = _WORD if kind in WORD_KINDS else 0
+    if kind in WORD_KINDS:
+        flags |= _WORD
     if kind == "number":
         flags |= _NUMBER
     if kind == "punct" and token[0] in TERMINATORS:
@@ -127,10 +127,6 @@ def _type_info(token: str) -> tuple[str, int]:
         flags |= _APOSTROPHES if key == 0 else _DOUBLE_QUOTE if key == 1 else 0
     if token == ".":
         flags |= _DOT
-    if token.startswith("ال"):
-        flags |= _ARTICLE
-    if token in quotes_mod.NAME_LINKS:
-        flags |= _LINK
     return kind, flags
 
 
@@ -152,7 +148,7 @@ class _Vocabulary:
         self.clear()
 
     def clear(self) -> None:
-        """Forget every type."""
+        """Forget every type (``values`` arrays hold ``len(self)`` types, then spare room)."""
         self.index: dict[str, int] = {}
         self.values: dict[str, np.ndarray] = {
             name: np.empty(0, dtype=dtype) for name, dtype in self.names.items()
@@ -182,10 +178,14 @@ class _Vocabulary:
             self.index.update(zip(strings, new_ids.tolist(), strict=True))
             ids[new] = new_ids
             computed = compute(new)
+            end = base + len(new)
             for name, dtype in self.names.items():
-                values = computed[name]
-                added = _obj(values) if dtype is object else np.asarray(values, dtype=dtype)
-                self.values[name] = np.concatenate((self.values[name], added))
+                column = self.values[name]
+                if end > len(column):  # grow by doubling: no copy of every type per batch
+                    grown = np.empty(max(2 * len(column), end, 1024), dtype=dtype)
+                    grown[:base] = column[:base]
+                    self.values[name] = column = grown
+                column[base:end] = computed[name]
         return ids
 
 
