@@ -8,6 +8,7 @@ Every ``start``/``end`` is an offset into the original text (BOM removed).
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -192,6 +193,7 @@ class _Vocabulary:
 # Per written type (the clitic analysis looks at the written hamza): its
 # normalized form, kind and flags, and the clitic columns. Measured: ~470 bytes per
 # type (92k types: 43 MB), so the 100k bound keeps it under ~50 MB.
+_VOCABULARY_LOCK = threading.Lock()
 _SURFACES = _Vocabulary(
     {
         "normalized": object,
@@ -488,6 +490,7 @@ class TextArrays:
     doc_starts: np.ndarray
     original: str
     tokens: _Tokens
+    values: dict[str, np.ndarray]  # the vocabulary's attribute arrays, as of this batch
     sid: np.ndarray
     flags: np.ndarray
     kind: np.ndarray
@@ -506,7 +509,7 @@ class TextArrays:
 
     def attribute(self, name: str) -> np.ndarray:
         """A per-type attribute (``normalized``, ``bare``, …) spread to every token."""
-        return _SURFACES.values[name][self.sid]
+        return self.values[name][self.sid]
 
 
 def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
@@ -530,8 +533,6 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     doc_starts = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1])).astype(np.int64)
     big = SEPARATOR.join(texts)
     sc = _scan(big, engine)
-    if len(_SURFACES) > _SURFACES.max_size:
-        _SURFACES.clear()
     first_token = _first_of_type(sc.scodes, len(sc.suniques))
 
     def attributes(
@@ -546,22 +547,31 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
         )
 
     no_repairs = np.zeros(len(sc), dtype=bool)
-    sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
-    splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
-    tok, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
-    if len(tok.suniques) > len(sc.suniques):  # pieces of split words: new written types
-        first_token = _first_of_type(tok.scodes, len(tok.suniques))
-        m0 = len(sc.suniques)
-        more = _SURFACES.ids(
-            tok.suniques[m0:], partial(attributes, tok, tok.repaired, m0), first_token[m0:] >= 0
-        )
-        sids = np.concatenate((sids, more))
+    # One batch at a time uses the vocabulary (threads of one Dask worker share it);
+    # the batch keeps the attribute arrays it was given, which a later clear() or
+    # growth replaces but never changes.
+    with _VOCABULARY_LOCK:
+        if len(_SURFACES) > _SURFACES.max_size:
+            _SURFACES.clear()
+        sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
+        splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
+        tok, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
+        if len(tok.suniques) > len(sc.suniques):  # pieces of split words: new written types
+            first_token = _first_of_type(tok.scodes, len(tok.suniques))
+            m0 = len(sc.suniques)
+            more = _SURFACES.ids(
+                tok.suniques[m0:],
+                partial(attributes, tok, tok.repaired, m0),
+                first_token[m0:] >= 0,
+            )
+            sids = np.concatenate((sids, more))
+        values = dict(_SURFACES.values)
     codes = tok.codes
     n = len(codes)
     sid = sids[tok.scodes]
-    flags = _SURFACES.values["flags"][sid]
+    flags = values["flags"][sid]
     is_word = (flags & _WORD) != 0
-    kind = _SURFACES.values["kind"][sid]
+    kind = values["kind"][sid]
     if tok.repaired.any():
         kind[tok.repaired] = "word"  # pieces of a split word keep the word's kind
 
@@ -646,6 +656,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
         doc_starts,
         big,
         tok,
+        values,
         sid,
         flags,
         kind,

@@ -81,3 +81,27 @@ def test_synthetic_corpus() -> None:
         strict=True,
     ):
         assert_same(a, b)
+
+
+def test_arrays_stay_valid_after_the_vocabulary_is_emptied(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A batch's arrays keep the attribute arrays they were made with: emptying
+    # the vocabulary (bound 5) for a later batch must not change the first one.
+    small = pipeline._Vocabulary(pipeline._SURFACES.names, 5)
+    monkeypatch.setattr(pipeline, "_SURFACES", small)
+    text = SEED.read_text(encoding="utf-8")
+    first = pipeline.analyse_arrays([("seed", text)])
+    pipeline.analyse_arrays([("other", "قال الرئيس إن الشعب الصحراوي يطالب بتقرير المصير.")])
+    assert len(small) < 40  # emptied: the seed's 250-odd types are gone
+    assert_same(pipeline._tables(first), reference.analyse_text(text, "seed", warn=False))
+
+
+def test_threads_sharing_the_vocabulary() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = list(synthetic_corpus(200_000, seed=11))
+    batches = [[(f"b{k}d{i}", d) for i, d in enumerate(docs[k::4])] for k in range(4)]
+    expected = [reference.analyse_texts(b, batch=len(b)) for b in batches]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda b: pipeline._tables(pipeline.analyse_arrays(b)), batches))
+    for g, e in zip(got, expected, strict=True):
+        assert_same(g, next(e))
