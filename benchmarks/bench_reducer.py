@@ -6,10 +6,12 @@ Run by hand (not in the test suite); from the repository root:
 
 With ``workers > 1`` the parent of :func:`analysis.scale.process_corpus` only
 receives :class:`analysis.scale.ChunkResult` objects and folds them; its memory is
-the reducer's. Running the whole pipeline at 1 GB takes ~10 minutes of two
-cores, so this benchmark measures the reducer alone, in ~1 minute: for each size
+the reducer's. Running the whole pipeline at 1 GB means generating 1 GB of files
+and minutes of two cores, so this benchmark measures the reducer alone (1 GB in
+1–3 minutes of one core, mostly spent making the synthetic chunks): for each size
 (MB of text) a fresh child process feeds a ``_Reducer`` with synthetic chunk
-results shaped like the real ones and then builds the final tables.
+results shaped like the real ones and then builds the final tables. With
+``--no-trim`` the reducer's periodic ``malloc_trim`` is switched off (A/B).
 
 The synthetic chunks are sized from a run of the real pipeline on the synthetic
 corpus of ``bench_corpus_scale.py`` (per MB of text: 216 documents, 94,600 word
