@@ -110,7 +110,7 @@ def _type_info(token: str) -> tuple[str, int]:
         if verb_form(token) is not None:
             flags |= _VERB
         elif token not in quotes_mod.speaker_stopwords():
-            flags |= _NAME  # may be part of a speaker's name (quotes._speaker_after)
+            flags |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)
         if len(token) >= MIN_LENGTH and find_split(token):
             flags |= _SPLITTABLE
         return kind, flags

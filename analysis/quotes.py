@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,120 +104,6 @@ def verb_form(normalized: str) -> str | None:
     return None
 
 
-def pair_delimiters(
-    positions: list[int], normalized: list[str], text: str, nstart
-) -> list[QuoteSpan]:
-    """Pair the quotation delimiter tokens at ``positions`` into spans (module docstring)."""
-    spans: list[QuoteSpan] = []
-    open_symmetric: dict[str, int] = {}
-    stacks: dict[str, list[int]] = {k: [] for k in DIRECTIONAL}
-    closer_to_opener = {v: k for k, v in DIRECTIONAL.items()}
-    for i in positions:
-        tok = normalized[i]
-        if tok[0] == "'" or tok == '"':
-            key = "''" if tok[0] == "'" else '"'
-            if key in open_symmetric:
-                opener = open_symmetric.pop(key)
-                if "\n" in text[nstart[opener] : nstart[i]]:
-                    open_symmetric[key] = i  # the old one was stray: start afresh
-                else:
-                    spans.append(QuoteSpan(opener, i))
-            else:
-                open_symmetric[key] = i
-        elif tok[0] in DIRECTIONAL:
-            stacks[tok[0]].append(i)
-        elif tok[0] in closer_to_opener:
-            stack = stacks[closer_to_opener[tok[0]]]
-            if stack:
-                spans.append(QuoteSpan(stack.pop(), i))
-    spans.sort(key=lambda s: s.open_token)
-    return spans
-
-
-def _speaker_after(verb_i: int, normalized: list[str], kind: list[str], stop: int) -> str:
-    """Speaker name (normalized tokens joined) right after token ``verb_i``."""
-    words: list[int] = []
-    stops = speaker_stopwords()
-    for j in range(verb_i + 1, min(stop, verb_i + 1 + MAX_SPEAKER_WORDS)):
-        tok = normalized[j]
-        if kind[j] != "word" or tok in stops or verb_form(tok):
-            break
-        previous = normalized[words[-1]] if words else ""
-        if words and tok.startswith("ال") and not previous.startswith("ال"):
-            if previous not in NAME_LINKS:
-                break
-        words.append(j)
-    return " ".join(str(j) for j in words)
-
-
-def annotate(
-    spans: list[QuoteSpan],
-    normalized: Sequence[str],
-    surface: Sequence[str],
-    kind: Sequence[str],
-    sentence: Sequence[int],
-    verb_positions: list[int],
-) -> None:
-    """Fill ``kind``, ``verb`` and ``speaker`` of every span (in place).
-
-    ``verb_positions`` are the indices of word tokens that are speech verbs
-    (:func:`verb_form` is not None), in order. Sentence numbers never decrease
-    along the tokens, so the verbs of a quote's sentence are the last ones before
-    it: each span looks back from its own position (bisect) instead of scanning
-    every verb, and a verb's speaker is read only when a span needs it.
-    """
-    n = len(normalized)
-    speakers: dict[int, str] = {}
-
-    def speaker_of(i: int) -> str:
-        sp = speakers.get(i)
-        if sp is None:
-            sp = speakers[i] = _speaker_after(i, normalized, kind, n)
-        return sp
-
-    def name(indices: str) -> str:
-        return " ".join(surface[int(j)] for j in indices.split()) if indices else ""
-
-    def written_verb(i: int) -> str:
-        tok = surface[i]
-        if verb_form(normalized[i]) != normalized[i] and tok[:1] in ("و", "ف"):
-            return tok[1:]
-        return tok
-
-    for span in spans:
-        o = span.open_token
-        s = sentence[o]
-        inner_words = sum(
-            1 for k in kind[o + 1 : span.close_token] if k != "punct" and k != "quote"
-        )
-        v = bisect_left(verb_positions, o)  # verbs before the opening mark: [0, v)
-        last = verb_positions[v - 1] if v and sentence[verb_positions[v - 1]] == s else None
-        direct = None
-        if last is not None:
-            sp = speaker_of(last)
-            between = [j for j in range(last + 1, o) if kind[j] in ("word", "latin", "number")]
-            speaker_tokens = sp.split()
-            if len(between) <= VERB_WINDOW and all(str(j) in speaker_tokens for j in between):
-                direct = last
-        if direct is not None or inner_words >= MIN_SPEECH_WORDS:
-            span.kind = "speech"
-            chosen = direct if direct is not None else last
-            if chosen is not None:
-                span.verb = written_verb(chosen)
-                speaker = speaker_of(chosen)
-                if not speaker:
-                    # the nearest earlier verb with a speaker, in this sentence or the one before
-                    for w in range(bisect_left(verb_positions, chosen) - 1, -1, -1):
-                        i = verb_positions[w]
-                        if sentence[i] < s - 1:
-                            break
-                        if speaker_of(i):
-                            speaker = speakers[i]
-                            break
-                span.speaker = name(speaker)
-    _full_names(spans)
-
-
 def _full_names(spans: list[QuoteSpan]) -> None:
     """Give a short speaker mention the full name used for it earlier (in place).
 
@@ -239,19 +124,11 @@ def _full_names(spans: list[QuoteSpan]) -> None:
             seen.append((words, span.speaker))
 
 
-def closing_flags(spans: list[QuoteSpan], n: int) -> list[bool]:
-    """Per token, whether it is the closing delimiter of a paired quote."""
-    flags = [False] * n
-    for span in spans:
-        flags[span.close_token] = True
-    return flags
-
-
 @dataclass
 class QuoteArrays:
     """The quotes of a batch of documents as parallel arrays (batch token indices).
 
-    Ordered by document, then by opening mark, like :func:`pair_delimiters`.
+    Ordered by document, then by opening mark.
     """
 
     open_token: np.ndarray
@@ -277,7 +154,7 @@ def pair_batch(
     doc: np.ndarray,
     symmetric: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`pair_delimiters` for a whole batch at once: ``(opens, closes)``.
+    """Pair the quotation marks of a whole batch (module docstring): ``(opens, closes)``.
 
     ``marks`` are the token indices of the quotation marks, ``mark_text`` their
     normalized strings (read for directional marks only when ``symmetric``, the
@@ -339,11 +216,15 @@ def speaker_lengths(
     starts_with_article: np.ndarray,
     name_link: np.ndarray,
 ) -> np.ndarray:
-    """Number of speaker-name tokens right after each verb (:func:`_speaker_after`).
+    """Number of speaker-name tokens right after each verb.
 
-    ``doc_end[k]`` is the end (exclusive) of verb ``k``'s document;
-    ``name_word[j]``: token ``j`` may be part of a name (a word, not a speaker
-    stopword, not a speech verb); ``starts_with_article``/``name_link`` per token.
+    A name is up to ``MAX_SPEAKER_WORDS`` tokens right after the verb, inside its
+    document, each a name word; it stops before a word with the article ال that
+    follows a word without it, unless that word is a name link (عبد، أبو، بن …):
+    رد الصادق بوقطاية الناشط → الصادق بوقطاية. ``doc_end[k]`` is the end
+    (exclusive) of verb ``k``'s document; ``name_word[j]``: token ``j`` may be
+    part of a name (a word, not a speaker stopword, not a speech verb);
+    ``starts_with_article``/``name_link`` per token.
     """
     n = len(name_word)
     length = np.zeros(len(verbs), dtype=np.int64)
@@ -374,16 +255,15 @@ def annotate_batch(
     surface: Sequence[str],
     written_verb: Callable[[int], str],
 ) -> QuoteArrays:
-    """:func:`annotate` for every quote of a batch, with array arithmetic.
+    """Kind, verb and speaker of every quote of a batch, with array arithmetic.
 
     ``sentence`` holds batch-wide sentence numbers (never decreasing, so a
     sentence belongs to one document); ``content[i]`` marks word, number and Latin
     tokens; ``verbs`` are the speech-verb tokens (sorted) and ``speaker_length``
     the length of the name after each (:func:`speaker_lengths`); ``surface`` (per
     token) and ``written_verb(i)`` (the verb of token ``i`` as written, without
-    و/ف) are read per quote only. The rules are
-    :func:`annotate`'s (module docstring); :func:`_full_names` then runs per
-    document that names two speakers or more.
+    و/ف) are read per quote only. The rules are the module docstring's;
+    :func:`_full_names` then runs per document that names two speakers or more.
     """
     m = len(opens)
     kind = np.full(m, "term", dtype=object)

@@ -130,11 +130,6 @@ def _spans_pyarabic(text: str) -> tuple[np.ndarray, list[str]]:
     return np.array(starts, dtype=np.int64), tokens
 
 
-def split_original(text: str) -> list[str]:
-    """The fast engine's token strings for ``text`` itself (no normalization)."""
-    return _spans_fast(text)[1]
-
-
 def tokenize(norm: NormalizedText, engine: str = "fast") -> TokenSpans:
     """Tokenize normalized text; spans are offsets into ``norm.text``.
 

@@ -11,6 +11,7 @@ Every ``start``/``end`` is an offset into the original text (BOM removed).
 """
 
 
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,8 +29,9 @@ from analysis.normalize import describe_repairs, normalize
 from analysis.paths import METADATA_FILE
 from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
-from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids
-from analysis.tokens import TokenSpans, split_original, token_kind, tokenize
+from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS
+from analysis import tokens as _tokens_mod
+from analysis.tokens import TokenSpans, token_kind, tokenize
 
 TOKEN_COLUMNS = [
     "doc_id",
@@ -296,7 +298,7 @@ def _document(
     """Sentences, quotes and quote membership of one document (local offsets)."""
     n = len(surface)
     is_word, is_number, is_term, is_closer, is_quote = flags
-    pairs = quotes_mod.pair_delimiters(np.flatnonzero(is_quote).tolist(), normalized, ntext, nstart)
+    pairs = pair_delimiters(np.flatnonzero(is_quote).tolist(), normalized, ntext, nstart)
     attaches = is_closer.copy()
     for span in pairs:
         attaches[span.close_token] = True
@@ -630,3 +632,119 @@ def _annotate(
                     speaker = earlier[-1] if earlier else ""
                 span.speaker = name(speaker)
     quotes_mod._full_names(spans)
+
+
+# Frozen copies of the per-document helpers the previous implementation used
+# (removed from the package when the text stage moved to whole batches).
+
+
+def pair_delimiters(positions: list[int], normalized: list[str], text: str, nstart) -> list:
+    """Pair the quotation delimiter tokens at ``positions`` into spans (module docstring)."""
+    spans: list = []
+    open_symmetric: dict[str, int] = {}
+    stacks: dict[str, list[int]] = {k: [] for k in quotes_mod.DIRECTIONAL}
+    closer_to_opener = {v: k for k, v in quotes_mod.DIRECTIONAL.items()}
+    for i in positions:
+        tok = normalized[i]
+        if tok[0] == "'" or tok == '"':
+            key = "''" if tok[0] == "'" else '"'
+            if key in open_symmetric:
+                opener = open_symmetric.pop(key)
+                if "\n" in text[nstart[opener] : nstart[i]]:
+                    open_symmetric[key] = i  # the old one was stray: start afresh
+                else:
+                    spans.append(quotes_mod.QuoteSpan(opener, i))
+            else:
+                open_symmetric[key] = i
+        elif tok[0] in quotes_mod.DIRECTIONAL:
+            stacks[tok[0]].append(i)
+        elif tok[0] in closer_to_opener:
+            stack = stacks[closer_to_opener[tok[0]]]
+            if stack:
+                spans.append(quotes_mod.QuoteSpan(stack.pop(), i))
+    spans.sort(key=lambda s: s.open_token)
+    return spans
+
+
+def _speaker_after(verb_i: int, normalized: list[str], kind: list[str], stop: int) -> str:
+    """Speaker name (normalized tokens joined) right after token ``verb_i``."""
+    words: list[int] = []
+    stops = quotes_mod.speaker_stopwords()
+    for j in range(verb_i + 1, min(stop, verb_i + 1 + quotes_mod.MAX_SPEAKER_WORDS)):
+        tok = normalized[j]
+        if kind[j] != "word" or tok in stops or quotes_mod.verb_form(tok):
+            break
+        previous = normalized[words[-1]] if words else ""
+        if words and tok.startswith("ال") and not previous.startswith("ال"):
+            if previous not in quotes_mod.NAME_LINKS:
+                break
+        words.append(j)
+    return " ".join(str(j) for j in words)
+
+
+def sentence_ids(
+    text: str,
+    nstart: np.ndarray,
+    nend: np.ndarray,
+    normalized: list[str],
+    terminators: np.ndarray,
+    is_number: np.ndarray,
+    attaches: np.ndarray,
+    is_word: np.ndarray,
+) -> np.ndarray:
+    """0-based sentence number of every token.
+
+    ``text`` is the normalized text the spans point into; ``terminators`` are the
+    indices of terminator tokens; ``is_number`` marks number tokens (for decimal
+    points); ``attaches[i]`` says token ``i`` is a closing quotation delimiter or
+    closing bracket that stays with a sentence ending right before it;
+    ``is_word`` marks word, number and Latin tokens.
+    """
+    n = len(normalized)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    breaks = np.zeros(n, dtype=bool)  # break after token i
+    for i in terminators.tolist():
+        if (
+            normalized[i] == "."
+            and 0 < i < n - 1
+            and is_number[i - 1]
+            and is_number[i + 1]
+            and nend[i - 1] == nstart[i]
+            and nend[i] == nstart[i + 1]
+        ):
+            continue
+        j = i
+        while j + 1 < n and nstart[j + 1] == nend[j] and attaches[j + 1]:
+            j += 1
+        breaks[j] = True
+    newlines = np.array([m.start() for m in re.compile("\n").finditer(text)], dtype=np.int64)
+    if len(newlines):
+        following = np.searchsorted(nstart, newlines)
+        following = following[following > 0]
+        breaks[following - 1] = True
+    ids = np.concatenate(([0], np.cumsum(breaks[:-1])))
+    # Join segments without words to the sentence before (or after, at the start).
+    n_sent = int(ids[-1]) + 1
+    has_word = np.zeros(n_sent, dtype=bool)
+    has_word[ids[is_word]] = True
+    if has_word.all():
+        return ids
+    target = np.arange(n_sent)
+    last = -1
+    for s in range(n_sent):
+        if has_word[s]:
+            last = s
+        elif last >= 0:
+            target[s] = last
+    if has_word.any():
+        first_word = int(np.argmax(has_word))
+        target[:first_word] = first_word
+    keep = np.unique(target)
+    renumber = np.searchsorted(keep, target)
+    return renumber[ids]
+
+
+def split_original(text: str) -> list[str]:
+    """The fast engine's token strings for ``text`` itself (no normalization)."""
+    return _tokens_mod._spans_fast(text)[1]
