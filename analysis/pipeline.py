@@ -138,9 +138,11 @@ class _Vocabulary:
     with one C-level dict lookup each; attributes are computed in Python only for
     types never seen before and reach the tokens with ``attribute[ids]``. So the
     Python cost per type is paid once per process, not once per batch (a batch
-    of 200 articles has a third as many types as tokens). Bounded: emptied at the
-    start of a batch once it holds more than ``max_size`` types, so memory stays
-    flat however large the corpus; results never depend on what it holds.
+    of 200 articles has a third as many types as tokens). Bounded: once it holds
+    more than ``max_size`` types, it keeps only those of the batch just analysed
+    (:meth:`keep_only`) — the common words, which every batch uses, stay analysed;
+    rare ones are forgotten — so memory stays flat however large the corpus;
+    results never depend on what it holds.
     """
 
     def __init__(self, names: dict[str, type], max_size: int) -> None:
@@ -157,6 +159,19 @@ class _Vocabulary:
 
     def __len__(self) -> int:
         return len(self.index)
+
+    def keep_only(self, ids: np.ndarray) -> None:
+        """Forget every type but ``ids`` (distinct ids), which become 0, 1, 2 and so on.
+
+        New arrays are made, so arrays handed out earlier stay valid for the ids
+        they were given with.
+        """
+        strings = [None] * len(self.index)
+        for string, i in self.index.items():
+            strings[i] = string
+        kept = ids.tolist()
+        self.index = {strings[i]: k for k, i in enumerate(kept)}
+        self.values = {name: column[ids] for name, column in self.values.items()}
 
     def ids(self, uniques: list[str], compute, present: np.ndarray | None = None) -> np.ndarray:
         """Ids of the distinct strings ``uniques`` (-1 where ``present`` is False).
@@ -551,8 +566,6 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     # the batch keeps the attribute arrays it was given, which a later clear() or
     # growth replaces but never changes.
     with _VOCABULARY_LOCK:
-        if len(_SURFACES) > _SURFACES.max_size:
-            _SURFACES.clear()
         sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
         splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
         tok, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
@@ -566,6 +579,8 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
             )
             sids = np.concatenate((sids, more))
         values = dict(_SURFACES.values)
+        if len(_SURFACES) > _SURFACES.max_size:
+            _SURFACES.keep_only(np.unique(sids[tok.scodes]))
     codes = tok.codes
     n = len(codes)
     sid = sids[tok.scodes]

@@ -120,3 +120,30 @@ def test_token_keys_per_type(container) -> None:
 
 def test_token_keys_of_no_tokens() -> None:
     assert _token_keys(_obj([]), _obj([])) == ([], [])
+
+
+def test_vocabulary_keeps_only_the_types_it_is_told_to() -> None:
+    vocabulary = pipeline._Vocabulary({"length": np.int64, "upper": object}, 2)
+
+    def attributes(words):
+        return lambda positions: {
+            "length": [len(words[k]) for k in positions.tolist()],
+            "upper": [words[k].upper() for k in positions.tolist()],
+        }
+
+    words = ["aa", "b", "cccc", "dd"]
+    ids = vocabulary.ids(words, attributes(words))
+    assert ids.tolist() == [0, 1, 2, 3]
+    before = dict(vocabulary.values)
+    vocabulary.keep_only(np.array([1, 3]))
+    # "b" and "dd" are renumbered 0 and 1 with their attributes; the others are gone.
+    assert vocabulary.index == {"b": 0, "dd": 1}
+    assert vocabulary.values["length"].tolist() == [1, 2]
+    assert vocabulary.values["upper"].tolist() == ["B", "DD"]
+    # Arrays handed out before still answer for the old ids.
+    assert before["upper"][[0, 2]].tolist() == ["AA", "CCCC"]
+    # A known word is not analysed again; a new one is.
+    seen = []
+    again = ["dd", "e"]
+    ids = vocabulary.ids(again, lambda p: seen.extend(p.tolist()) or attributes(again)(p))
+    assert ids.tolist() == [1, 2] and seen == [1]
