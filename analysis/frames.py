@@ -702,8 +702,8 @@ def _table_of_arrays(arrays: TextArrays) -> _Table | None:
     surfaces[:] = tok.suniques
     normalized = arrays.attribute("normalized")
     bares = arrays.attribute("bares")
-    kind, proclitics, enclitic = arrays.kind, arrays.attribute("proclitics"), None
-    enclitic = arrays.attribute("enclitic")
+    kind = arrays.kind
+    proclitics, enclitic = arrays.attribute("proclitics"), arrays.attribute("enclitic")
     normalized_at = _addresses(normalized)
     bares_at = _addresses(bares)
     code, rep = _group(bares_at)
@@ -725,7 +725,7 @@ def _table_of_arrays(arrays: TextArrays) -> _Table | None:
         enclitic=enclitic,
         in_quote=arrays.in_quote,
         quote_id=pd.arrays.IntegerArray(np.where(outside, 0, arrays.quote_id), outside),
-        repaired=tok.repaired,
+        repaired=arrays.repaired,
         surface=surfaces[tok.scodes],
         bare=arrays.attribute("bare"),
         word_code=code,

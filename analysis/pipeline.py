@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import repeat
 from pathlib import Path
@@ -261,25 +261,13 @@ class _Column:
         return self._values[self._codes[i]]
 
 
-@dataclass
-class _Tokens:
-    """A batch's tokens as arrays; strings are codes into type lists."""
-
-    nstart: np.ndarray
-    nend: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    codes: np.ndarray
-    uniques: list[str]
-    scodes: np.ndarray
-    suniques: list[str]
-    repaired: np.ndarray
-
-
 def _repair(
     sc: Scan, splittable: np.ndarray, doc_ids: list[str], doc_starts: np.ndarray, vetoes
-) -> tuple[_Tokens, dict[str, list]]:
-    """Split run-together word tokens; returns the new tokens and the audit columns.
+) -> tuple[Scan, np.ndarray, dict[str, list]]:
+    """Split run-together word tokens; returns the new tokens, ``repaired`` and the audit.
+
+    The new tokens are ``sc`` with its token arrays rebuilt (the pieces of a split
+    word appended to its type lists); ``repaired`` marks the pieces.
 
     ``sc.original`` may hold several documents starting at ``doc_starts``; the
     audit columns are ``doc`` (document number), ``start``, ``end`` (offsets into
@@ -291,19 +279,9 @@ def _repair(
     n = len(sc)
     audit: dict[str, list] = {k: [] for k in ("doc", "start", "end", "original", "replacement")}
     audit["vetoed"] = []
-    tokens = _Tokens(
-        sc.nstart,
-        sc.nend,
-        sc.start,
-        sc.end,
-        sc.codes,
-        sc.uniques,
-        sc.scodes,
-        sc.suniques,
-        np.zeros(n, dtype=bool),
-    )
+    unchanged = (sc, np.zeros(n, dtype=bool), audit)
     if n == 0 or not splittable.any():
-        return tokens, audit
+        return unchanged
     occ = np.flatnonzero(splittable)  # tokens of splittable types
     occ_codes = sc.codes[occ]
     # Per splittable type: piece bounds relative to the token start, flattened.
@@ -356,7 +334,7 @@ def _repair(
     ]
     audit["vetoed"] = vetoed.tolist()
     if vetoed.all():
-        return tokens, audit
+        return unchanged
     # Rebuild the arrays: a split token of k parts takes k rows.
     keep = ~vetoed[piece_occ]  # pieces of repairs that are made
     reps = np.ones(n, dtype=np.int64)
@@ -381,7 +359,18 @@ def _repair(
     scodes[rows] = _intern(
         suniques, [p for p, k in zip(piece_surface, keep.tolist(), strict=True) if k]
     )
-    return _Tokens(nstart, nend, start, end, codes, uniques, scodes, suniques, repaired), audit
+    rebuilt = replace(
+        sc,
+        nstart=nstart,
+        nend=nend,
+        start=start,
+        end=end,
+        codes=codes,
+        uniques=uniques,
+        scodes=scodes,
+        suniques=suniques,
+    )
+    return rebuilt, repaired, audit
 
 
 def _original_span(sc: Scan, nstart: np.ndarray, nend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -504,7 +493,8 @@ class TextArrays:
     doc_ids: list[str]
     doc_starts: np.ndarray
     original: str
-    tokens: _Tokens
+    tokens: Scan  # after repairs
+    repaired: np.ndarray  # the token is a piece of a split run-together word
     values: dict[str, np.ndarray]  # the vocabulary's attribute arrays, as of this batch
     sid: np.ndarray
     flags: np.ndarray
@@ -550,9 +540,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     sc = _scan(big, engine)
     first_token = _first_of_type(sc.scodes, len(sc.suniques))
 
-    def attributes(
-        tokens: _Tokens, repaired: np.ndarray, offset: int, positions: np.ndarray
-    ) -> dict:
+    def attributes(tokens: Scan, repaired: np.ndarray, offset: int, positions: np.ndarray) -> dict:
         positions = positions + offset
         firsts = first_token[positions]
         return _surface_attributes(
@@ -568,13 +556,13 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     with _VOCABULARY_LOCK:
         sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
         splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
-        tok, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
+        tok, repaired, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
         if len(tok.suniques) > len(sc.suniques):  # pieces of split words: new written types
             first_token = _first_of_type(tok.scodes, len(tok.suniques))
             m0 = len(sc.suniques)
             more = _SURFACES.ids(
                 tok.suniques[m0:],
-                partial(attributes, tok, tok.repaired, m0),
+                partial(attributes, tok, repaired, m0),
                 first_token[m0:] >= 0,
             )
             sids = np.concatenate((sids, more))
@@ -587,8 +575,8 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     flags = values["flags"][sid]
     is_word = (flags & _WORD) != 0
     kind = values["kind"][sid]
-    if tok.repaired.any():
-        kind[tok.repaired] = "word"  # pieces of a split word keep the word's kind
+    if repaired.any():
+        kind[repaired] = "word"  # pieces of a split word keep the word's kind
 
     # Documents: first token of each, and the document of each token.
     first = np.searchsorted(tok.start, doc_starts)
@@ -628,7 +616,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     verbs = np.flatnonzero(flags & _VERB)
     name_word = (flags & _NAME) != 0
     stops = quotes_mod.speaker_stopwords()
-    for i in np.flatnonzero(tok.repaired).tolist():  # a piece of a split word is a word
+    for i in np.flatnonzero(repaired).tolist():  # a piece of a split word is a word
         piece = tok.uniques[codes[i]]
         name_word[i] = piece not in stops and verb_form(piece) is None
     surface = _Column(tok.suniques, tok.scodes)
@@ -671,6 +659,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
         doc_starts,
         big,
         tok,
+        repaired,
         values,
         sid,
         flags,
@@ -746,7 +735,7 @@ def _tables(b: TextArrays) -> TextTables:
             "enclitic": b.attribute("enclitic"),
             "in_quote": b.in_quote,
             "quote_id": pd.array(b.quote_id, dtype="Int64").copy(),
-            "repaired": tok.repaired,
+            "repaired": b.repaired,
         },
         columns=TOKEN_COLUMNS,
     )
