@@ -719,30 +719,28 @@ def _tables(b: TextArrays) -> TextTables:
         }
 
     index = np.arange(n, dtype=np.int64) - first[doc] if n else np.zeros(0, dtype=np.int64)
+    values = b.values
     tokens = pd.DataFrame(
         {
-            "doc_id": _obj(doc_ids)[doc] if n else np.empty(0, dtype=object),
+            "doc_id": _strings(doc_ids, doc),
             "sentence": sent.astype(np.int64),
             "index": index,
             "start": tok.start - doc_starts[doc] if n else np.zeros(0, dtype=np.int64),
             "end": tok.end - doc_starts[doc] if n else np.zeros(0, dtype=np.int64),
-            "surface": _obj(tok.suniques)[tok.scodes] if n else np.empty(0, dtype=object),
-            "kind": b.kind,
-            "normalized": b.attribute("normalized"),
-            "bare": b.attribute("bare"),
-            "bares": b.attribute("bares"),
-            "proclitics": b.attribute("proclitics"),
-            "enclitic": b.attribute("enclitic"),
+            "surface": _strings(tok.suniques, tok.scodes),
+            "kind": _strings(b.kind, None),
+            "normalized": _strings(values["normalized"], b.sid),
+            "bare": _strings(values["bare"], b.sid),
+            "bares": values["bares"][b.sid],
+            "proclitics": _strings(values["proclitics"], b.sid),
+            "enclitic": _strings(values["enclitic"], b.sid),
             "in_quote": b.in_quote,
-            "quote_id": pd.array(b.quote_id, dtype="Int64").copy(),
+            "quote_id": pd.arrays.IntegerArray(b.quote_id, b.quote_id < 0),
             "repaired": b.repaired,
         },
         columns=TOKEN_COLUMNS,
+        copy=False,
     )
-    if n:
-        tokens["quote_id"] = tokens["quote_id"].mask(b.quote_id < 0)
-    for column in _STRING_TOKEN_COLUMNS:
-        tokens[column] = tokens[column].astype(str)
     repair_rows = b.repairs
     audit_doc = np.asarray(repair_rows["doc"], dtype=np.int64)
     repairs = {
@@ -775,6 +773,36 @@ def _clitic_row(surface: str, kind: str, normalized: str) -> tuple:
     return (normalized, (normalized,), "", "")
 
 
+# The dtype ``Series.astype(str)`` gives (object on pandas 2, "str" on pandas 3).
+_STR_DTYPE = pd.Series(["a"], dtype=object).astype(str).dtype
+_STR_EMPTY = pd.Series([], dtype=object).astype(str).array
+# Whether _strings may wrap an object array of str as that dtype's array directly.
+_WRAP_STR = (
+    isinstance(_STR_DTYPE, pd.StringDtype)
+    and _STR_DTYPE.storage == "python"
+    and hasattr(_STR_EMPTY, "_from_backing_data")
+)
+
+
+def _strings(
+    values: list[str] | np.ndarray, codes: np.ndarray | None
+) -> pd.api.extensions.ExtensionArray:
+    """``values[codes]`` (``values`` itself when ``codes`` is None) as a string column.
+
+    The same column as ``pd.Series(values[codes]).astype(str)``, but every value
+    here is already a ``str`` (a type's string, made by this module), so on
+    pandas 3 the taken object array is wrapped as a ``str`` array directly, as
+    pandas' own ``StringArray.take`` does, instead of checking every token's
+    string again (that check cost about as much as the bare regex per token).
+    """
+    taken = _obj(values) if isinstance(values, list) else values
+    if codes is not None:
+        taken = taken[codes]
+    if _WRAP_STR:
+        return _STR_EMPTY._from_backing_data(taken)
+    return pd.Series(taken, dtype=object, copy=False).astype(str).array
+
+
 def _obj(values) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
@@ -782,16 +810,8 @@ def _obj(values) -> np.ndarray:
 
 
 # String columns get pandas' default string dtype (object on pandas 2, "str" on
-# pandas 3) whether the table is empty or not, so tables always concatenate cleanly.
-_STRING_TOKEN_COLUMNS = [
-    "doc_id",
-    "surface",
-    "kind",
-    "normalized",
-    "bare",
-    "proclitics",
-    "enclitic",
-]
+# pandas 3) whether the table is empty or not, so tables always concatenate cleanly
+# (the token table's through _strings, the others through _typed).
 _INT_COLUMNS = {"sentence", "start", "end", "n_words", "quote_id"}
 _BOOL_COLUMNS = {"vetoed"}
 

@@ -1,0 +1,43 @@
+"""The token table's string columns: the fast construction equals pandas' own.
+
+``pipeline._strings`` wraps per-type strings taken for every token as pandas'
+string array without checking each element again (pandas 3); the general path
+(``Series.astype(str)``, used on pandas 2) must give an identical table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from analysis.corpus import load_document
+
+SEED = "algiers-sahrawi-solidarity-2009"
+STRING_COLUMNS = ["doc_id", "surface", "kind", "normalized", "bare", "proclitics", "enclitic"]
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    return load_document(SEED).text
+
+
+def test_fast_string_columns_equal_astype_str(seed_text, monkeypatch):
+    fast = pipeline.analyse_text(seed_text, SEED, warn=False).tokens
+    monkeypatch.setattr(pipeline, "_WRAP_STR", False)
+    general = pipeline.analyse_text(seed_text, SEED, warn=False).tokens
+    pd.testing.assert_frame_equal(fast, general)
+    expected = pd.Series(["a"], dtype=object).astype(str).dtype
+    for column in STRING_COLUMNS:
+        assert fast[column].dtype == expected, column
+        assert all(isinstance(v, str) for v in fast[column]), column
+
+
+def test_empty_text_has_the_same_dtypes(seed_text):
+    empty = pipeline.analyse_text("", "empty", warn=False).tokens
+    full = pipeline.analyse_text(seed_text, SEED, warn=False).tokens
+    assert len(empty) == 0
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+    # Concatenating never changes a column's dtype.
+    both = pd.concat([empty, full], ignore_index=True)
+    assert both.dtypes.to_dict() == full.dtypes.to_dict()
