@@ -19,6 +19,9 @@
  *                     tatweel) that a token's original end skips over.
  *   scan(text) -> (ntext, index, nstart, nend, start, end, codes, uniques,
  *                  scodes, suniques)
+ *   lookup(mapping, keys) -> Buffer of int64: mapping.get(key, -1) for each
+ *       key of the list keys (a dict whose values are ints), the text stage's
+ *       per-batch look-up of its word types in the process-wide vocabulary.
  *       index is None when every character was replaced by exactly one
  *       character; it and the six token arrays are Buffer objects holding int64
  *       values (numpy.frombuffer(buf, dtype=numpy.int64), writable, no copy).
@@ -1004,8 +1007,49 @@ done:
 }
 
 /* ------------------------------------------------------------------------ */
+/* lookup()                                                                   */
+
+static PyObject *
+lookup(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *mapping, *keys;
+    if (!PyArg_ParseTuple(args, "O!O!:lookup", &PyDict_Type, &mapping, &PyList_Type, &keys))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    int64_t *out = blk_alloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+    if (out == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* A key's __eq__ or __hash__ (not a str) could change the list: re-check. */
+        if (i >= PyList_GET_SIZE(keys)) {
+            PyErr_SetString(PyExc_RuntimeError, "lookup(): keys changed size");
+            goto fail;
+        }
+        PyObject *key = Py_NewRef(PyList_GET_ITEM(keys, i));
+        PyObject *value = PyDict_GetItemWithError(mapping, key); /* borrowed */
+        Py_DECREF(key);
+        if (value == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            out[i] = -1;
+            continue;
+        }
+        long long v = PyLong_AsLongLong(value);
+        if (v == -1 && PyErr_Occurred())
+            goto fail;
+        out[i] = v;
+    }
+    return buffer_wrap(out, n);
+fail:
+    blk_free(out);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
 
 static PyMethodDef methods[] = {
+    {"lookup", lookup, METH_VARARGS,
+     "lookup(mapping, keys) -> Buffer of int64: mapping.get(key, -1) for each key."},
     {"configure", configure, METH_VARARGS,
      "configure(table, replacements, trailing): set the normalization tables."},
     {"scan", scan, METH_O,

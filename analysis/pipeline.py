@@ -13,7 +13,6 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ from analysis.normalize import TRAILING_CHARS, describe_repairs
 from analysis.paths import METADATA_FILE
 from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
-from analysis.scan import Scan, scan, scan_reference
+from analysis.scan import Scan, lookup, scan, scan_reference
 from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids_batch
 from analysis.tokens import token_kind
 
@@ -180,9 +179,7 @@ class _Vocabulary:
         returns a dict ``name -> list`` of their attributes. Types not
         ``present`` (no token has them) are neither looked at nor stored.
         """
-        ids = np.fromiter(
-            map(self.index.get, uniques, repeat(-1)), dtype=np.int64, count=len(uniques)
-        )
+        ids = lookup(self.index, uniques)
         missing = ids < 0
         if present is not None:
             missing &= present

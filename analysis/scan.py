@@ -180,3 +180,14 @@ def scan(text: str) -> Scan:
     if _scan is None:
         return scan_reference(text)
     return _scan_compiled(text)
+
+
+def lookup(mapping: dict[str, int], keys: list[str]) -> np.ndarray:
+    """``mapping.get(key, -1)`` for every key, as an int64 array.
+
+    The text stage looks up each batch's word types in its process-wide
+    vocabulary with this; compiled, it avoids a Python call per type.
+    """
+    if _scan is None or type(mapping) is not dict or type(keys) is not list:
+        return np.fromiter((mapping.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+    return np.frombuffer(_scan.lookup(mapping, keys), dtype=np.int64)

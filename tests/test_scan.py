@@ -318,3 +318,32 @@ def test_no_leaks():
     # would keep tens of MB. A few KB of interpreter noise are allowed.
     assert after - before < 64_000
     assert sys.getrefcount(text) == refs
+
+
+# --- lookup: the vocabulary look-up of a batch's types ---------------------------
+
+
+@given(
+    st.dictionaries(st.text(max_size=4), st.integers(-(2**62), 2**62), max_size=30),
+    st.lists(st.text(max_size=4), max_size=60),
+)
+@settings(max_examples=200, deadline=None)
+def test_lookup_equals_dict_get(mapping, keys):
+    from analysis.scan import lookup
+
+    expected = [mapping.get(k, -1) for k in keys]
+    assert lookup(mapping, keys).tolist() == expected
+    assert lookup(mapping, keys).dtype == np.int64
+
+
+def test_lookup_errors_are_raised():
+    from analysis import scan as scan_mod
+
+    if not scan_mod.COMPILED:
+        pytest.skip("compiled scanner not built")
+    with pytest.raises(TypeError):
+        scan_mod._scan.lookup({"a": 1}, [["unhashable"]])
+    with pytest.raises(TypeError):
+        scan_mod._scan.lookup({"a": "not an int"}, ["a"])
+    with pytest.raises(OverflowError):
+        scan_mod._scan.lookup({"a": 2**70}, ["a"])
