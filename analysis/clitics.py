@@ -77,6 +77,22 @@ IMPERFECT_PREFIXES = "يتنا"
 # Without the article, the bare form must be at least twice as frequent as the
 # whole token (Zipf +0.3): باراك stays whole although اراك is about as common.
 MARGIN = 0.3
+ARTICLE = "ال"
+# The letters that may start a word with a conjunction (و, ف).
+_CONJUNCTION_LETTERS = "".join(CONJUNCTIONS)
+# A bare form needs MIN_BARE letters or more; before a SHORT_STEM_RISKY enclitic
+# the stem needs MIN_RISKY_STEM.
+MIN_BARE = 2
+MIN_RISKY_STEM = 3
+# With the article (a strong marker) a bare form longer than MIN_BARE needs Zipf
+# >= ARTICLE_MIN_ZIPF (unless the whole token is unknown); one of MIN_BARE letters
+# needs ARTICLE_SHORT_MIN_ZIPF, and ARTICLE + it ARTICLE_SHORT_WHOLE_MIN_ZIPF.
+ARTICLE_MIN_ZIPF = 1.5
+ARTICLE_SHORT_MIN_ZIPF = 3.0
+ARTICLE_SHORT_WHOLE_MIN_ZIPF = 2.5
+# ت before an enclitic may be a teh marbuta written open (ولقضيتهم → قضية).
+TEH = "ت"
+TEH_MARBUTA = "ة"
 EXCEPTIONS_FILE = LEXICON_DIR / "clitic_exceptions.txt"
 _LIGHT_TABLE = {ord(c): "ا" for c in "أإآٱ"}
 
@@ -175,11 +191,11 @@ def _candidates(light: str):
             if prep == "ل":
                 if rest2.startswith("ل"):
                     articles.append("ل")  # ل + ال is written لل
-            elif prep != "س" and rest2.startswith("ال"):
-                articles.append("ال")
+            elif prep != "س" and rest2.startswith(ARTICLE):
+                articles.append(ARTICLE)
             for article in articles:
                 stem_all = rest2[len(article) :]
-                procs = tuple(p for p in (conj, prep, "ال" if article else "") if p)
+                procs = tuple(p for p in (conj, prep, ARTICLE if article else "") if p)
                 if prep == "س" and stem_all[:1] not in tuple(IMPERFECT_PREFIXES):
                     continue
                 yield procs, stem_all, "", bool(article)
@@ -255,7 +271,7 @@ def _light_and_whole(word: str) -> tuple[str, str] | None:
 # run of the second (at most three letters, the length of هما), besides its
 # length.
 _PROCLITIC_LETTERS = "".join(
-    sorted(set("".join(CONJUNCTIONS + PREPOSITIONS) + "ال" + IMPERFECT_PREFIXES))
+    sorted(set("".join(CONJUNCTIONS + PREPOSITIONS) + ARTICLE + IMPERFECT_PREFIXES))
 )
 _ENCLITIC_LETTERS = "".join(sorted(set("".join(ENCLITICS))))
 
@@ -330,7 +346,7 @@ def _better_form(forms: tuple[str, ...], threshold: float) -> tuple[str, float] 
     """
     best = None
     for form in forms:
-        if len(form) < 2:
+        if len(form) < MIN_BARE:
             continue
         score = zipf(form)
         if score > 0 and score >= threshold and (best is None or score > best[1]):
@@ -402,7 +418,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     n = len(light)
     threshold = whole_score + MARGIN
     # "و/ف + a word of the exceptions list" (وكان) is never و + ك + ان.
-    conj_exception = first in "وف" and whole[1:] in exc
+    conj_exception = first in _CONJUNCTION_LETTERS and whole[1:] in exc
     for procs, start, article, conj_bare, conj_enclitic in plan:
         # As in _candidates: the stem without an enclitic (not for the word
         # itself), then, without the article, the stem minus the enclitic.
@@ -411,12 +427,13 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
             if enc:
                 if end <= start:
                     continue  # the enclitic would be the whole stem
-                if risky and end - start < 3 or whole.startswith("ال", start, end):
+                if risky and end - start < MIN_RISKY_STEM or whole.startswith(ARTICLE, start, end):
                     continue  # short stems are risky; a definite noun takes no possessive
                 if conj_enclitic and conj_exception:
                     continue  # وكان is و + كان, never و + ك + ان
-                if light[end - 1] == "ت":  # ت before an enclitic: ة restored, if attested
-                    best = _better_form((whole[start : end - 1] + "ة", whole[start:end]), threshold)
+                if light[end - 1] == TEH:  # ت before an enclitic: ة restored, if attested
+                    forms = (whole[start : end - 1] + TEH_MARBUTA, whole[start:end])
+                    best = _better_form(forms, threshold)
                     if best is None:
                         continue
                     form, score = best
@@ -430,16 +447,19 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
             elif conj_bare and conj_exception:
                 continue
             # One form (the usual case): the test of _better_form, inlined.
-            if end - start < 2:
+            if end - start < MIN_BARE:
                 continue
             form = whole[start:end]
             freq = get(form)
             score = log10(freq) + 9 if freq else 0.0
             if article:
-                if end - start > 2:
-                    if score < 1.5 and whole_score != 0:
+                if end - start > MIN_BARE:
+                    if score < ARTICLE_MIN_ZIPF and whole_score != 0:
                         continue
-                elif not (score >= 3.0 and zipf("ال" + form) >= 2.5):
+                elif not (
+                    score >= ARTICLE_SHORT_MIN_ZIPF
+                    and zipf(ARTICLE + form) >= ARTICLE_SHORT_WHOLE_MIN_ZIPF
+                ):
                     continue
             elif not (score > 0 and score >= threshold):
                 continue
@@ -503,23 +523,30 @@ def _analyse_general(word: str) -> tuple[Analysis, ...]:
         if not procs and not enc:
             continue
         bare_start = normalize_word(stem[:2])
-        if enc and (bare_start == "ال" or enc in SHORT_STEM_RISKY and len(stem) < 3):
+        risky = enc in SHORT_STEM_RISKY and len(stem) < MIN_RISKY_STEM
+        if enc and (bare_start == ARTICLE or risky):
             continue  # a definite noun takes no possessive; short stems are risky
         if len(procs) > 1 and procs[0] in ("و", "ف") and normalize_word(light[1:]) in exc:
             continue  # وكان is و + كان, never و + ك + ان
         if procs and procs[0] in ("و", "ف") and enc and normalize_word(light[1:]) in exc:
             continue
         forms = [normalize_word(stem)]
-        if enc and stem.endswith("ت"):
-            forms.insert(0, forms[0][:-1] + "ة")
+        if enc and stem.endswith(TEH):
+            forms.insert(0, forms[0][:-1] + TEH_MARBUTA)
         best = None
         for form in forms:
-            if len(form) < 2:
+            if len(form) < MIN_BARE:
                 continue
             score = zipf(form)
             if article:
-                ok = score >= 1.5 if len(form) > 2 else score >= 3.0 and zipf("ال" + form) >= 2.5
-                ok = ok or (whole_score == 0 and len(form) > 2)
+                if len(form) > MIN_BARE:
+                    ok = score >= ARTICLE_MIN_ZIPF
+                else:
+                    ok = (
+                        score >= ARTICLE_SHORT_MIN_ZIPF
+                        and zipf(ARTICLE + form) >= ARTICLE_SHORT_WHOLE_MIN_ZIPF
+                    )
+                ok = ok or (whole_score == 0 and len(form) > MIN_BARE)
             else:
                 ok = score > 0 and score >= whole_score + MARGIN
             if ok and (best is None or score > best.score):

@@ -49,6 +49,8 @@ MIN_LENGTH = 6
 MAX_PARTS = 4
 MIN_ZIPF = 3.0
 MIN_ZIPF_SHORT = 5.0
+# No part is shorter (the part table holds nothing shorter, not even prefixes).
+MIN_PART_LENGTH = 2
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _part_table() -> tuple[dict[str, float | None], int]:
         if size >= 3 or size == 2 and score >= MIN_ZIPF_SHORT:
             table[word] = score
     for word in list(table):
-        for end in range(2, len(word)):
+        for end in range(MIN_PART_LENGTH, len(word)):
             table.setdefault(word[:end], None)
     return table, longest
 
@@ -179,7 +181,7 @@ def _search_split(word: str) -> tuple[int, ...] | None:
     get = table.get
     # Parts that start the word, in increasing order of length.
     firsts = []
-    for end in range(2, min(n, longest) + 1):
+    for end in range(MIN_PART_LENGTH, min(n, longest) + 1):
         score = get(word[:end], _ABSENT)
         if score is None:
             continue  # a prefix of a common word, not one itself
@@ -191,7 +193,7 @@ def _search_split(word: str) -> tuple[int, ...] | None:
     best_total = 0.0
     best_cut = 0
     for cut, first in firsts:
-        if n - cut < 2 or n - cut > longest:
+        if n - cut < MIN_PART_LENGTH or n - cut > longest:
             continue
         second = get(word[cut:], _ABSENT)
         if second is None or second is _ABSENT:
@@ -218,13 +220,13 @@ def _best_split(word: str, get, longest: int) -> tuple[int, ...] | None:
     # Extending from each start in increasing order tries the parts that end at
     # a given position in increasing order of their start, like the end-by-end
     # formulation, and parts[start] is final before it is extended.
-    for start in range(n - 1):
+    for start in range(n - MIN_PART_LENGTH + 1):
         count = parts[start]
         if count >= MAX_PARTS:
             continue  # no split of word[:start], or already MAX_PARTS parts
         count += 1
         base = neg_sum[start]
-        for end in range(start + 2, min(n, start + longest) + 1):
+        for end in range(start + MIN_PART_LENGTH, min(n, start + longest) + 1):
             score = get(word[start:end], _ABSENT)
             if score is None:
                 continue  # a prefix of a common word, not one itself
