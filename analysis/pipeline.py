@@ -675,7 +675,8 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
 
 def _tables(b: TextArrays) -> TextTables:
     """The four tidy tables of a batch (columns: docs/design.md)."""
-    doc_ids, doc_starts, big, tok = b.doc_ids, b.doc_starts, b.original, b.tokens
+    doc_starts, big, tok = b.doc_starts, b.original, b.tokens
+    doc_ids = _doc_id_values(b.doc_ids)
     doc, first, sent, global_sent = b.doc, b.first, b.sentence, b.global_sentence
     n = len(b)
     opens, closes = b.quotes.open_token, b.quotes.close_token
@@ -684,7 +685,7 @@ def _tables(b: TextArrays) -> TextTables:
     q_start, q_end = tok.end[opens], tok.start[closes]
     quote_base = doc_starts[quote_doc]
     quote_columns = {
-        "doc_id": _obj(doc_ids)[quote_doc] if len(opens) else [],
+        "doc_id": doc_ids[quote_doc],
         "quote_id": quote_rank,
         "start": q_start - quote_base,
         "end": q_end - quote_base,
@@ -707,11 +708,11 @@ def _tables(b: TextArrays) -> TextTables:
         base = doc_starts[s_doc]
         word_counts = np.bincount(global_sent[is_word], minlength=len(firsts))
         sentence_rows = {
-            "doc_id": _obj(doc_ids)[s_doc],
+            "doc_id": doc_ids[s_doc],
             "sentence": sent[firsts],
             "start": s_start - base,
             "end": s_end - base,
-            "text": _obj([big[s:e] for s, e in zip(s_start.tolist(), s_end.tolist(), strict=True)]),
+            "text": [big[s:e] for s, e in zip(s_start.tolist(), s_end.tolist(), strict=True)],
             "n_words": word_counts[: len(firsts)],
         }
 
@@ -741,7 +742,7 @@ def _tables(b: TextArrays) -> TextTables:
     repair_rows = b.repairs
     audit_doc = np.asarray(repair_rows["doc"], dtype=np.int64)
     repairs = {
-        "doc_id": _obj(doc_ids)[audit_doc] if len(audit_doc) else [],
+        "doc_id": doc_ids[audit_doc],
         "start": np.asarray(repair_rows["start"], dtype=np.int64) - doc_starts[audit_doc],
         "end": np.asarray(repair_rows["end"], dtype=np.int64) - doc_starts[audit_doc],
         "original": repair_rows["original"],
@@ -808,30 +809,34 @@ def _obj(values) -> np.ndarray:
 
 # String columns get pandas' default string dtype (object on pandas 2, "str" on
 # pandas 3) whether the table is empty or not, so tables always concatenate cleanly
-# (the token table's through _strings, the others through _typed).
+# (through _strings).
 _INT_COLUMNS = {"sentence", "start", "end", "n_words", "quote_id"}
 _BOOL_COLUMNS = {"vetoed"}
 
 
-def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    for column in columns:
-        if column in _INT_COLUMNS:
-            frame[column] = frame[column].astype(np.int64)
-        elif column in _BOOL_COLUMNS:
-            frame[column] = frame[column].astype(bool)
-        else:
-            frame[column] = frame[column].astype(str)
-    return frame
-
-
-def _rows(rows, columns: list[str]) -> pd.DataFrame:
-    """A table from row tuples, with the same dtypes whether empty or not."""
-    return _typed(pd.DataFrame(list(rows), columns=columns), columns)
-
-
 def _columns(data: dict[str, list | np.ndarray], columns: list[str]) -> pd.DataFrame:
-    """A table from column arrays, with the same dtypes as :func:`_rows`."""
-    return _typed(pd.DataFrame(data, columns=columns), columns)
+    """A table from column arrays: int64 and bool columns by name, the rest strings.
+
+    Every string here is one this module made (a slice of the text, a type's
+    string, a verb or speaker, a rule) except the document ids, which
+    :func:`_doc_id_values` converts once per batch; so :func:`_strings` need not
+    check them again. Empty tables get the same dtypes.
+    """
+    out: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {}
+    for column in columns:
+        values = data[column]
+        if column in _INT_COLUMNS:
+            out[column] = np.asarray(values, dtype=np.int64)
+        elif column in _BOOL_COLUMNS:
+            out[column] = np.asarray(values, dtype=bool)
+        else:
+            out[column] = _strings(values if len(values) else [], None)
+    return pd.DataFrame(out, columns=columns, copy=False)
+
+
+def _doc_id_values(doc_ids: list) -> np.ndarray:
+    """The batch's document ids as strings (``Series.astype(str)``'s conversion)."""
+    return np.asarray(pd.Series(_obj(doc_ids), dtype=object).astype(str), dtype=object)
 
 
 def analyse_text(

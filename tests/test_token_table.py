@@ -41,3 +41,15 @@ def test_empty_text_has_the_same_dtypes(seed_text):
     # Concatenating never changes a column's dtype.
     both = pd.concat([empty, full], ignore_index=True)
     assert both.dtypes.to_dict() == full.dtypes.to_dict()
+
+
+def test_document_ids_are_strings_in_every_table(seed_text):
+    # A caller may pass non-string ids (e.g. row numbers): every table's doc_id
+    # column holds their str() ("7"), as Series.astype(str) gives, never the int.
+    as_int = pipeline._analyse_batch([(7, seed_text), (8, "قال الوزير: «نعم».")], "fast")
+    as_str = pipeline._analyse_batch([("7", seed_text), ("8", "قال الوزير: «نعم».")], "fast")
+    for name in ("tokens", "sentences", "quotes", "repairs"):
+        left, right = getattr(as_int, name), getattr(as_str, name)
+        pd.testing.assert_frame_equal(left, right)
+        assert set(left["doc_id"]) <= {"7", "8"}
+        assert all(type(v) is str for v in left["doc_id"]), name
