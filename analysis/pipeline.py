@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -98,8 +98,13 @@ SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
 _APOSTROPHES, _DOUBLE_QUOTE = 1 << 11, 1 << 12  # the two symmetric quotation marks
 
 
-def _type_info(token: str) -> tuple[str, int]:
-    """``(kind, flags)`` of one normalized token type."""
+def _type_info(token: str) -> tuple[str, int, tuple[int, ...] | None]:
+    """``(kind, flags, cuts)`` of one normalized token type.
+
+    ``cuts`` are :func:`~analysis.repair.find_split`'s cut points for a
+    run-together word (flag ``_SPLITTABLE``), else None.
+    """
+    cuts = None
     kind = token_kind(token)
     flags = _ARTICLE if token.startswith("ال") else 0
     if token in quotes_mod.NAME_LINKS:
@@ -110,9 +115,11 @@ def _type_info(token: str) -> tuple[str, int]:
             flags |= _VERB
         elif token not in quotes_mod.speaker_stopwords():
             flags |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)
-        if len(token) >= MIN_LENGTH and find_split(token):
-            flags |= _SPLITTABLE
-        return kind, flags
+        if len(token) >= MIN_LENGTH:
+            cuts = find_split(token)
+            if cuts:
+                flags |= _SPLITTABLE
+        return kind, flags, cuts
     if kind in WORD_KINDS:
         flags |= _WORD
     if kind == "number":
@@ -127,7 +134,7 @@ def _type_info(token: str) -> tuple[str, int]:
         flags |= _APOSTROPHES if key == 0 else _DOUBLE_QUOTE if key == 1 else 0
     if token == ".":
         flags |= _DOT
-    return kind, flags
+    return kind, flags, cuts
 
 
 class _Vocabulary:
@@ -211,6 +218,7 @@ _SURFACES = _Vocabulary(
         "normalized": object,
         "kind": object,
         "flags": np.int64,
+        "cuts": object,
         "bare": object,
         "bares": object,
         "proclitics": object,
@@ -230,8 +238,9 @@ def _surface_attributes(
     """
     rows = []
     for surface, norm, piece in zip(surfaces, normalized, repaired, strict=True):
-        kind, flags = _type_info(norm)
-        rows.append((norm, kind, flags, *_clitic_row(surface, "word" if piece else kind, norm)))
+        kind, flags, cuts = _type_info(norm)
+        clitics = _clitic_row(surface, "word" if piece else kind, norm)
+        rows.append((norm, kind, flags, cuts, *clitics))
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_SURFACES.names)
     return dict(zip(_SURFACES.names, columns, strict=True))
 
@@ -259,7 +268,12 @@ class _Column:
 
 
 def _repair(
-    sc: Scan, splittable: np.ndarray, doc_ids: list[str], doc_starts: np.ndarray, vetoes
+    sc: Scan,
+    splittable: np.ndarray,
+    doc_ids: list[str],
+    doc_starts: np.ndarray,
+    vetoes,
+    cuts_of: Callable[[int], tuple[int, ...]] | None = None,
 ) -> tuple[Scan, np.ndarray, dict[str, list]]:
     """Split run-together word tokens; returns the new tokens, ``repaired`` and the audit.
 
@@ -271,7 +285,8 @@ def _repair(
     ``sc.original``), ``original``, ``replacement``, ``vetoed``. Cut points are
     found once per splittable *type*; the pieces of every occurrence are then
     placed with array arithmetic, and the token arrays rebuilt with one
-    ``np.repeat``.
+    ``np.repeat``. ``cuts_of(i)`` gives the cut points of token ``i``'s word
+    (default: :func:`~analysis.repair.find_split` of its normalized form).
     """
     n = len(sc)
     audit: dict[str, list] = {k: [] for k in ("doc", "start", "end", "original", "replacement")}
@@ -287,9 +302,10 @@ def _repair(
     type_offset = np.zeros(m, dtype=np.int64)
     rel_start: list[int] = []
     rel_end: list[int] = []
-    for k in np.unique(occ_codes).tolist():
+    types, first_occ = np.unique(occ_codes, return_index=True)
+    for k, i in zip(types.tolist(), occ[first_occ].tolist(), strict=True):
         word = sc.uniques[k]
-        cuts = find_split(word) or ()
+        cuts = (cuts_of(i) if cuts_of is not None else find_split(word)) or ()
         type_offset[k] = len(rel_start)
         n_parts[k] = len(cuts) + 1
         rel_start.extend((0, *cuts))
@@ -553,7 +569,15 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     with _VOCABULARY_LOCK:
         sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
         splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
-        tok, repaired, repair_rows = _repair(sc, splittable, doc_ids, doc_starts, _vetoes())
+        type_cuts = _SURFACES.values["cuts"]
+        tok, repaired, repair_rows = _repair(
+            sc,
+            splittable,
+            doc_ids,
+            doc_starts,
+            _vetoes(),
+            lambda i: type_cuts[sids[sc.scodes[i]]],
+        )
         if len(tok.suniques) > len(sc.suniques):  # pieces of split words: new written types
             first_token = _first_of_type(tok.scodes, len(tok.suniques))
             m0 = len(sc.suniques)
