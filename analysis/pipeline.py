@@ -219,6 +219,7 @@ _SURFACES = _Vocabulary(
         "kind": object,
         "flags": np.int64,
         "cuts": object,
+        "verb": object,
         "bare": object,
         "bares": object,
         "proclitics": object,
@@ -240,7 +241,11 @@ def _surface_attributes(
     for surface, norm, piece in zip(surfaces, normalized, repaired, strict=True):
         kind, flags, cuts = _type_info(norm)
         clitics = _clitic_row(surface, "word" if piece else kind, norm)
-        rows.append((norm, kind, flags, cuts, *clitics))
+        verb = None
+        if flags & _VERB:  # the verb as written, without a conjunction و/ف
+            strip = verb_form(norm) != norm and surface[:1] in ("و", "ف")
+            verb = surface[1:] if strip else surface
+        rows.append((norm, kind, flags, cuts, verb, *clitics))
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_SURFACES.names)
     return dict(zip(_SURFACES.names, columns, strict=True))
 
@@ -641,19 +646,12 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
         piece = tok.uniques[codes[i]]
         name_word[i] = piece not in stops and verb_form(piece) is None
     surface = _Column(tok.suniques, tok.scodes)
-    normalized = _Column(tok.uniques, codes)
 
-    verbs_written: dict[int, str] = {}
+    written_verbs = values["verb"]
 
     def written_verb(i: int) -> str:
         """The verb of token ``i`` as written, without a conjunction و/ف (per type)."""
-        key = int(tok.scodes[i])
-        found = verbs_written.get(key)
-        if found is None:
-            written, norm = surface[i], normalized[i]
-            strip = verb_form(norm) != norm and written[:1] in ("و", "ف")
-            found = verbs_written[key] = written[1:] if strip else written
-        return found
+        return written_verbs[sid[i]]
 
     quotes = quotes_mod.annotate_batch(
         opens,
