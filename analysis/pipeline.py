@@ -235,19 +235,79 @@ def _surface_attributes(
     """Attributes of new written types, given each one's normalized form.
 
     ``repaired`` marks types first met as a piece of a split word: such a piece
-    keeps the kind ``word`` of the word it came from.
+    keeps the kind ``word`` of the word it came from (its clitic columns are a
+    word's; its flags are its own type's). Word types, nearly all of them, are
+    analysed together (clitics and run-together test in one call each); the
+    others one by one with :func:`_type_info`.
     """
-    rows = []
-    for surface, norm, piece in zip(surfaces, normalized, repaired, strict=True):
-        kind, flags, cuts = _type_info(norm)
-        clitics = _clitic_row(surface, "word" if piece else kind, norm)
-        verb = None
-        if flags & _VERB:  # the verb as written, without a conjunction و/ف
-            strip = verb_form(norm) != norm and surface[:1] in ("و", "ف")
-            verb = surface[1:] if strip else surface
-        rows.append((norm, kind, flags, cuts, verb, *clitics))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_SURFACES.names)
-    return dict(zip(_SURFACES.names, columns, strict=True))
+    m = len(surfaces)
+    kinds = [token_kind(n) for n in normalized]
+    flags = [0] * m
+    cuts: list[tuple[int, ...] | None] = [None] * m
+    verbs: list[str | None] = [None] * m
+    words = [k for k in range(m) if kinds[k] == "word"]
+    for k in range(m):
+        if kinds[k] != "word":
+            _, flags[k], cuts[k] = _type_info(normalized[k])
+    if words:
+        word_forms = [normalized[k] for k in words]
+        links, stops = quotes_mod.NAME_LINKS, quotes_mod.speaker_stopwords()
+        for k, norm, split in zip(words, word_forms, _splittable(word_forms), strict=True):
+            f = _WORD
+            if norm.startswith("ال"):
+                f |= _ARTICLE
+            if norm in links:
+                f |= _LINK
+            verb = verb_form(norm)
+            if verb is not None:
+                f |= _VERB
+                # the verb as written, without a conjunction و/ف
+                surface = surfaces[k]
+                verbs[k] = surface[1:] if verb != norm and surface[:1] in ("و", "ف") else surface
+            elif norm not in stops:
+                f |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)
+            if split:
+                f |= _SPLITTABLE
+                cuts[k] = find_split(norm)
+            flags[k] = f
+    # Clitic columns: a word's (or a piece's) from its written form, else the
+    # normalized form as it is.
+    bare = list(normalized)
+    bares = [(n,) for n in normalized]
+    proclitics = [""] * m
+    enclitic = [""] * m
+    analysed = [k for k in range(m) if kinds[k] == "word" or repaired[k]]
+    if analysed:
+        rows = _word_rows([surfaces[k] for k in analysed])
+        for k, b, bs, p, e in zip(analysed, *rows, strict=True):
+            bare[k], bares[k], proclitics[k], enclitic[k] = b, bs, p, e
+    return {
+        "normalized": normalized,
+        "kind": kinds,
+        "flags": flags,
+        "cuts": cuts,
+        "verb": verbs,
+        "bare": bare,
+        "bares": bares,
+        "proclitics": proclitics,
+        "enclitic": enclitic,
+    }
+
+
+def _word_rows(
+    surfaces: list[str],
+) -> tuple[list[str], list[tuple[str, ...]], list[str], list[str]]:
+    """``(bare, bares, proclitics, enclitic)`` columns of written word types."""
+    rows = [_clitic_row(s, "word", s) for s in surfaces]
+    if not rows:
+        return [], [], [], []
+    bare, bares, proclitics, enclitic = (list(c) for c in zip(*rows, strict=True))
+    return bare, bares, proclitics, enclitic
+
+
+def _splittable(normalized: list[str]) -> list[bool]:
+    """Whether each normalized word is a run-together word (:func:`find_split`)."""
+    return [len(n) >= MIN_LENGTH and find_split(n) is not None for n in normalized]
 
 
 class _Column:
