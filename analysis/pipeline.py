@@ -217,7 +217,7 @@ _SURFACES = _Vocabulary(
     {
         "normalized": object,
         "kind": object,
-        "flags": np.int64,
+        "flags": np.uint16,  # 13 bits used; small, so per-token tests move less memory
         "cuts": object,
         "verb": object,
         "bare": object,
@@ -633,7 +633,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     # growth replaces but never changes.
     with _VOCABULARY_LOCK:
         sids = _SURFACES.ids(sc.suniques, partial(attributes, sc, no_repairs, 0))
-        splittable = (_SURFACES.values["flags"][sids[sc.scodes]] & _SPLITTABLE) != 0
+        splittable = ((_SURFACES.values["flags"][sids] & _SPLITTABLE) != 0)[sc.scodes]
         type_cuts = _SURFACES.values["cuts"]
         tok, repaired, repair_rows = _repair(
             sc,
