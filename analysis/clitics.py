@@ -52,12 +52,14 @@ implementation (``tests/reference_type_analysis.py``), field by field.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from math import log10
+from pathlib import Path
 
 from analysis.errors import LexiconError
 from analysis.normalize import (
@@ -67,6 +69,7 @@ from analysis.normalize import (
     normalize_word_keep_hamza,
 )
 from analysis.paths import LEXICON_DIR
+from analysis.wordlist_cache import cache_key, cached_table
 
 CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ك", "ل", "س")
@@ -120,6 +123,35 @@ class Analysis:
 def _frequencies() -> dict[str, float]:
     """Frequency of every normalized word form (forms that normalize alike summed).
 
+    Built once by :func:`_build_frequencies` and kept on disk by
+    :mod:`analysis.wordlist_cache` (keyed by wordfreq's data file and the
+    normalization table), so later processes read it back in ~0.1 s instead of
+    rebuilding it in ~0.7 s.
+    """
+    data_file = _wordfreq_data_file()
+    return cached_table(cache_key(data_file, _TABLE), partial(_build_frequencies, data_file))
+
+
+def _wordfreq_data_file() -> Path:
+    """The packed Arabic "large" list of wordfreq, found without importing wordfreq if possible.
+
+    Importing wordfreq takes ~0.3 s (it loads its tokenizers); with the cache
+    warm nothing else of it is needed. The file is the one
+    ``wordfreq.available_languages("large")["ar"]`` names.
+    """
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is not None and spec.origin is not None:
+        candidate = Path(spec.origin).parent / "data" / "large_ar.msgpack.gz"
+        if candidate.is_file():
+            return candidate
+    import wordfreq
+
+    return Path(wordfreq.available_languages("large")["ar"])
+
+
+def _build_frequencies(data_file: Path) -> dict[str, float]:
+    """The normalized frequency table from wordfreq's packed list ``data_file``.
+
     Built straight from wordfreq's packed list (one bucket of words per centibel)
     rather than from ``wordfreq.get_frequency_dict``: the values are the same
     floats, summed in the same order (the dictionary follows the buckets' order
@@ -133,7 +165,7 @@ def _frequencies() -> dict[str, float]:
 
     # A private copy (wordfreq's own cached list, if another module loaded it,
     # must not be emptied below); the same file get_frequency_list("ar", "large") reads.
-    pack = wordfreq.read_cBpack(wordfreq.available_languages("large")["ar"])
+    pack = wordfreq.read_cBpack(str(data_file))
     totals: dict[str, float] = {}
     get = totals.get
     for index in range(len(pack)):
