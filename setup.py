@@ -1,8 +1,10 @@
-"""Build of the optional C extension ``analysis._scan`` (metadata: pyproject.toml).
+"""Build of the optional C extensions (metadata: pyproject.toml).
 
-``optional=True``: if the extension cannot be compiled (no C compiler), the
-package still installs and :mod:`analysis.scan` falls back to the pure-Python
-scanner (``analysis.scan.COMPILED`` is then False).
+``analysis._scan`` (the one-pass scanner) and ``analysis._wordtypes`` (clitic
+columns and run-together test per word type). ``optional=True``: if an
+extension cannot be compiled (no C compiler), the package still installs and
+:mod:`analysis.scan` / :mod:`analysis.wordtypes` fall back to pure Python
+(their ``COMPILED`` is then False).
 """
 
 from setuptools import Extension, setup
@@ -13,6 +15,11 @@ setup(
             "analysis._scan",
             sources=["analysis/_scan.c"],
             optional=True,
-        )
+        ),
+        Extension(
+            "analysis._wordtypes",
+            sources=["analysis/_wordtypes.c"],
+            optional=True,
+        ),
     ]
 )
