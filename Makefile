@@ -16,13 +16,14 @@ export MPLBACKEND := Agg
 
 setup: $(VENV)/.installed
 
-# setup.py builds the C extension analysis/_scan.c in place (optional: without a
-# compiler the pure-Python scanner is used); an edit to it reinstalls the package.
-# The old .so is removed first, so running processes keep the copy they mapped.
-$(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c
+# setup.py builds the C extensions analysis/_scan.c and analysis/_wordtypes.c in place
+# (optional: without a compiler the pure-Python code is used); an edit to one reinstalls
+# the package. The old .so files are removed first, so running processes keep the copy
+# they mapped.
+$(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c analysis/_wordtypes.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv
-	rm -f analysis/_scan.*.so
+	rm -f analysis/_scan.*.so analysis/_wordtypes.*.so
 	$(UV) pip install --quiet --python $(PY) -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
 	@touch $@
 
@@ -30,9 +31,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c
 # reshaping path is tested there too.
 setup-legacy: $(LEGACY)/.installed
 
-$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt setup.py analysis/_scan.c $(VENV)/.installed
+$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt setup.py analysis/_scan.c analysis/_wordtypes.c $(VENV)/.installed
 	@test -x $(LEGACY)/bin/python || $(PYTHON) -m venv $(LEGACY)
-	rm -f analysis/_scan.*.so
+	rm -f analysis/_scan.*.so analysis/_wordtypes.*.so
 	$(UV) pip install --quiet --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
 	@touch $@
 
