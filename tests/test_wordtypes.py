@@ -243,6 +243,17 @@ def test_not_letterwise_uses_python(monkeypatch):
     assert wordtypes.fallback_counts() == before  # not handed to C at all
 
 
+def test_pure_python_path(monkeypatch):
+    # Without the extension (no compiler at install time) the same columns come
+    # from the Python functions.
+    monkeypatch.setattr(wordtypes, "_wordtypes", None)
+    surfaces = sorted(EXPECTED_CLITICS) + ["فرنسا", "الأممالمتحدة", "وال كتاب"]
+    assert_same_rows(surfaces)
+    assert_same_splits([normalize_word(s) for s in surfaces])
+    assert splittable([normalize_word("الأممالمتحدة")]).tolist() == [True]
+    assert word_rows([]) == ([], [], [], [])
+
+
 def test_no_memory_kept_between_calls():
     # Every object the C code creates is either returned or released: after a
     # warm-up, repeated calls whose results are dropped leave no memory behind
