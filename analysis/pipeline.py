@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import quotes as quotes_mod
+from analysis import wordtypes
 from analysis.clitics import analyse_clitics
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
@@ -28,7 +29,7 @@ from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
 from analysis.scan import Scan, lookup, scan, scan_reference
 from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids_batch
-from analysis.tokens import token_kind
+from analysis.tokens import token_kind, token_kinds
 
 TOKEN_COLUMNS = [
     "doc_id",
@@ -241,7 +242,7 @@ def _surface_attributes(
     others one by one with :func:`_type_info`.
     """
     m = len(surfaces)
-    kinds = [token_kind(n) for n in normalized]
+    kinds = token_kinds(normalized)
     flags = [0] * m
     cuts: list[tuple[int, ...] | None] = [None] * m
     verbs: list[str | None] = [None] * m
@@ -252,7 +253,8 @@ def _surface_attributes(
     if words:
         word_forms = [normalized[k] for k in words]
         links, stops = quotes_mod.NAME_LINKS, quotes_mod.speaker_stopwords()
-        for k, norm, split in zip(words, word_forms, _splittable(word_forms), strict=True):
+        split_of = wordtypes.splittable(word_forms).tolist()
+        for k, norm, split in zip(words, word_forms, split_of, strict=True):
             f = _WORD
             if norm.startswith("ال"):
                 f |= _ARTICLE
@@ -278,7 +280,7 @@ def _surface_attributes(
     enclitic = [""] * m
     analysed = [k for k in range(m) if kinds[k] == "word" or repaired[k]]
     if analysed:
-        rows = _word_rows([surfaces[k] for k in analysed])
+        rows = wordtypes.word_rows([surfaces[k] for k in analysed])
         for k, b, bs, p, e in zip(analysed, *rows, strict=True):
             bare[k], bares[k], proclitics[k], enclitic[k] = b, bs, p, e
     return {
@@ -292,22 +294,6 @@ def _surface_attributes(
         "proclitics": proclitics,
         "enclitic": enclitic,
     }
-
-
-def _word_rows(
-    surfaces: list[str],
-) -> tuple[list[str], list[tuple[str, ...]], list[str], list[str]]:
-    """``(bare, bares, proclitics, enclitic)`` columns of written word types."""
-    rows = [_clitic_row(s, "word", s) for s in surfaces]
-    if not rows:
-        return [], [], [], []
-    bare, bares, proclitics, enclitic = (list(c) for c in zip(*rows, strict=True))
-    return bare, bares, proclitics, enclitic
-
-
-def _splittable(normalized: list[str]) -> list[bool]:
-    """Whether each normalized word is a run-together word (:func:`find_split`)."""
-    return [len(n) >= MIN_LENGTH and find_split(n) is not None for n in normalized]
 
 
 class _Column:

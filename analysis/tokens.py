@@ -83,6 +83,26 @@ def token_kind(token: str) -> str:
     return kind
 
 
+# First characters that make token_kind answer "word" whatever follows: a word
+# character (str.isalnum or "_") that is not a quote mark and is itself Arabic
+# (so _ARABIC_RE finds it). Derived from token_kind's own rules, not a second copy.
+_WORD_FIRST = frozenset(
+    c
+    for c in map(chr, range(0x600, 0xFF00))  # every _ARABIC_RE range
+    if c != "'" and c not in QUOTE_CHARS and (c.isalnum() or c == "_") and _ARABIC_RE.match(c)
+)
+
+
+def token_kinds(tokens: list[str]) -> list[str]:
+    """:func:`token_kind` of each (normalized, non-empty) token.
+
+    The common case, a token starting with an Arabic letter, is answered
+    without a call (the text stage asks this of every new word type).
+    """
+    first = _WORD_FIRST
+    return ["word" if t[0] in first else token_kind(t) for t in tokens]
+
+
 def _split_punct(text: str, start: int, starts: list[int], tokens: list[str]) -> None:
     for m in _PUNCT_RUN_RE.finditer(text):
         starts.append(start + m.start())
