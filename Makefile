@@ -19,12 +19,16 @@ setup: $(VENV)/.installed
 # setup.py builds the C extensions analysis/_scan.c and analysis/_wordtypes.c in place
 # (optional: without a compiler the pure-Python code is used); an edit to one reinstalls
 # the package. The old .so files are removed first, so running processes keep the copy
-# they mapped.
+# they mapped. --compile-bytecode and compileall: these machines set
+# PYTHONDONTWRITEBYTECODE, so without .pyc files every process (each notebook
+# kernel, each worker) compiled pandas, matplotlib and the rest again: 2.3 s to
+# import them instead of 0.75 s. (A .pyc older than its source is ignored.)
 $(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c analysis/_wordtypes.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv
 	rm -f analysis/_scan.*.so analysis/_wordtypes.*.so
-	$(UV) pip install --quiet --python $(PY) -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
+	$(PY) -m compileall -q analysis
 	@touch $@
 
 # A second environment with matplotlib < 3.11 (no libraqm): the plotting helper's
@@ -34,7 +38,7 @@ setup-legacy: $(LEGACY)/.installed
 $(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt setup.py analysis/_scan.c analysis/_wordtypes.c $(VENV)/.installed
 	@test -x $(LEGACY)/bin/python || $(PYTHON) -m venv $(LEGACY)
 	rm -f analysis/_scan.*.so analysis/_wordtypes.*.so
-	$(UV) pip install --quiet --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
+	$(UV) pip install --quiet --compile-bytecode --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis
 	@touch $@
 
 report: setup
