@@ -253,24 +253,31 @@ def _surface_attributes(
     if words:
         word_forms = [normalized[k] for k in words]
         links, stops = quotes_mod.NAME_LINKS, quotes_mod.speaker_stopwords()
+        speech = quotes_mod.speech_verbs()
         split_of = wordtypes.splittable(word_forms).tolist()
+        split_words = [k for k, split in zip(words, split_of, strict=True) if split]
+        for k, found in zip(
+            split_words,
+            wordtypes.split_points([normalized[k] for k in split_words]),
+            strict=True,
+        ):
+            cuts[k] = found
         for k, norm, split in zip(words, word_forms, split_of, strict=True):
-            f = _WORD
+            f = _SPLITTABLE | _WORD if split else _WORD
             if norm.startswith("ال"):
                 f |= _ARTICLE
             if norm in links:
                 f |= _LINK
-            verb = verb_form(norm)
-            if verb is not None:
+            # quotes.verb_form inlined (a call per word type): a speech verb,
+            # possibly after the conjunction و/ف
+            if norm in speech or norm[:1] in ("و", "ف") and norm[1:] in speech:
                 f |= _VERB
                 # the verb as written, without a conjunction و/ف
                 surface = surfaces[k]
-                verbs[k] = surface[1:] if verb != norm and surface[:1] in ("و", "ف") else surface
+                conj = norm not in speech and surface[:1] in ("و", "ف")
+                verbs[k] = surface[1:] if conj else surface
             elif norm not in stops:
                 f |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)
-            if split:
-                f |= _SPLITTABLE
-                cuts[k] = find_split(norm)
             flags[k] = f
     # Clitic columns: a word's (or a piece's) from its written form, else the
     # normalized form as it is.
