@@ -702,9 +702,9 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
 
     written_verbs = values["verb"]
 
-    def written_verb(i: int) -> str:
-        """The verb of token ``i`` as written, without a conjunction و/ف (per type)."""
-        return written_verbs[sid[i]]
+    def written_verb(indices: np.ndarray) -> np.ndarray:
+        """The verbs of tokens ``indices`` as written, without a conjunction و/ف."""
+        return written_verbs[sid[indices]]
 
     quotes = quotes_mod.annotate_batch(
         opens,

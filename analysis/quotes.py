@@ -253,7 +253,7 @@ def annotate_batch(
     verbs: np.ndarray,
     speaker_length: np.ndarray,
     surface: Sequence[str],
-    written_verb: Callable[[int], str],
+    written_verb: Callable[[np.ndarray], np.ndarray],
 ) -> QuoteArrays:
     """Kind, verb and speaker of every quote of a batch, with array arithmetic.
 
@@ -261,8 +261,9 @@ def annotate_batch(
     sentence belongs to one document); ``content[i]`` marks word, number and Latin
     tokens; ``verbs`` are the speech-verb tokens (sorted) and ``speaker_length``
     the length of the name after each (:func:`speaker_lengths`); ``surface`` (per
-    token) and ``written_verb(i)`` (the verb of token ``i`` as written, without
-    و/ف) are read per quote only. The rules are the module docstring's;
+    token) is read per quote with a speaker only, and ``written_verb(indices)``
+    gives the verbs of tokens ``indices`` as written, without و/ف (an object
+    array). The rules are the module docstring's;
     :func:`_full_names` then runs per document that names two speakers or more.
     """
     m = len(opens)
@@ -303,16 +304,16 @@ def annotate_batch(
     )
     name_at = np.where(fallback, j, i)
     name_len = np.where(fallback, speaker_length[ww] if len(verbs) else 0, n_words)
-    verbs_written: dict[int, str] = {}
-    for q, at, verb_i, length in zip(
-        chosen.tolist(), name_at.tolist(), i.tolist(), name_len.tolist(), strict=True
+    if len(chosen):
+        verb[chosen] = written_verb(i)
+    named_quote = np.flatnonzero(name_len)
+    for q, at, length in zip(
+        chosen[named_quote].tolist(),
+        name_at[named_quote].tolist(),
+        name_len[named_quote].tolist(),
+        strict=True,
     ):
-        written = verbs_written.get(verb_i)
-        if written is None:
-            written = verbs_written[verb_i] = written_verb(verb_i)
-        verb[q] = written
-        if length:
-            speaker[q] = " ".join(surface[t] for t in range(at + 1, at + 1 + length))
+        speaker[q] = " ".join(surface[t] for t in range(at + 1, at + 1 + length))
     # Full names for later short mentions, per document.
     quote_doc = doc[opens]
     with_speaker = np.flatnonzero(speaker != "")
