@@ -21,6 +21,7 @@ import pandas as pd
 from analysis import quotes as quotes_mod
 from analysis import wordtypes
 from analysis.clitics import analyse_clitics
+from analysis.columns import take
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import TRAILING_CHARS, describe_repairs
@@ -585,7 +586,7 @@ class TextArrays:
 
     def attribute(self, name: str) -> np.ndarray:
         """A per-type attribute (``normalized``, ``bare``, …) spread to every token."""
-        return self.values[name][self.sid]
+        return take(self.values[name], self.sid)
 
 
 def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
@@ -653,7 +654,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     sid = sids[tok.scodes]
     flags = values["flags"][sid]
     is_word = (flags & _WORD) != 0
-    kind = values["kind"][sid]
+    kind = take(values["kind"], sid)
     if repaired.any():
         kind[repaired] = "word"  # pieces of a split word keep the word's kind
 
@@ -804,7 +805,7 @@ def _tables(b: TextArrays) -> TextTables:
             "kind": _strings(b.kind, None),
             "normalized": _strings(values["normalized"], b.sid),
             "bare": _strings(values["bare"], b.sid),
-            "bares": values["bares"][b.sid],
+            "bares": take(values["bares"], b.sid),
             "proclitics": _strings(values["proclitics"], b.sid),
             "enclitic": _strings(values["enclitic"], b.sid),
             "in_quote": b.in_quote,
@@ -868,9 +869,10 @@ def _strings(
     pandas' own ``StringArray.take`` does, instead of checking every token's
     string again (that check cost about as much as the bare regex per token).
     """
-    taken = _obj(values) if isinstance(values, list) else values
     if codes is not None:
-        taken = taken[codes]
+        taken = take(values, codes)
+    else:
+        taken = _obj(values) if isinstance(values, list) else values
     if _WRAP_STR:
         return _STR_EMPTY._from_backing_data(taken)
     return pd.Series(taken, dtype=object, copy=False).astype(str).array

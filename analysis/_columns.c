@@ -1,0 +1,112 @@
+/* analysis._columns: per-type objects spread to tokens (C, NumPy C API).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   take(values, codes) -> numpy object array
+ *       values  a list or a 1-d numpy object array (the per-type values: a
+ *               type's normalized string, its bare form, ...);
+ *       codes   a 1-d numpy int64 array of indices into values;
+ *       returns out with out[i] = values[codes[i]] (None where a slot of a
+ *       numpy values array is NULL), exactly numpy's values[codes] for an
+ *       object array, but in one pass that prefetches the objects whose
+ *       reference counts it is about to increment: the text stage spreads
+ *       seven per-type columns to every token, and with ~100k types the
+ *       objects are scattered over tens of megabytes, so numpy's take spent
+ *       most of its ~20 ns per token waiting for memory (measured: 0.46 s ->
+ *       0.24 s for five columns of the 50 MB benchmark corpus).
+ *       Raises IndexError if a code is out of range (nothing is returned).
+ *
+ * Runs with the GIL held throughout (it increments reference counts).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_21_API_VERSION
+#include <numpy/arrayobject.h>
+#include <stdint.h>
+
+#define PREFETCH_DISTANCE 16
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH_FOR_WRITE(p) __builtin_prefetch((p), 1, 3)
+#else
+#define PREFETCH_FOR_WRITE(p) ((void)(p))
+#endif
+
+static PyObject *
+take(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *values, *codes_obj;
+    if (!PyArg_ParseTuple(args, "OO!:take", &values, &PyArray_Type, &codes_obj))
+        return NULL;
+    PyArrayObject *codes = (PyArrayObject *)codes_obj;
+    if (PyArray_NDIM(codes) != 1 || PyArray_TYPE(codes) != NPY_INT64 ||
+        !PyArray_IS_C_CONTIGUOUS(codes)) {
+        PyErr_SetString(PyExc_TypeError, "take(): codes must be a contiguous 1-d int64 array");
+        return NULL;
+    }
+    PyObject **src;
+    Py_ssize_t m;
+    if (PyList_CheckExact(values)) {
+        src = ((PyListObject *)values)->ob_item;
+        m = PyList_GET_SIZE(values);
+    }
+    else if (PyArray_Check(values) && PyArray_NDIM((PyArrayObject *)values) == 1 &&
+             PyArray_TYPE((PyArrayObject *)values) == NPY_OBJECT &&
+             PyArray_IS_C_CONTIGUOUS((PyArrayObject *)values)) {
+        src = (PyObject **)PyArray_DATA((PyArrayObject *)values);
+        m = PyArray_DIM((PyArrayObject *)values, 0);
+    }
+    else {
+        PyErr_SetString(PyExc_TypeError,
+                        "take(): values must be a list or a contiguous 1-d object array");
+        return NULL;
+    }
+    npy_intp n = PyArray_DIM(codes, 0);
+    const int64_t *c = (const int64_t *)PyArray_DATA(codes);
+    for (npy_intp i = 0; i < n; i++) {
+        if (c[i] < 0 || c[i] >= m) {
+            PyErr_Format(PyExc_IndexError, "take(): code %lld at %zd is out of range (%zd values)",
+                         (long long)c[i], (Py_ssize_t)i, m);
+            return NULL;
+        }
+    }
+    /* A new object array is zero-filled (NULL); every slot is set below. */
+    PyArrayObject *out = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_OBJECT);
+    if (out == NULL)
+        return NULL;
+    PyObject **dst = (PyObject **)PyArray_DATA(out);
+    /* Nothing below runs Python code, so the list cannot change under us. */
+    for (npy_intp i = 0; i < n; i++) {
+        if (i + PREFETCH_DISTANCE < n) {
+            PyObject *ahead = src[c[i + PREFETCH_DISTANCE]];
+            if (ahead != NULL)
+                PREFETCH_FOR_WRITE(ahead);
+        }
+        PyObject *o = src[c[i]];
+        if (o == NULL)
+            o = Py_None;
+        Py_INCREF(o);
+        dst[i] = o;
+    }
+    return (PyObject *)out;
+}
+
+static PyMethodDef methods[] = {
+    {"take", take, METH_VARARGS,
+     "take(values, codes) -> object array: values[codes], values a list or object array."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "analysis._columns",
+    .m_doc = "Per-type objects spread to tokens (see analysis.columns).",
+    .m_size = -1,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC
+PyInit__columns(void)
+{
+    import_array();
+    return PyModule_Create(&module_def);
+}

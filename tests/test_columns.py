@@ -1,0 +1,83 @@
+"""``columns.take`` (compiled) equals numpy's ``values[codes]`` for object columns."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import columns
+
+
+def _reference(values, codes) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array[np.asarray(codes, dtype=np.int64)]
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Same length, dtype object, and the very same objects in every slot."""
+    return (
+        a.dtype == object == b.dtype
+        and len(a) == len(b)
+        and all(x is y for x, y in zip(a.tolist(), b.tolist(), strict=True))
+    )
+
+
+def test_the_extension_is_built():
+    assert columns.COMPILED, "analysis._columns not built: run `make setup`"
+
+
+values_strategy = st.lists(
+    st.one_of(st.text(max_size=5), st.tuples(st.text(max_size=3)), st.none(), st.integers()),
+    min_size=1,
+    max_size=30,
+)
+
+
+@given(values_strategy, st.data())
+@settings(max_examples=300, deadline=None)
+def test_equals_numpy_take(values, data):
+    codes = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=200))
+    codes = np.array(codes, dtype=np.int64)
+    expected = _reference(values, codes)
+    assert _same(columns.take(values, codes), expected)  # from a list
+    assert _same(columns.take(_reference(values, range(len(values))), codes), expected)
+
+
+def test_empty_and_non_contiguous_inputs():
+    assert len(columns.take(["a"], np.zeros(0, dtype=np.int64))) == 0
+    values = np.array(["a", "b", "c", "d"], dtype=object)
+    strided = values[::2]  # a view: not contiguous
+    codes = np.array([1, 0, 1, 1])[::2]  # neither are the codes (and not int64)
+    assert _same(columns.take(strided, codes), _reference(["a", "c"], [1, 1]))
+
+
+def test_references_are_counted():
+    word = "".join(["ك", "ت", "ب"])  # a fresh object
+    before = sys.getrefcount(word)
+    out = columns.take([word, "x"], np.array([0, 1, 0, 0], dtype=np.int64))
+    assert sys.getrefcount(word) == before + 3
+    del out
+    assert sys.getrefcount(word) == before
+
+
+def test_null_slots_of_an_object_array_read_as_none():
+    values = np.empty(3, dtype=object)  # numpy fills it with None
+    values[1] = "b"
+    assert columns.take(values, np.array([0, 1, 2])).tolist() == [None, "b", None]
+
+
+@pytest.mark.parametrize("codes", [[0, 3], [-1], [2**40]])
+def test_codes_out_of_range_raise(codes):
+    with pytest.raises(IndexError):
+        columns.take(["a", "b", "c"], np.array(codes, dtype=np.int64))
+
+
+def test_wrong_values_fall_back_to_numpy():
+    # a 2-d or non-object array is not the C path's business: numpy answers
+    values = np.array([10, 20, 30])
+    assert columns.take(values, np.array([2, 0])).tolist() == [30, 10]
