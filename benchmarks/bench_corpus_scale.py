@@ -356,7 +356,9 @@ def main(argv: list[str] | None = None) -> None:
             )
         if "pipeline_parent_peak_mb" in r:
             trace = r["memory_trace"]
-            tenth = [trace[int(k * (len(trace) - 1) / 10)] for k in range(11)] if trace else []
+            # about ten samples spread over the run (each once, for a short run)
+            picks = dict.fromkeys(int(k * (len(trace) - 1) / 10) for k in range(11))
+            tenth = [trace[k] for k in picks] if trace else []
             print(
                 f"      pipeline step: parent {r['pipeline_parent_start_mb']:.0f} MB at the start, "
                 f"peak {r['pipeline_parent_peak_mb']:.0f} MB (VmHWM) for {r['pipeline_forms']:,} "
