@@ -191,3 +191,140 @@ def lookup(mapping: dict[str, int], keys: list[str]) -> np.ndarray:
     if _scan is None or type(mapping) is not dict or type(keys) is not list:
         return np.fromiter((mapping.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
     return np.frombuffer(_scan.lookup(mapping, keys), dtype=np.int64)
+
+
+def _int64_ids(ids: object, func: str) -> np.ndarray:
+    """``ids`` as a contiguous 1-d int64 array (integers only; no lossy cast)."""
+    array = np.asarray(ids)
+    if array.size == 0:
+        array = array.astype(np.int64)
+    if array.ndim != 1 or array.dtype.kind not in "iu":
+        raise TypeError(f"TypeIndex.{func}(): ids must be a 1-d array of integers")
+    return np.ascontiguousarray(array.astype(np.int64, casting="safe"))
+
+
+def _check_keys(keys: list[str], func: str) -> None:
+    for i, key in enumerate(keys):
+        if type(key) is not str:
+            raise TypeError(f"Index.{func}(): key {i} is a {type(key).__name__}, not a str")
+
+
+class TypeIndex:
+    """A map from distinct strings (word types) to int64 ids, for batch look-ups.
+
+    The text stage's vocabulary looks up every batch's distinct written types
+    here. Compiled (``analysis._scan.Index``), it is a hash table owned by C
+    that hashes a fresh str's code points itself instead of computing its
+    siphash, and prefetches the table for several keys at once (measured in
+    benchmarks/bench_type_index.py). Otherwise, or with ``compiled=False``, a
+    plain dict does the same: that is the reference the tests compare against.
+
+    Contract (both implementations, checked by tests/test_type_index.py):
+
+    * keys are exact ``str`` objects (anything else, str subclasses included:
+      TypeError), held by reference, never copied; ids are int64 >= 0;
+    * :meth:`lookup` gives -1 for an absent key;
+    * :meth:`add` inserts new keys only: a key already present, or twice in
+      ``keys``, a negative id or a length mismatch is a ValueError, and then
+      nothing is added;
+    * :meth:`keep` keeps only the keys whose id is listed (distinct, each held
+      by some key: else ValueError and nothing changes), renumbered 0, 1, 2, …
+      in the order given (keys sharing an id, which the vocabulary never
+      makes, share the new id);
+    * :meth:`keys` / :meth:`items` list the keys by id, keys with equal ids in
+      insertion order.
+
+    Thread safety: each compiled method runs with the GIL held and never
+    releases it (nor calls back into Python code), so it is atomic; callers that
+    combine several calls (look up, then add what is missing) still need their
+    own lock, as the pipeline's vocabulary has.
+    """
+
+    def __init__(self, compiled: bool | None = None, *, hash_mask: int | None = None) -> None:
+        """``compiled``: None for the C index when built; ``hash_mask``: tests only.
+
+        ``hash_mask`` is ANDed into every hash of the C index (0: every key
+        collides), so tests can drive the comparison and probing code.
+        """
+        if compiled is None:
+            compiled = COMPILED
+        if compiled and _scan is None:
+            raise RuntimeError("analysis._scan is not built: no TypeIndex(compiled=True)")
+        self.compiled = compiled
+        self._index = None
+        self._dict: dict[str, int] = {}
+        if compiled:
+            mask = (1 << 64) - 1 if hash_mask is None else hash_mask
+            self._index = _scan.Index(hash_mask=mask)
+
+    def __len__(self) -> int:
+        return len(self._index) if self._index is not None else len(self._dict)
+
+    def lookup(self, keys: list[str]) -> np.ndarray:
+        """Id of every key (int64 array, -1 where absent)."""
+        if type(keys) is not list:
+            keys = list(keys)
+        if self._index is not None:
+            return np.frombuffer(self._index.lookup(keys), dtype=np.int64)
+        _check_keys(keys, "lookup")
+        return lookup(self._dict, keys)
+
+    def add(self, keys: list[str], ids: np.ndarray) -> None:
+        """Insert the new ``keys`` with ``ids`` (same length; ids >= 0)."""
+        if type(keys) is not list:
+            keys = list(keys)
+        ids = _int64_ids(ids, "add")
+        if self._index is not None:
+            self._index.add(keys, ids)
+            return
+        if len(ids) != len(keys):
+            raise ValueError(f"Index.add(): {len(keys)} keys but {len(ids)} ids")
+        values = ids.tolist()
+        for i, key in enumerate(keys):
+            if type(key) is not str:
+                raise TypeError(f"Index.add(): key {i} is a {type(key).__name__}, not a str")
+            if values[i] < 0:
+                raise ValueError(f"Index.add(): id {values[i]} (key {i}) is negative")
+        new: dict[str, int] = {}
+        for i, (key, value) in enumerate(zip(keys, values, strict=True)):
+            if key in self._dict or key in new:
+                raise ValueError(f"Index.add(): key {i} ({key!r}) is already present")
+            new[key] = value
+        self._dict.update(new)
+
+    def keep(self, ids: np.ndarray) -> None:
+        """Keep only the keys whose id is in ``ids``; key with ``ids[k]`` gets id ``k``."""
+        ids = _int64_ids(ids, "keep")
+        if self._index is not None:
+            self._index.keep(ids)
+            return
+        position: dict[int, int] = {}
+        for k, value in enumerate(ids.tolist()):
+            if value in position:
+                raise ValueError(f"Index.keep(): id {value} is given twice")
+            position[value] = k
+        held = set(self._dict.values())
+        for value in position:
+            if value not in held:
+                raise ValueError(f"Index.keep(): id {value} is not in the index")
+        self._dict = {key: position[v] for key, v in self._dict.items() if v in position}
+
+    def clear(self) -> None:
+        """Remove every key (releasing the references to them)."""
+        if self._index is not None:
+            self._index.clear()
+        else:
+            self._dict = {}
+
+    def items(self) -> list[tuple[str, int]]:
+        """``(key, id)`` pairs by id (equal ids: insertion order)."""
+        if self._index is not None:
+            keys, ids = self._index.items()
+            return list(zip(keys, np.frombuffer(ids, dtype=np.int64).tolist(), strict=True))
+        return sorted(self._dict.items(), key=lambda item: item[1])
+
+    def keys(self) -> list[str]:
+        """The keys by id (for the vocabulary: ``keys()[i]`` is the key of id ``i``)."""
+        if self._index is not None:
+            return self._index.items()[0]
+        return [key for key, _ in self.items()]
