@@ -185,28 +185,68 @@ def pair_batch(
         closes.append(p[second])
     directional = np.flatnonzero(keys < 0)
     if len(directional):
-        closer_to_opener = {v: k for k, v in DIRECTIONAL.items()}
-        d_open: list[int] = []
-        d_close: list[int] = []
-        stacks: dict[str, list[int]] = {}
-        current = -1
-        for k in directional.tolist():
-            i = int(marks[k])
-            if doc[i] != current:
-                current, stacks = int(doc[i]), {c: [] for c in DIRECTIONAL}
-            first = mark_text[k][0]
-            if first in DIRECTIONAL:
-                stacks[first].append(i)
-            elif first in closer_to_opener and stacks[closer_to_opener[first]]:
-                d_open.append(stacks[closer_to_opener[first]].pop())
-                d_close.append(i)
-        opens.append(np.array(d_open, dtype=np.int64))
-        closes.append(np.array(d_close, dtype=np.int64))
+        o, c = _pair_directional(
+            marks[directional], [mark_text[k][0] for k in directional.tolist()], doc
+        )
+        opens.append(o)
+        closes.append(c)
     if not opens:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     o, c = np.concatenate(opens), np.concatenate(closes)
     order = np.argsort(o, kind="stable")
     return o[order].astype(np.int64), c[order].astype(np.int64)
+
+
+_DIRECTIONAL_KIND = {
+    **{opener: (k, 1) for k, opener in enumerate(DIRECTIONAL)},
+    **{closer: (k, -1) for k, closer in enumerate(DIRECTIONAL.values())},
+}
+
+
+def _pair_directional(
+    tokens: np.ndarray, first: list[str], doc: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair directional marks (« », “ ” …): ``(opens, closes)``, in no particular order.
+
+    ``tokens`` are the marks' token indices (increasing), ``first`` each mark's
+    first character. The rule is a stack per kind and document: a closer pairs
+    with the latest unpaired opener of its kind, and a closer with none is left
+    alone. Kinds never interact, so each is paired on its own, with arrays:
+    number each mark by the running depth of its kind in its document (an
+    opener by the depth it opens, a closer by the depth it closes) and sort by
+    (document, depth, position); then an opener pairs with the mark right after
+    it when that is a closer at the same depth. At one depth the marks
+    alternate opener, closer, except that a closer the stack rule ignores (no
+    opener left) comes where the stack is empty, so every opener before it is
+    already paired; it lowers the depths after it by one for all of them alike.
+    ``tests/test_quote_pairing.py`` compares this with the stack rule on random
+    sequences.
+    """
+    info = [_DIRECTIONAL_KIND.get(f, (-1, 0)) for f in first]
+    kind = np.fromiter((k for k, _ in info), dtype=np.int64, count=len(info))
+    sign = np.fromiter((v for _, v in info), dtype=np.int64, count=len(info))
+    mark_doc = doc[tokens]
+    opens: list[np.ndarray] = []
+    closes: list[np.ndarray] = []
+    for k in range(len(DIRECTIONAL)):
+        sel = np.flatnonzero(kind == k)
+        if len(sel) < 2:
+            continue
+        t, v, d = tokens[sel], sign[sel], mark_doc[sel]
+        depth = np.cumsum(v)  # after each mark, counted from the batch's first
+        new_doc = np.flatnonzero(np.concatenate(([True], d[1:] != d[:-1])))
+        before_doc = (depth - v)[new_doc]  # depth before each document's first mark
+        depth = depth - np.repeat(before_doc, np.diff(np.append(new_doc, len(d))))
+        level = np.where(v > 0, depth, depth + 1)  # an opener's depth, a closer's
+        order = np.lexsort((t, level, d))
+        ts, vs, ls, ds = t[order], v[order], level[order], d[order]
+        pair = (vs[:-1] > 0) & (vs[1:] < 0) & (ls[:-1] == ls[1:]) & (ds[:-1] == ds[1:])
+        at = np.flatnonzero(pair)
+        opens.append(ts[at])
+        closes.append(ts[at + 1])
+    if not opens:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(opens), np.concatenate(closes)
 
 
 def speaker_lengths(
