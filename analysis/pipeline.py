@@ -470,15 +470,12 @@ def _intern(uniques: list[str], values: list[str]) -> np.ndarray:
     A value may already be in ``uniques``: codes then need not be unique per
     string, which nothing downstream relies on (the vocabulary maps strings).
     """
-    code_of: dict[str, int] = {}
-    out = np.empty(len(values), dtype=np.int64)
-    for i, v in enumerate(values):
-        code = code_of.get(v)
-        if code is None:
-            code = code_of[v] = len(uniques)
-            uniques.append(v)
-        out[i] = code
-    return out
+    code_of: dict[str, int] = dict.fromkeys(values)  # distinct values, first seen first
+    base = len(uniques)
+    for k, value in enumerate(code_of):
+        code_of[value] = base + k
+    uniques.extend(code_of)
+    return np.fromiter(map(code_of.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _scan(text: str, engine: str) -> Scan:
