@@ -1097,7 +1097,7 @@ typedef struct {
     uint64_t hash_mask;   /* ANDed into every hash: all ones; less only in tests */
 } IndexObject;
 
-#define INDEX_MIN_SLOTS 64
+#define INDEX_MIN_SLOTS 8 /* small: tests with a few keys already make the table grow */
 #ifndef INDEX_AHEAD /* keys between a slot's prefetch and its key's comparison */
 #define INDEX_AHEAD 16 /* measured at 100k keys: 3: 110 ns, 6: 81, 12-18: ~60, 24-36: ~65 */
 #endif
@@ -1216,7 +1216,7 @@ index_reserve(IndexObject *self, Py_ssize_t total)
         return -1;
     }
     if (total > self->cap) {
-        Py_ssize_t cap = self->cap > 0 ? self->cap : 32;
+        Py_ssize_t cap = self->cap > 0 ? self->cap : 4;
         while (cap < total)
             cap *= 2;
         IndexEntry *entries = blk_alloc((size_t)cap * sizeof(IndexEntry));
