@@ -18,6 +18,9 @@ differentially on random strings and on the corpus):
   the extension is not built (a :class:`~analysis.errors.TextWarning`-free
   fallback: slower, never different).
 
+:class:`TypeIndex` maps such types to int64 ids (the text stage's
+vocabulary), with a compiled hash table when the extension is built.
+
 :data:`COMPILED` says which one :func:`scan` uses (``make setup`` builds the
 extension with the machine's C compiler; ``tests/test_scan.py`` fails if it is
 missing in the project environment).
@@ -215,8 +218,10 @@ class TypeIndex:
     The text stage's vocabulary looks up every batch's distinct written types
     here. Compiled (``analysis._scan.Index``), it is a hash table owned by C
     that hashes a fresh str's code points itself instead of computing its
-    siphash, and prefetches the table for several keys at once (measured in
-    benchmarks/bench_type_index.py). Otherwise, or with ``compiled=False``, a
+    siphash, and prefetches the table for several keys at once. Measured
+    (benchmarks/bench_type_index.py, 50 MB synthetic corpus, 100k types held,
+    1.09M look-ups of fresh str objects): ~55 ns per key against ~360 ns for
+    the dict through :func:`lookup`. Otherwise, or with ``compiled=False``, a
     plain dict does the same: that is the reference the tests compare against.
 
     Contract (both implementations, checked by tests/test_type_index.py):

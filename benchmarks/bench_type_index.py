@@ -21,6 +21,9 @@ and the order of the methods alternates from batch to batch. The results must
 agree before their speed counts. Prints ns per look-up (wall and process CPU
 time, best of ``--repeat`` passes) and the ratio to the dict.
 Usage: ``.venv/bin/python benchmarks/bench_type_index.py [--mb 20] [--repeat 3]``.
+
+Measured 2026-11-29 (--mb 50, best of 3, 1,086,948 look-ups, 96.5 % present):
+dict 363 ns per key, Index 55 ns (6.6x), TypeIndex 55 ns.
 """
 
 from __future__ import annotations

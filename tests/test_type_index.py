@@ -51,6 +51,7 @@ def assert_same_state(got: TypeIndex, want: TypeIndex, probes: list[str]) -> Non
     for keys in (probes, fresh_probes):
         a, b = got.lookup(keys), want.lookup(keys)
         assert a.dtype == b.dtype == np.int64
+        assert a.flags.writeable and b.flags.writeable  # the vocabulary writes new ids in
         assert np.array_equal(a, b)
 
 
