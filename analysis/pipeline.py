@@ -8,11 +8,12 @@ Every ``start``/``end`` is an offset into the original text (BOM removed).
 
 from __future__ import annotations
 
+import gc
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 
 import numpy as np
@@ -589,6 +590,31 @@ def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
     return _tables(analyse_arrays(items, engine))
 
 
+def _without_cyclic_gc(function):
+    """Run ``function`` with CPython's cyclic garbage collector paused (then restored).
+
+    A batch allocates a few hundred thousand objects (per-type strings, tuples,
+    lists) and makes no reference cycles, yet each allocation burst triggers
+    collections that walk the long-lived tables (the word list, the type
+    vocabulary): about 7 % of the text stage's time at 50 MB. Reference
+    counting still frees everything as usual. Only a collector that was on is
+    turned back on, so nested or concurrent calls never leave it off.
+    """
+
+    @wraps(function)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_cyclic_gc
 def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextArrays:
     """The text stage on several documents at once, as arrays.
 
@@ -744,6 +770,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     )
 
 
+@_without_cyclic_gc
 def _tables(b: TextArrays) -> TextTables:
     """The four tidy tables of a batch (columns: docs/design.md)."""
     doc_starts, big, tok = b.doc_starts, b.original, b.tokens

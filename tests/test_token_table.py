@@ -53,3 +53,20 @@ def test_document_ids_are_strings_in_every_table(seed_text):
         pd.testing.assert_frame_equal(left, right)
         assert set(left["doc_id"]) <= {"7", "8"}
         assert all(type(v) is str for v in left["doc_id"]), name
+
+
+def test_cyclic_gc_is_restored(seed_text):
+    import gc
+
+    assert gc.isenabled()
+    pipeline.analyse_text(seed_text, SEED, warn=False)
+    assert gc.isenabled()  # turned back on after the batch
+    gc.disable()
+    try:
+        pipeline.analyse_text(seed_text, SEED, warn=False)
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):
+        pipeline.analyse_arrays([("d", seed_text)], engine="no such engine")
+    assert gc.isenabled()  # also after an error
