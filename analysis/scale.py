@@ -247,10 +247,18 @@ def summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     The text stage runs once over the whole chunk and hands its arrays
     (:func:`analysis.pipeline.analyse_arrays`) straight to the frame matcher
     (:func:`analysis.frames.match_arrays`): the tidy token tables are never built.
-    Only counts leave the worker, which holds one chunk at a time.
+    Only counts leave the worker, which holds one chunk at a time. Runs with the
+    cyclic garbage collector paused, as the text stage does (see
+    ``pipeline._without_cyclic_gc``).
     """
     # Imported here so that importing this module stays cheap (Dask workers import
     # the text stage on first use).
+    from analysis.pipeline import _without_cyclic_gc
+
+    return _without_cyclic_gc(_summarise_chunk)(jobs, options)
+
+
+def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     from analysis.frames import match_arrays
     from analysis.pipeline import analyse_arrays
 
