@@ -23,7 +23,7 @@ setup: $(VENV)/.installed
 # PYTHONDONTWRITEBYTECODE, so without .pyc files every process (each notebook
 # kernel, each worker) compiled pandas, matplotlib and the rest again: 2.3 s to
 # import them instead of 0.75 s. (A .pyc older than its source is ignored.)
-$(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c analysis/_wordtypes.c analysis/_columns.c
+$(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c analysis/_wordtypes.c analysis/_columns.c analysis/_hash.h
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv
 	rm -f analysis/_scan.*.so analysis/_wordtypes.*.so analysis/_columns.*.so
@@ -35,7 +35,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock setup.py analysis/_scan.c a
 # reshaping path is tested there too.
 setup-legacy: $(LEGACY)/.installed
 
-$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt setup.py analysis/_scan.c analysis/_wordtypes.c analysis/_columns.c $(VENV)/.installed
+$(LEGACY)/.installed: pyproject.toml requirements.lock requirements-legacy.txt setup.py analysis/_scan.c analysis/_wordtypes.c analysis/_columns.c analysis/_hash.h $(VENV)/.installed
 	@test -x $(LEGACY)/bin/python || $(PYTHON) -m venv $(LEGACY)
 	rm -f analysis/_scan.*.so analysis/_wordtypes.*.so analysis/_columns.*.so
 	$(UV) pip install --quiet --compile-bytecode --python $(LEGACY)/bin/python --override requirements-legacy.txt -r requirements.lock -e '.[dev]' --reinstall-package arabic-framing-analysis

@@ -30,11 +30,13 @@ setup(
         Extension(
             "analysis._scan",
             sources=["analysis/_scan.c"],
+            depends=["analysis/_hash.h"],
             optional=True,
         ),
         Extension(
             "analysis._wordtypes",
             sources=["analysis/_wordtypes.c"],
+            depends=["analysis/_hash.h"],
             optional=True,
         ),
         *COLUMNS,

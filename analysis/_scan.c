@@ -45,6 +45,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "_hash.h"
 #include <pythread.h>
 #include <stdint.h>
 #include <string.h>
@@ -360,25 +361,7 @@ typedef struct {
     size_t arena_len, arena_cap;
 } Intern;
 
-static inline uint64_t
-hash_step(uint64_t h, Py_UCS4 ch)
-{
-    return (h ^ ch) * 0x100000001b3ULL;
-}
-
-static inline uint64_t
-hash_final(uint64_t h, Py_ssize_t len)
-{
-    h ^= (uint64_t)len * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-#define HASH_SEED 0xcbf29ce484222325ULL
+/* hash_step, hash_final, HASH_SEED: analysis/_hash.h */
 
 static int
 intern_init(Intern *t, Py_ssize_t nslots_hint)

@@ -46,6 +46,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "_hash.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -104,25 +105,7 @@ typedef struct {
     int exception;
 } Info;
 
-static inline uint64_t
-hash_step(uint64_t h, Py_UCS4 ch)
-{
-    return (h ^ ch) * 0x100000001b3ULL;
-}
-
-static inline uint64_t
-hash_final(uint64_t h, Py_ssize_t len)
-{
-    h ^= (uint64_t)len * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-#define HASH_SEED 0xcbf29ce484222325ULL
+/* hash_step, hash_final, HASH_SEED: analysis/_hash.h */
 
 /* Memory of the key table: whole 2 MiB pages advised to be huge pages (the
  * table is read at random: with 4 KiB pages most look-ups also miss the TLB). */
