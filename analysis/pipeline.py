@@ -27,11 +27,11 @@ from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import TRAILING_CHARS, describe_repairs
 from analysis.paths import METADATA_FILE
-from analysis.quotes import verb_form
-from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
+from analysis.quotes import verb_form, verb_forms
+from analysis.repair import RULE, find_split, is_vetoed, read_vetoes
 from analysis.scan import Scan, TypeIndex, scan, scan_reference
 from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids_batch
-from analysis.tokens import token_kind, token_kinds
+from analysis.tokens import token_kinds
 
 TOKEN_COLUMNS = [
     "doc_id",
@@ -94,35 +94,19 @@ def _vetoes() -> list:
 
 SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
 
-# Bit flags of a normalized token type (see _type_info).
+# Bit flags of a normalized token type (see _surface_attributes).
 (_WORD, _NUMBER, _TERM, _CLOSER, _QUOTE, _VERB, _DOT, _SPLITTABLE, _NAME, _ARTICLE, _LINK) = (
     1 << k for k in range(11)
 )
 _APOSTROPHES, _DOUBLE_QUOTE = 1 << 11, 1 << 12  # the two symmetric quotation marks
 
 
-def _type_info(token: str) -> tuple[str, int, tuple[int, ...] | None]:
-    """``(kind, flags, cuts)`` of one normalized token type.
+def _other_type_flags(token: str, kind: str) -> int:
+    """Flags of a normalized token type that is not a word (``kind`` != "word").
 
-    ``cuts`` are :func:`~analysis.repair.find_split`'s cut points for a
-    run-together word (flag ``_SPLITTABLE``), else None.
+    Word types get theirs in :func:`_surface_attributes`, all at once.
     """
-    cuts = None
-    kind = token_kind(token)
-    flags = _ARTICLE if token.startswith("ال") else 0
-    if token in quotes_mod.NAME_LINKS:
-        flags |= _LINK
-    if kind == "word":
-        flags |= _WORD
-        if verb_form(token) is not None:
-            flags |= _VERB
-        elif token not in quotes_mod.speaker_stopwords():
-            flags |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)
-        if len(token) >= MIN_LENGTH:
-            cuts = find_split(token)
-            if cuts:
-                flags |= _SPLITTABLE
-        return kind, flags, cuts
+    flags = 0
     if kind in WORD_KINDS:
         flags |= _WORD
     if kind == "number":
@@ -137,7 +121,7 @@ def _type_info(token: str) -> tuple[str, int, tuple[int, ...] | None]:
         flags |= _APOSTROPHES if key == 0 else _DOUBLE_QUOTE if key == 1 else 0
     if token == ".":
         flags |= _DOT
-    return kind, flags, cuts
+    return flags
 
 
 class _Vocabulary:
@@ -239,7 +223,7 @@ def _surface_attributes(
     keeps the kind ``word`` of the word it came from (its clitic columns are a
     word's; its flags are its own type's). Word types, nearly all of them, are
     analysed together (clitics and run-together test in one call each); the
-    others one by one with :func:`_type_info`.
+    others one by one with :func:`_other_type_flags`.
     """
     m = len(surfaces)
     kinds = token_kinds(normalized)
@@ -249,11 +233,10 @@ def _surface_attributes(
     words = [k for k in range(m) if kinds[k] == "word"]
     for k in range(m):
         if kinds[k] != "word":
-            _, flags[k], cuts[k] = _type_info(normalized[k])
+            flags[k] = _other_type_flags(normalized[k], kinds[k])
     if words:
         word_forms = [normalized[k] for k in words]
         links, stops = quotes_mod.NAME_LINKS, quotes_mod.speaker_stopwords()
-        speech = quotes_mod.speech_verbs()
         split_of = wordtypes.splittable(word_forms).tolist()
         split_words = [k for k, split in zip(words, split_of, strict=True) if split]
         for k, found in zip(
@@ -262,19 +245,18 @@ def _surface_attributes(
             strict=True,
         ):
             cuts[k] = found
-        for k, norm, split in zip(words, word_forms, split_of, strict=True):
+        verb_of = verb_forms(word_forms)
+        for k, norm, split, verb in zip(words, word_forms, split_of, verb_of, strict=True):
             f = _SPLITTABLE | _WORD if split else _WORD
             if norm.startswith("ال"):
                 f |= _ARTICLE
             if norm in links:
                 f |= _LINK
-            # quotes.verb_form inlined (a call per word type): a speech verb,
-            # possibly after the conjunction و/ف
-            if norm in speech or norm[:1] in ("و", "ف") and norm[1:] in speech:
+            if verb is not None:
                 f |= _VERB
                 # the verb as written, without a conjunction و/ف
                 surface = surfaces[k]
-                conj = norm not in speech and surface[:1] in ("و", "ف")
+                conj = verb != norm and surface[:1] in ("و", "ف")
                 verbs[k] = surface[1:] if conj else surface
             elif norm not in stops:
                 f |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)

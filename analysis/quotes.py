@@ -96,12 +96,19 @@ def speaker_stopwords() -> frozenset[str]:
 
 def verb_form(normalized: str) -> str | None:
     """The speech-verb form of a token (conjunction و/ف stripped), or None."""
+    return verb_forms([normalized])[0]
+
+
+def verb_forms(tokens: Sequence[str]) -> list[str | None]:
+    """:func:`verb_form` of each (normalized) token, in one pass over a list.
+
+    A speech verb as it is, or after the conjunction و/ف (then without it).
+    """
     verbs = speech_verbs()
-    if normalized in verbs:
-        return normalized
-    if normalized[:1] in ("و", "ف") and normalized[1:] in verbs:
-        return normalized[1:]
-    return None
+    return [
+        t if t in verbs else t[1:] if t[:1] in ("و", "ف") and t[1:] in verbs else None
+        for t in tokens
+    ]
 
 
 def _full_names(spans: list[QuoteSpan]) -> None:
