@@ -268,3 +268,33 @@ def test_the_grammar_tables_by_hand() -> None:
     assert clitics._TAIL_ENCLITICS["كم"] == ((2, "كم", False),)
     assert clitics._TAIL_ENCLITICS["ني"] == ((2, "ني", True),)
     assert clitics._TAIL_ENCLITICS["ي"] == ()
+
+
+def test_part_table_equals_the_plain_loop_over_every_form():
+    # repair._part_table pre-filters the ~560k forms with numpy; the plain loop
+    # below (every form's exact Zipf score) must give the same table, in the same
+    # order, with bit-identical scores, and the same longest part.
+    import math
+
+    from analysis import clitics, repair
+
+    expected: dict[str, float | None] = {}
+    longest = 0
+    for word, freq in clitics._frequencies().items():
+        score = math.log10(freq) + 9
+        if score < repair.MIN_ZIPF:
+            continue
+        longest = max(longest, len(word))
+        if len(word) >= 3 or len(word) == 2 and score >= repair.MIN_ZIPF_SHORT:
+            expected[word] = score
+    for word in list(expected):
+        for end in range(repair.MIN_PART_LENGTH, len(word)):
+            expected.setdefault(word[:end], None)
+    table, got_longest = repair._part_table()
+    assert got_longest == longest
+    assert list(table) == list(expected)
+    for word, score in expected.items():
+        got = table[word]
+        assert (got is None) == (score is None), word
+        if score is not None:
+            assert got.hex() == score.hex(), word
