@@ -16,6 +16,12 @@
  *       0.24 s for five columns of the 50 MB benchmark corpus).
  *       Raises IndexError if a code is out of range (nothing is returned).
  *
+ *   substrings(text, starts, ends) -> numpy object array
+ *       out[i] = text[starts[i]:ends[i]] for int64 arrays starts and ends of
+ *       equal length, each span inside the text (0 <= start <= end <= len):
+ *       the sentence and quote texts of the tables, without a Python step per
+ *       span. Raises IndexError for a span outside the text.
+ *
  * Runs with the GIL held throughout (it increments reference counts).
  */
 #define PY_SSIZE_T_CLEAN
@@ -90,7 +96,63 @@ take(PyObject *Py_UNUSED(module), PyObject *args)
     return (PyObject *)out;
 }
 
+static int
+int64_vector(PyObject *obj, const char *name, const int64_t **data, npy_intp *n)
+{
+    if (!PyArray_Check(obj) || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
+        PyArray_TYPE((PyArrayObject *)obj) != NPY_INT64 ||
+        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
+        PyErr_Format(PyExc_TypeError, "substrings(): %s must be a contiguous 1-d int64 array",
+                     name);
+        return -1;
+    }
+    *data = (const int64_t *)PyArray_DATA((PyArrayObject *)obj);
+    *n = PyArray_DIM((PyArrayObject *)obj, 0);
+    return 0;
+}
+
+static PyObject *
+substrings(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *text, *starts_obj, *ends_obj;
+    if (!PyArg_ParseTuple(args, "UOO:substrings", &text, &starts_obj, &ends_obj))
+        return NULL;
+    const int64_t *starts, *ends;
+    npy_intp n, n_ends;
+    if (int64_vector(starts_obj, "starts", &starts, &n) < 0 ||
+        int64_vector(ends_obj, "ends", &ends, &n_ends) < 0)
+        return NULL;
+    if (n != n_ends) {
+        PyErr_SetString(PyExc_ValueError, "substrings(): starts and ends differ in length");
+        return NULL;
+    }
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    for (npy_intp i = 0; i < n; i++) {
+        if (starts[i] < 0 || starts[i] > ends[i] || ends[i] > size) {
+            PyErr_Format(PyExc_IndexError,
+                         "substrings(): span %zd (%lld, %lld) is outside the text (%zd characters)",
+                         (Py_ssize_t)i, (long long)starts[i], (long long)ends[i], size);
+            return NULL;
+        }
+    }
+    PyArrayObject *out = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_OBJECT);
+    if (out == NULL)
+        return NULL;
+    PyObject **dst = (PyObject **)PyArray_DATA(out);
+    for (npy_intp i = 0; i < n; i++) {
+        PyObject *piece = PyUnicode_Substring(text, (Py_ssize_t)starts[i], (Py_ssize_t)ends[i]);
+        if (piece == NULL) {
+            Py_DECREF(out); /* the slots not yet set are NULL: numpy skips them */
+            return NULL;
+        }
+        dst[i] = piece;
+    }
+    return (PyObject *)out;
+}
+
 static PyMethodDef methods[] = {
+    {"substrings", substrings, METH_VARARGS,
+     "substrings(text, starts, ends) -> object array of text[starts[i]:ends[i]]."},
     {"take", take, METH_VARARGS,
      "take(values, codes) -> object array: values[codes], values a list or object array."},
     {NULL, NULL, 0, NULL},

@@ -40,3 +40,22 @@ def take(values: list | np.ndarray, codes: np.ndarray) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array[codes]  # IndexError for a code >= len(values)
+
+
+def substrings(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``text[starts[i]:ends[i]]`` for every span, as an object array.
+
+    Spans must lie inside the text (``0 <= start <= end <= len(text)``;
+    IndexError otherwise, where Python's slicing would silently clip).
+    """
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    ends = np.ascontiguousarray(ends, dtype=np.int64)
+    if len(starts) != len(ends):
+        raise ValueError("substrings(): starts and ends differ in length")
+    if _columns is not None:
+        return _columns.substrings(text, starts, ends)
+    if len(starts) and (starts.min() < 0 or ends.max() > len(text) or (starts > ends).any()):
+        raise IndexError("substrings(): a span is outside the text")
+    out = np.empty(len(starts), dtype=object)
+    out[:] = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return out

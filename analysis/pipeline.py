@@ -22,7 +22,7 @@ import pandas as pd
 from analysis import quotes as quotes_mod
 from analysis import wordtypes
 from analysis.clitics import analyse_clitics
-from analysis.columns import take
+from analysis.columns import substrings, take
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import TRAILING_CHARS, describe_repairs
@@ -769,7 +769,7 @@ def _tables(b: TextArrays) -> TextTables:
         "quote_id": quote_rank,
         "start": q_start - quote_base,
         "end": q_end - quote_base,
-        "text": [big[a:b] for a, b in zip(q_start.tolist(), q_end.tolist(), strict=True)],
+        "text": substrings(big, q_start, q_end),
         "kind": b.quotes.kind,
         "verb": b.quotes.verb,
         "speaker": b.quotes.speaker,
@@ -792,7 +792,7 @@ def _tables(b: TextArrays) -> TextTables:
             "sentence": sent[firsts],
             "start": s_start - base,
             "end": s_end - base,
-            "text": [big[s:e] for s, e in zip(s_start.tolist(), s_end.tolist(), strict=True)],
+            "text": substrings(big, s_start, s_end),
             "n_words": word_counts[: len(firsts)],
         }
 

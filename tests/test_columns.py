@@ -81,3 +81,46 @@ def test_wrong_values_fall_back_to_numpy():
     # a 2-d or non-object array is not the C path's business: numpy answers
     values = np.array([10, 20, 30])
     assert columns.take(values, np.array([2, 0])).tolist() == [30, 10]
+
+
+# --- substrings: the sentence and quote texts of the tables -----------------------
+
+
+@given(st.text(max_size=40), st.data())
+@settings(max_examples=300, deadline=None)
+def test_substrings_equal_slicing(text, data):
+    n = len(text)
+    spans = data.draw(
+        st.lists(st.tuples(st.integers(0, n), st.integers(0, n)), max_size=30).map(
+            lambda pairs: [(min(a, b), max(a, b)) for a, b in pairs]
+        )
+    )
+    starts = np.array([a for a, _ in spans], dtype=np.int64)
+    ends = np.array([b for _, b in spans], dtype=np.int64)
+    got = columns.substrings(text, starts, ends)
+    assert got.dtype == object
+    assert got.tolist() == [text[a:b] for a, b in spans]
+    assert all(type(piece) is str for piece in got.tolist())
+
+
+def test_substrings_of_every_string_kind():
+    # Latin-1, BMP and astral characters: the pieces keep the right code points.
+    text = "abc" + "الشعب" + "\U0001f600" + "é"
+    starts, ends = np.array([0, 3, 8, 0]), np.array([3, 8, 10, 10])
+    assert columns.substrings(text, starts, ends).tolist() == [
+        "abc",
+        "الشعب",
+        "\U0001f600é",
+        text,
+    ]
+
+
+@pytest.mark.parametrize("span", [(-1, 2), (2, 1), (0, 7)])
+def test_substrings_outside_the_text_raise(span):
+    with pytest.raises(IndexError):
+        columns.substrings("abcdef", np.array([span[0]]), np.array([span[1]]))
+
+
+def test_substrings_need_as_many_ends_as_starts():
+    with pytest.raises(ValueError):
+        columns.substrings("abc", np.array([0, 1]), np.array([1]))
