@@ -147,3 +147,26 @@ def test_vocabulary_keeps_only_the_types_it_is_told_to() -> None:
     again = ["dd", "e"]
     ids = vocabulary.ids(again, lambda p: seen.extend(p.tolist()) or attributes(again)(p))
     assert ids.tolist() == [1, 2] and seen == [1]
+
+
+def test_vocabulary_shrinks_to_the_batch_and_the_most_used() -> None:
+    vocabulary = pipeline._Vocabulary({"length": np.int64}, 10)
+    vocabulary.KEEP_MOST_USED = 0.2  # keep the 2 most used types besides the batch's
+
+    def attributes(words):
+        return lambda positions: {"length": [len(words[k]) for k in positions.tolist()]}
+
+    words = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff"]
+    ids = vocabulary.ids(words, attributes(words))
+    # Tokens seen: "ccc" 5 times, "eeeee" 3 times, "a" twice, the others once.
+    vocabulary.note_uses(ids[[2, 2, 2, 2, 2, 4, 4, 4, 0, 0, 1, 3, 5]])
+    assert vocabulary.uses[:6].tolist() == [2, 1, 5, 1, 3, 1]
+    # The batch just analysed used "ffffff" (id 5): kept with the 2 most used.
+    vocabulary.shrink(np.array([5]))
+    assert vocabulary.index.items() == [("ccc", 0), ("eeeee", 1), ("ffffff", 2)]
+    assert vocabulary.values["length"][:3].tolist() == [3, 5, 6]
+    assert vocabulary.uses[:3].tolist() == [5, 3, 1]  # counts follow their types
+    # A forgotten type is analysed again when it comes back.
+    again = vocabulary.ids(["a", "ccc"], attributes(["a", "ccc"]))
+    assert again.tolist() == [3, 0]
+    assert vocabulary.values["length"][3] == 1
