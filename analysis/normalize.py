@@ -235,14 +235,24 @@ def fold_teh_marbuta(text: str) -> str:
     return text.replace(TEH_MARBUTA, HEH)
 
 
-# Any character that describe_repairs reports (a tatweel only as a run of 3+).
-_ANY_REPAIR_RE = re.compile(
-    "["
-    + re.escape("".join(BIDI_CONTROLS + ZERO_WIDTH + [ZERO_WIDTH_SPACE]) + PERSIAN_URDU_VARIANTS)
-    + "\ufb50-\ufdff\ufe70-\ufefe]|"
-    + TATWEEL
-    + "{3,}"
-)
+# What describe_repairs reports: runs of such characters, or a tatweel run of 3+.
+_PRESENTATION_CHARS = [chr(c) for c in range(0xFB50, 0xFE00)] + [
+    chr(c) for c in range(0xFE70, 0xFEFF)
+]
+_REPAIR_KIND = {
+    **dict.fromkeys(BIDI_CONTROLS, "bidi"),
+    **dict.fromkeys(ZERO_WIDTH + [ZERO_WIDTH_SPACE], "zero_width"),
+    **dict.fromkeys(PERSIAN_URDU_VARIANTS, "variant"),
+    **dict.fromkeys(_PRESENTATION_CHARS, "presentation"),
+}
+_ANY_REPAIR_RE = re.compile("[" + re.escape("".join(_REPAIR_KIND)) + "]+|" + TATWEEL + "{3,}")
+_REPAIR_MESSAGES = {
+    "bidi": "bidi control character(s) (U+200E/F, U+202A–E, U+2066–9) removed",
+    "zero_width": "zero-width character(s) removed (U+200B → space)",
+    "variant": "Persian/Urdu letter variant(s) mapped to Arabic letters",
+    "presentation": "presentation-form character(s) folded to base letters "
+    "(text copied from a PDF?)",
+}
 
 
 def describe_repairs(text: str) -> list[str]:
@@ -252,29 +262,30 @@ def describe_repairs(text: str) -> list[str]:
     a reader of the text cannot see: bidi controls, zero-width characters,
     presentation forms (typical of text copied from PDFs), Persian/Urdu letter
     variants and decorative tatweel runs. Ordinary diacritics and digits are
-    normalized silently because they are normal Arabic typography.
+    normalized silently because they are normal Arabic typography. One regular
+    expression pass over the text (the loader asks this of every document); only
+    the characters it finds are looked at one by one.
     """
-    if not _ANY_REPAIR_RE.search(text):
-        return []  # the common case: one pass over the text
-    messages = []
-    checks = [
-        (BIDI_CONTROLS, "bidi control character(s) (U+200E/F, U+202A–E, U+2066–9) removed"),
-        (ZERO_WIDTH + [ZERO_WIDTH_SPACE], "zero-width character(s) removed (U+200B → space)"),
-        (list(PERSIAN_URDU_VARIANTS), "Persian/Urdu letter variant(s) mapped to Arabic letters"),
+    found: dict[str, list[int]] = {}  # kind -> [characters, first offset]
+    kind_of = _REPAIR_KIND
+    for match in _ANY_REPAIR_RE.finditer(text):  # rare in ordinary text
+        run, at = match.group(), match.start()
+        if run[0] == TATWEEL:
+            found.setdefault("tatweel", [0, at])
+            continue
+        for offset, char in enumerate(run):
+            entry = found.get(kind_of[char])
+            if entry is None:
+                found[kind_of[char]] = [1, at + offset]
+            else:
+                entry[0] += 1
+    messages = [
+        f"{found[kind][0]} {message}; first at offset {found[kind][1]}"
+        for kind, message in _REPAIR_MESSAGES.items()
+        if kind in found
     ]
-    for chars, message in checks:
-        n = sum(text.count(c) for c in chars)
-        if n:
-            first = min(i for i in (text.find(c) for c in chars) if i >= 0)
-            messages.append(f"{n} {message}; first at offset {first}")
-    presentation = _PRESENTATION_RE.findall(text)
-    if presentation:
-        first = _PRESENTATION_RE.search(text).start()  # type: ignore[union-attr]
+    if "tatweel" in found:
         messages.append(
-            f"{len(presentation)} presentation-form character(s) folded to base letters "
-            f"(text copied from a PDF?); first at offset {first}"
+            f"tatweel run(s) of 3 or more removed; first at offset {found['tatweel'][1]}"
         )
-    runs = re.search(TATWEEL + "{3,}", text)
-    if runs:
-        messages.append(f"tatweel run(s) of 3 or more removed; first at offset {runs.start()}")
     return messages

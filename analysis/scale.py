@@ -289,13 +289,14 @@ def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     made = ~np.asarray(arrays.repairs["vetoed"], dtype=bool)
     counts[:, 5] = np.bincount(repair_doc[made], minlength=n)
     hits = match_arrays(arrays, lexicon).hits
+    # Plain lists: iterating a pandas string column reads it element by element.
     for key, k in Counter(
         zip(
-            hits["doc_id"].map(position),
-            hits["frame"].astype(str),
-            hits["term"].astype(str),
-            hits["entry_id"].astype(str),
-            hits["voice"].astype(str),
+            hits["doc_id"].map(position).tolist(),
+            hits["frame"].astype(str).tolist(),
+            hits["term"].astype(str).tolist(),
+            hits["entry_id"].astype(str).tolist(),
+            hits["voice"].astype(str).tolist(),
             strict=True,
         )
     ).items():
