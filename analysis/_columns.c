@@ -37,18 +37,32 @@
 #define PREFETCH_FOR_WRITE(p) ((void)(p))
 #endif
 
+/* obj as a contiguous 1-d int64 array (data, length), or -1 with TypeError
+ * naming it ("take(): codes"). */
+static int
+int64_vector(PyObject *obj, const char *name, const int64_t **data, npy_intp *n)
+{
+    if (!PyArray_Check(obj) || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
+        PyArray_TYPE((PyArrayObject *)obj) != NPY_INT64 ||
+        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a contiguous 1-d int64 array", name);
+        return -1;
+    }
+    *data = (const int64_t *)PyArray_DATA((PyArrayObject *)obj);
+    *n = PyArray_DIM((PyArrayObject *)obj, 0);
+    return 0;
+}
+
 static PyObject *
 take(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *values, *codes_obj;
-    if (!PyArg_ParseTuple(args, "OO!:take", &values, &PyArray_Type, &codes_obj))
+    if (!PyArg_ParseTuple(args, "OO:take", &values, &codes_obj))
         return NULL;
-    PyArrayObject *codes = (PyArrayObject *)codes_obj;
-    if (PyArray_NDIM(codes) != 1 || PyArray_TYPE(codes) != NPY_INT64 ||
-        !PyArray_IS_C_CONTIGUOUS(codes)) {
-        PyErr_SetString(PyExc_TypeError, "take(): codes must be a contiguous 1-d int64 array");
+    const int64_t *c;
+    npy_intp n;
+    if (int64_vector(codes_obj, "take(): codes", &c, &n) < 0)
         return NULL;
-    }
     PyObject **src;
     Py_ssize_t m;
     if (PyList_CheckExact(values)) {
@@ -66,8 +80,6 @@ take(PyObject *Py_UNUSED(module), PyObject *args)
                         "take(): values must be a list or a contiguous 1-d object array");
         return NULL;
     }
-    npy_intp n = PyArray_DIM(codes, 0);
-    const int64_t *c = (const int64_t *)PyArray_DATA(codes);
     for (npy_intp i = 0; i < n; i++) {
         if (c[i] < 0 || c[i] >= m) {
             PyErr_Format(PyExc_IndexError, "take(): code %lld at %zd is out of range (%zd values)",
@@ -96,21 +108,6 @@ take(PyObject *Py_UNUSED(module), PyObject *args)
     return (PyObject *)out;
 }
 
-static int
-int64_vector(PyObject *obj, const char *name, const int64_t **data, npy_intp *n)
-{
-    if (!PyArray_Check(obj) || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
-        PyArray_TYPE((PyArrayObject *)obj) != NPY_INT64 ||
-        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
-        PyErr_Format(PyExc_TypeError, "substrings(): %s must be a contiguous 1-d int64 array",
-                     name);
-        return -1;
-    }
-    *data = (const int64_t *)PyArray_DATA((PyArrayObject *)obj);
-    *n = PyArray_DIM((PyArrayObject *)obj, 0);
-    return 0;
-}
-
 static PyObject *
 substrings(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -119,8 +116,8 @@ substrings(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     const int64_t *starts, *ends;
     npy_intp n, n_ends;
-    if (int64_vector(starts_obj, "starts", &starts, &n) < 0 ||
-        int64_vector(ends_obj, "ends", &ends, &n_ends) < 0)
+    if (int64_vector(starts_obj, "substrings(): starts", &starts, &n) < 0 ||
+        int64_vector(ends_obj, "substrings(): ends", &ends, &n_ends) < 0)
         return NULL;
     if (n != n_ends) {
         PyErr_SetString(PyExc_ValueError, "substrings(): starts and ends differ in length");
