@@ -369,6 +369,16 @@ _set_enclitic = Analysis.enclitic.__set__  # type: ignore[attr-defined]
 _set_score = Analysis.score.__set__  # type: ignore[attr-defined]
 
 
+def _analysis(proclitics: tuple[str, ...], bare: str, enclitic: str, score: float) -> Analysis:
+    """``Analysis(proclitics, bare, enclitic, score)``, built through the slots."""
+    analysis = _new_analysis(Analysis)
+    _set_proclitics(analysis, proclitics)
+    _set_bare(analysis, bare)
+    _set_enclitic(analysis, enclitic)
+    _set_score(analysis, score)
+    return analysis
+
+
 def _better_form(forms: tuple[str, ...], threshold: float) -> tuple[str, float] | None:
     """The accepted form with the highest score (the first of equals), or None.
 
@@ -416,11 +426,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
     get = _frequencies().get
     freq = get(whole)
     whole_score = log10(freq) + 9 if freq else 0.0
-    unsegmented = _new_analysis(Analysis)
-    _set_proclitics(unsegmented, ())
-    _set_bare(unsegmented, whole)
-    _set_enclitic(unsegmented, "")
-    _set_score(unsegmented, whole_score)
+    unsegmented = _analysis((), whole, "", whole_score)
     if not _HEAD_PLANS:
         _build_plans()
     # A word whose first (last) letter starts (ends) no clitic has none: the
@@ -469,12 +475,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
                     if best is None:
                         continue
                     form, score = best
-                    analysis = _new_analysis(Analysis)
-                    _set_proclitics(analysis, procs)
-                    _set_bare(analysis, form)
-                    _set_enclitic(analysis, enc)
-                    _set_score(analysis, score)
-                    accepted.append(analysis)
+                    accepted.append(_analysis(procs, form, enc, score))
                     continue
             elif conj_bare and conj_exception:
                 continue
@@ -495,12 +496,7 @@ def analyse_clitics(word: str) -> tuple[Analysis, ...]:
                     continue
             elif not (score > 0 and score >= threshold):
                 continue
-            analysis = _new_analysis(Analysis)
-            _set_proclitics(analysis, procs)
-            _set_bare(analysis, form)
-            _set_enclitic(analysis, enc)
-            _set_score(analysis, score)
-            accepted.append(analysis)
+            accepted.append(_analysis(procs, form, enc, score))
     if not accepted:
         return (unsegmented,)
     if len(accepted) == 1:
