@@ -8,7 +8,9 @@ increments the reference count of an object scattered among ~100k others);
 (``analysis._columns``, NumPy C API, built by ``make setup``; optional, with
 numpy's own take as the fallback and the reference in
 ``tests/test_columns.py``). Measured on the 50 MB benchmark corpus: five
-columns 0.46 s → 0.24 s.
+columns 0.46 s → 0.24 s. The same extension cuts the sentence and quote texts
+(:func:`substrings`) and paints nested spans (:func:`paint`, the innermost quote
+of each token), each checked against its plain-Python definition.
 """
 
 from __future__ import annotations
@@ -59,3 +61,25 @@ def substrings(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     out = np.empty(len(starts), dtype=object)
     out[:] = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     return out
+
+
+def paint(target: np.ndarray, starts: np.ndarray, ends: np.ndarray, values: np.ndarray) -> None:
+    """``target[starts[k]:ends[k]] = values[k]`` for each span in order, in place.
+
+    A later span overwrites an earlier one where they overlap (so painting the
+    longest first leaves each position with its shortest span's value).
+    ``target`` is a writable contiguous int64 array; spans must lie inside it
+    (IndexError otherwise, before anything is written).
+    """
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    ends = np.ascontiguousarray(ends, dtype=np.int64)
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    if not len(starts) == len(ends) == len(values):
+        raise ValueError("paint(): starts, ends and values differ in length")
+    if _columns is not None:
+        _columns.paint(target, starts, ends, values)
+        return
+    if len(starts) and (starts.min() < 0 or ends.max() > len(target) or (starts > ends).any()):
+        raise IndexError("paint(): a span is outside the target")
+    for a, b, v in zip(starts.tolist(), ends.tolist(), values.tolist(), strict=True):
+        target[a:b] = v

@@ -22,12 +22,12 @@ import pandas as pd
 from analysis import quotes as quotes_mod
 from analysis import wordtypes
 from analysis.clitics import analyse_clitics
-from analysis.columns import substrings, take
+from analysis.columns import paint, substrings, take
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import TRAILING_CHARS, describe_repairs
 from analysis.paths import METADATA_FILE
-from analysis.quotes import verb_form, verb_forms
+from analysis.quotes import verb_forms
 from analysis.repair import RULE, find_split, is_vetoed, read_vetoes
 from analysis.scan import Scan, TypeIndex, scan, scan_reference
 from analysis.sentences import CLOSERS, TERMINATORS, WORD_KINDS, sentence_ids_batch
@@ -124,6 +124,23 @@ def _other_type_flags(token: str, kind: str) -> int:
     return flags
 
 
+def _most_used(uses: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest ``uses`` (ties: the lower position), in no set order.
+
+    The same set as ``np.argsort(-uses, kind="stable")[:k]``, found in linear
+    time: the positions above the k-th largest count, then the lowest positions
+    that have it (a stable sort of every type cost ~10 ms per shrink).
+    """
+    m = len(uses)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= m:
+        return np.arange(m, dtype=np.int64)
+    kth = np.partition(uses, m - k)[m - k]
+    above = np.flatnonzero(uses > kth)
+    return np.concatenate((above, np.flatnonzero(uses == kth)[: k - len(above)]))
+
+
 class _Vocabulary:
     """Distinct strings this process has seen, with per-type attributes as arrays.
 
@@ -194,8 +211,11 @@ class _Vocabulary:
         uses = np.zeros(m, dtype=np.int64)
         counted = min(m, len(self.uses))
         uses[:counted] = self.uses[:counted]
-        top = np.argsort(-uses, kind="stable")[:k]
-        self.keep_only(np.union1d(top, batch_ids))
+        top = _most_used(uses, k)
+        keep = np.zeros(m, dtype=bool)  # a mask, not np.union1d's sort
+        keep[top] = True
+        keep[batch_ids] = True
+        self.keep_only(np.flatnonzero(keep))
 
     def ids(self, uniques: list[str], compute, present: np.ndarray | None = None) -> np.ndarray:
         """Ids of the distinct strings ``uniques`` (-1 where ``present`` is False).
@@ -260,51 +280,58 @@ def _surface_attributes(
     """
     m = len(surfaces)
     kinds = token_kinds(normalized)
-    flags = [0] * m
-    cuts: list[tuple[int, ...] | None] = [None] * m
-    verbs: list[str | None] = [None] * m
-    words = [k for k in range(m) if kinds[k] == "word"]
-    for k in range(m):
-        if kinds[k] != "word":
-            flags[k] = _other_type_flags(normalized[k], kinds[k])
-    if words:
-        word_forms = [normalized[k] for k in words]
+    # Per-type lists turned into numpy arrays once: the flags are then set with
+    # whole-array operations, not a Python loop over ~100k types.
+    flags = np.zeros(m, dtype=np.int64)
+    cuts = np.full(m, None, dtype=object)
+    verbs = np.full(m, None, dtype=object)
+    is_word = np.array([k == "word" for k in kinds], dtype=bool)
+    words = np.flatnonzero(is_word)
+    for k in np.flatnonzero(~is_word).tolist():
+        flags[k] = _other_type_flags(normalized[k], kinds[k])
+    if len(words):
+        word_forms = [normalized[k] for k in words.tolist()]
         links, stops = quotes_mod.NAME_LINKS, quotes_mod.speaker_stopwords()
-        split_of = wordtypes.splittable(word_forms).tolist()
-        split_words = [k for k, split in zip(words, split_of, strict=True) if split]
-        for k, found in zip(
-            split_words,
-            wordtypes.split_points([normalized[k] for k in split_words]),
+        split_of = wordtypes.splittable(word_forms)
+        split_words = words[split_of]
+        cuts[split_words] = _obj(
+            wordtypes.split_points([normalized[k] for k in split_words.tolist()])
+        )
+        verb_of = verb_forms(word_forms)
+        is_verb = np.array([v is not None for v in verb_of], dtype=bool)
+        f = np.where(split_of, _SPLITTABLE | _WORD, _WORD)
+        f |= np.where([w.startswith("ال") for w in word_forms], _ARTICLE, 0)
+        f |= np.where([w in links for w in word_forms], _LINK, 0)
+        f |= np.where(is_verb, _VERB, 0)
+        # not a verb and not a stopword: may be part of a speaker's name
+        # (quotes.speaker_lengths)
+        f |= np.where(
+            ~is_verb & np.array([w not in stops for w in word_forms], dtype=bool), _NAME, 0
+        )
+        flags[words] = f
+        # the verb as written, without a conjunction و/ف
+        written = []
+        for k, norm, verb in zip(
+            words[is_verb].tolist(),
+            np.asarray(word_forms, dtype=object)[is_verb].tolist(),
+            np.asarray(verb_of, dtype=object)[is_verb].tolist(),
             strict=True,
         ):
-            cuts[k] = found
-        verb_of = verb_forms(word_forms)
-        for k, norm, split, verb in zip(words, word_forms, split_of, verb_of, strict=True):
-            f = _SPLITTABLE | _WORD if split else _WORD
-            if norm.startswith("ال"):
-                f |= _ARTICLE
-            if norm in links:
-                f |= _LINK
-            if verb is not None:
-                f |= _VERB
-                # the verb as written, without a conjunction و/ف
-                surface = surfaces[k]
-                conj = verb != norm and surface[:1] in ("و", "ف")
-                verbs[k] = surface[1:] if conj else surface
-            elif norm not in stops:
-                f |= _NAME  # may be part of a speaker's name (quotes.speaker_lengths)
-            flags[k] = f
+            surface = surfaces[k]
+            conj = verb != norm and surface[:1] in ("و", "ف")
+            written.append(surface[1:] if conj else surface)
+        verbs[words[is_verb]] = _obj(written)
     # Clitic columns: a word's (or a piece's) from its written form, else the
     # normalized form as it is.
-    bare = list(normalized)
-    bares = [(n,) for n in normalized]
-    proclitics = [""] * m
-    enclitic = [""] * m
-    analysed = [k for k in range(m) if kinds[k] == "word" or repaired[k]]
-    if analysed:
-        rows = wordtypes.word_rows([surfaces[k] for k in analysed])
-        for k, b, bs, p, e in zip(analysed, *rows, strict=True):
-            bare[k], bares[k], proclitics[k], enclitic[k] = b, bs, p, e
+    bare = _obj(normalized)
+    bares = _obj([(n,) for n in normalized])
+    proclitics = np.full(m, "", dtype=object)
+    enclitic = np.full(m, "", dtype=object)
+    analysed = np.flatnonzero(is_word | np.asarray(repaired, dtype=bool))
+    if len(analysed):
+        b, bs, p, e = wordtypes.word_rows([surfaces[k] for k in analysed.tolist()])
+        bare[analysed], bares[analysed] = _obj(b), _obj(bs)
+        proclitics[analysed], enclitic[analysed] = _obj(p), _obj(e)
     return {
         "normalized": normalized,
         "kind": kinds,
@@ -538,9 +565,11 @@ def _quote_membership(
     if len(nested):
         o, c, r = opens[nested], closes[nested], rank[nested]
         # Longest first, so that the innermost quote's number is written last.
-        for k in np.lexsort((-(c - o), quote_doc[nested])).tolist():
-            quote_id[o[k] : c[k] + 1] = r[k]
-            in_quote[o[k] + 1 : c[k]] = True
+        order = np.lexsort((-(c - o), quote_doc[nested]))
+        paint(quote_id, o[order], c[order] + 1, r[order])
+        # Inside some quote: between its marks (a depth count, as above).
+        depth = np.bincount(o + 1, minlength=n + 1) - np.bincount(c, minlength=n + 1)
+        in_quote |= np.cumsum(depth[:n]) > 0
         # A mark is inside a quote only when another quote contains it: quotes
         # opened before it, minus those closed before it or by it.
         marks = np.concatenate((o, c))
@@ -598,6 +627,23 @@ class TextArrays:
     def attribute(self, name: str) -> np.ndarray:
         """A per-type attribute (``normalized``, ``bare``, …) spread to every token."""
         return take(self.values[name], self.sid)
+
+
+def prepare() -> None:
+    """Build this process's tables for the text stage now, not during the first batch.
+
+    The word-frequency list (read from ``build/cache/`` or built from
+    wordfreq), the run-together split table, the clitic grammar, the compiled
+    word-type code's configuration and the speech-verb and stop-word lists:
+    about 0.6 s once per process, the same whatever the corpus size. Calling
+    it is optional (each table is also built on first use) and changes no
+    result; benchmarks call it so that their timings measure the text itself,
+    and report its time separately.
+    """
+    wordtypes.prepare()  # word list, split table, clitic plans, extension
+    quotes_mod.speech_verbs()
+    quotes_mod.speaker_stopwords()
+    _vetoes()
 
 
 def _analyse_batch(items: list[tuple[str, str]], engine: str) -> TextTables:
@@ -734,9 +780,15 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     verbs = np.flatnonzero(flags & _VERB)
     name_word = (flags & _NAME) != 0
     stops = quotes_mod.speaker_stopwords()
-    for i in np.flatnonzero(repaired).tolist():  # a piece of a split word is a word
-        piece = tok.uniques[codes[i]]
-        name_word[i] = piece not in stops and verb_form(piece) is None
+    pieces = np.flatnonzero(repaired)  # a piece of a split word is a word
+    if len(pieces):
+        piece_codes, which = np.unique(codes[pieces], return_inverse=True)
+        piece_forms = [tok.uniques[c] for c in piece_codes.tolist()]
+        piece_name = [
+            f not in stops and v is None
+            for f, v in zip(piece_forms, verb_forms(piece_forms), strict=True)
+        ]
+        name_word[pieces] = np.array(piece_name, dtype=bool)[which]
     surface = _Column(tok.suniques, tok.scodes)
 
     written_verbs = values["verb"]

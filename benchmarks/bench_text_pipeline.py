@@ -19,8 +19,9 @@ separately:
 
 and prints MB/s, the ratio to the bare regex, and the peak resident memory each
 method added on top of the process it started in (VmHWM − VmRSS at start). The
-pipeline's headline is a cold run (each new word type is analysed once); a second
-pass with all types cached is reported too.
+pipeline's headline is a cold run (each new word type is analysed once) after the
+once-per-process set-up (``pipeline.prepare``, timed and reported separately, and
+also counted in); a second pass with all types cached is reported too.
 It also checks, on a sample, that the fast tokenizer gives exactly the pyarabic
 engine's tokens. Usage: ``.venv/bin/python benchmarks/bench_text_pipeline.py
 [--mb 50] [--seed 0]``.
@@ -82,13 +83,12 @@ def _run(method: str, docs: list[str], queue) -> None:
             return n
 
     else:
-        from analysis.clitics import zipf
-        from analysis.pipeline import analyse_arrays, analyse_texts
-        from analysis.repair import longest_part
+        from analysis.pipeline import analyse_arrays, analyse_texts, prepare
 
         t0 = time.perf_counter()
-        zipf("في")  # load the word-frequency list once (reported separately)
-        longest_part()
+        # Once per process, whatever the corpus size (reported separately): the
+        # word-frequency list, split table, clitic grammar, compiled tables.
+        prepare()
         load = time.perf_counter() - t0
         pairs = [(f"doc{i}", d) for i, d in enumerate(docs)]
 
@@ -179,16 +179,23 @@ def main() -> int:
             f"{reference / seconds:>9.3f}{peak:>9.0f}"
         )
     pipeline = rows[4]
-    print(f"word list and split table load (once per process): {pipeline[4]['load_s']:.2f} s")
+    load = pipeline[4]["load_s"]
+    print(
+        f"set-up once per process (pipeline.prepare: word list, split table, clitic grammar, "
+        f"compiled tables): {load:.2f} s; counted in, the stage with tables runs at "
+        f"{reference / (pipeline[1] + load):.3f} × regex, as arrays at "
+        f"{reference / (rows[3][1] + rows[3][4]['load_s']):.3f} ×"
+    )
     for name, row in (("arrays", rows[3]), ("pipeline", rows[4])):
         warm = row[4]["warm_s"]
         print(
             f"{name} second pass (word types analysed already): {size / 1e6 / warm:.2f} MB/s, "
             f"{reference / warm:.3f} × regex"
         )
-    ratio = reference / pipeline[1]
-    verdict = "met" if ratio >= 0.5 else "NOT met"
-    print(f"target: pipeline (tables included) ≥ 0.5 × bare-regex speed: {verdict} ({ratio:.3f} ×)")
+    for name, seconds in (("text stage as arrays", rows[3][1]), ("with tables", pipeline[1])):
+        ratio = reference / seconds
+        verdict = "met" if ratio >= 0.5 else "NOT met"
+        print(f"target ≥ 0.5 × bare-regex speed, {name}: {verdict} ({ratio:.3f} ×)")
     return 0
 
 

@@ -124,3 +124,52 @@ def test_substrings_outside_the_text_raise(span):
 def test_substrings_need_as_many_ends_as_starts():
     with pytest.raises(ValueError):
         columns.substrings("abc", np.array([0, 1]), np.array([1]))
+
+
+# --- paint: the innermost quote of each token --------------------------------------
+
+
+@given(st.integers(0, 30), st.data())
+@settings(max_examples=300, deadline=None)
+def test_paint_equals_slice_assignment_in_order(n, data):
+    spans = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, n), st.integers(0, n), st.integers(-5, 5)), max_size=20
+        ).map(lambda rows: [(min(a, b), max(a, b), v) for a, b, v in rows])
+    )
+    starts = np.array([a for a, _, _ in spans], dtype=np.int64)
+    ends = np.array([b for _, b, _ in spans], dtype=np.int64)
+    values = np.array([v for _, _, v in spans], dtype=np.int64)
+    expected = np.full(n, -1, dtype=np.int64)
+    for a, b, v in spans:  # the definition: later spans overwrite earlier ones
+        expected[a:b] = v
+    target = np.full(n, -1, dtype=np.int64)
+    columns.paint(target, starts, ends, values)
+    assert target.tolist() == expected.tolist()
+
+
+def test_paint_nested_spans_longest_first():
+    # Quotes over tokens 0-9 (number 0), 2-5 (number 1) and 3-4 (number 2),
+    # painted longest first: each token keeps its innermost quote.
+    target = np.full(11, -1, dtype=np.int64)
+    columns.paint(target, np.array([0, 2, 3]), np.array([10, 6, 5]), np.array([0, 1, 2]))
+    assert target.tolist() == [0, 0, 1, 2, 2, 1, 0, 0, 0, 0, -1]
+
+
+@pytest.mark.parametrize("span", [(-1, 2), (2, 1), (0, 7)])
+def test_paint_outside_the_target_raises_before_writing(span):
+    target = np.zeros(6, dtype=np.int64)
+    with pytest.raises(IndexError):
+        columns.paint(target, np.array([0, span[0]]), np.array([3, span[1]]), np.array([7, 8]))
+    assert target.tolist() == [0] * 6
+
+
+def test_paint_needs_matching_lengths_and_a_writable_int64_target():
+    with pytest.raises(ValueError):
+        columns.paint(np.zeros(3, dtype=np.int64), np.array([0, 1]), np.array([1]), np.array([1]))
+    frozen = np.zeros(3, dtype=np.int64)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError):
+        columns.paint(frozen, np.array([0]), np.array([1]), np.array([1]))
+    with pytest.raises(TypeError):
+        columns.paint(np.zeros(3, dtype=np.int32), np.array([0]), np.array([1]), np.array([1]))

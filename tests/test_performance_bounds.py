@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import pipeline, tokens
 from analysis.corpus import _ARABIC_LETTER_RE, _letter_counts
@@ -170,3 +172,15 @@ def test_vocabulary_shrinks_to_the_batch_and_the_most_used() -> None:
     again = vocabulary.ids(["a", "ccc"], attributes(["a", "ccc"]))
     assert again.tolist() == [3, 0]
     assert vocabulary.values["length"][3] == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), max_size=60).map(lambda u: np.array(u, dtype=np.int64)),
+    st.integers(-1, 70),
+)
+def test_most_used_is_the_stable_sort_rule(uses: np.ndarray, k: int) -> None:
+    # The k most used types, ties to the lower id, as a stable sort by
+    # decreasing count would pick them (small counts: many ties).
+    expected = np.argsort(-uses, kind="stable")[: max(k, 0)]
+    assert sorted(pipeline._most_used(uses, k).tolist()) == sorted(expected.tolist())
