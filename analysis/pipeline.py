@@ -22,7 +22,7 @@ import pandas as pd
 from analysis import quotes as quotes_mod
 from analysis import wordtypes
 from analysis.clitics import analyse_clitics
-from analysis.columns import paint, substrings, take
+from analysis.columns import char_positions, paint, substrings, take
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
 from analysis.normalize import TRAILING_CHARS, describe_repairs
@@ -751,13 +751,15 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
     attaches = (flags & _CLOSER) != 0
     marks = np.flatnonzero(flags & _QUOTE)
     mark_flags = flags[marks]
+    newlines = char_positions(sc.ntext, "\n")  # line breaks end sentences and quote runs
     opens, closes = quotes_mod.pair_batch(
         marks,
-        _Column(tok.uniques, codes[marks]),
+        take(tok.uniques, codes[marks]).tolist(),
         sc.ntext,
         tok.nstart,
         doc,
         np.where(mark_flags & _APOSTROPHES, 0, np.where(mark_flags & _DOUBLE_QUOTE, 1, -1)),
+        newlines,
     )
     attaches[closes] = True
 
@@ -773,6 +775,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
         (flags & _NUMBER) != 0,
         attaches,
         is_word,
+        newlines,
     )
     # Document-local sentence numbers (each document's first sentence is 0).
     sent = global_sent - global_sent[first[doc]] if n else global_sent

@@ -29,13 +29,13 @@ counts by speaker do not split one person in two.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from analysis.columns import char_positions
 from analysis.errors import LexiconError
 from analysis.normalize import normalize_word
 from analysis.paths import LEXICON_DIR
@@ -48,7 +48,6 @@ CLOSING_MARKS = frozenset(DIRECTIONAL.values())
 MIN_SPEECH_WORDS = 4
 VERB_WINDOW = 5
 MAX_SPEAKER_WORDS = 4
-_NEWLINE_RE = re.compile("\n")
 NAME_LINKS = frozenset(normalize_word(w) for w in ("عبد", "أبو", "بن", "ابن", "بنت", "أم"))
 
 
@@ -111,24 +110,32 @@ def verb_forms(tokens: Sequence[str]) -> list[str | None]:
     ]
 
 
-def _full_names(spans: list[QuoteSpan]) -> None:
-    """Give a short speaker mention the full name used for it earlier (in place).
+def full_names(speakers: list[str]) -> list[str]:
+    """Speakers of one document's quotes, short mentions replaced by the full name.
 
     A speaker whose words (normalized) are the last words of a longer speaker
     name met earlier in the same document becomes that name; the most recent
-    such name wins.
+    such name wins. Empty speakers stay empty.
     """
+    out = list(speakers)
     seen: list[tuple[tuple[str, ...], str]] = []
-    for span in spans:
-        if not span.speaker:
+    for k, name in enumerate(speakers):
+        if not name:
             continue
-        words = tuple(normalize_word(w) for w in span.speaker.split())
+        words = _name_words(name)
         for full_words, full in reversed(seen):
             if len(full_words) > len(words) and full_words[-len(words) :] == words:
-                span.speaker = full
+                out[k] = full
                 break
         else:
-            seen.append((words, span.speaker))
+            seen.append((words, name))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    """The normalized words of a speaker name (names recur: cached)."""
+    return tuple(normalize_word(w) for w in name.split())
 
 
 @dataclass
@@ -160,6 +167,7 @@ def pair_batch(
     nstart: np.ndarray,
     doc: np.ndarray,
     symmetric: np.ndarray | None = None,
+    newlines: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pair the quotation marks of a whole batch (module docstring): ``(opens, closes)``.
 
@@ -170,14 +178,16 @@ def pair_batch(
     marks of one key that no line break interrupts — the same as the alternating rule
     with a fresh start after a paragraph break, since a mark after a break always opens
     (the batch joins documents with a paragraph break, so runs never cross them).
-    Directional marks keep a stack per kind and document.
+    Directional marks keep a stack per kind and document. ``newlines``: the
+    positions of line breaks in ``text`` when the caller has them already.
     """
     opens: list[np.ndarray] = []
     closes: list[np.ndarray] = []
     if symmetric is None:
         symmetric = symmetric_key([mark_text[k] for k in range(len(marks))])
     keys = symmetric  # 0: '' (apostrophes), 1: ", -1: other marks (read below)
-    newlines = np.array([m.start() for m in _NEWLINE_RE.finditer(text)], dtype=np.int64)
+    if newlines is None:
+        newlines = char_positions(text, "\n")
     for key in (0, 1):
         p = marks[keys == key]
         if len(p) < 2:
@@ -311,7 +321,7 @@ def annotate_batch(
     token) is read per quote with a speaker only, and ``written_verb(indices)``
     gives the verbs of tokens ``indices`` as written, without و/ف (an object
     array). The rules are the module docstring's;
-    :func:`_full_names` then runs per document that names two speakers or more.
+    :func:`full_names` then runs per document that names two speakers or more.
     """
     m = len(opens)
     kind = np.full(m, "term", dtype=object)
@@ -360,7 +370,7 @@ def annotate_batch(
         name_len[named_quote].tolist(),
         strict=True,
     ):
-        speaker[q] = " ".join(surface[t] for t in range(at + 1, at + 1 + length))
+        speaker[q] = " ".join(surface[at + 1 : at + 1 + length])
     # Full names for later short mentions, per document.
     quote_doc = doc[opens]
     with_speaker = np.flatnonzero(speaker != "")
@@ -368,8 +378,5 @@ def annotate_batch(
         for group in np.split(with_speaker, np.flatnonzero(np.diff(quote_doc[with_speaker])) + 1):
             if len(group) < 2:
                 continue
-            spans = [QuoteSpan(0, 0, "speech", "", speaker[q]) for q in group.tolist()]
-            _full_names(spans)
-            for q, span in zip(group.tolist(), spans, strict=True):
-                speaker[q] = span.speaker
+            speaker[group] = full_names(speaker[group].tolist())
     return QuoteArrays(opens, closes, kind, verb, speaker)

@@ -16,14 +16,13 @@ and ignores ``·``, which this corpus uses as its full stop.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
+
+from analysis.columns import char_positions
 
 TERMINATORS = frozenset(".!?؟·…۔")
 CLOSERS = frozenset(")]}»”›")
 WORD_KINDS = ("word", "number", "latin")
-_NEWLINE = re.compile("\n")
 
 
 def sentence_ids_batch(
@@ -38,6 +37,7 @@ def sentence_ids_batch(
     is_number: np.ndarray,
     attaches: np.ndarray,
     is_word: np.ndarray,
+    newlines: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sentence numbers of a batch of documents, with numpy only (no loop per token).
 
@@ -46,7 +46,8 @@ def sentence_ids_batch(
     of document ``k``; ``is_dot`` marks ``.`` tokens (decimal points). Returns
     batch-wide numbers that start at 0 and grow by one per sentence; a sentence
     never crosses a document boundary, and a segment without words is joined to
-    a sentence of its own document only.
+    a sentence of its own document only. ``newlines``: the positions of line breaks
+    in ``text`` when the caller has them already.
     """
     n = len(nstart)
     if n == 0:
@@ -72,7 +73,8 @@ def sentence_ids_batch(
     stop_at = np.minimum.accumulate(position[::-1])[::-1]
     breaks = np.zeros(n, dtype=bool)
     breaks[stop_at[t]] = True
-    newlines = np.array([m.start() for m in _NEWLINE.finditer(text)], dtype=np.int64)
+    if newlines is None:
+        newlines = char_positions(text, "\n")
     if len(newlines):
         following = np.searchsorted(nstart, newlines)
         following = following[following > 0]

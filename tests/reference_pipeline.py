@@ -25,7 +25,7 @@ from analysis import quotes as quotes_mod
 from analysis.clitics import analyse_clitics
 from analysis.corpus import iter_documents, load_document
 from analysis.errors import TextWarning
-from analysis.normalize import describe_repairs, normalize
+from analysis.normalize import describe_repairs, normalize, normalize_word
 from analysis.paths import METADATA_FILE
 from analysis.quotes import verb_form
 from analysis.repair import MIN_LENGTH, RULE, find_split, is_vetoed, read_vetoes
@@ -631,11 +631,29 @@ def _annotate(
                     ]
                     speaker = earlier[-1] if earlier else ""
                 span.speaker = name(speaker)
-    quotes_mod._full_names(spans)
+    _full_names(spans)
 
 
 # Frozen copies of the per-document helpers the previous implementation used
 # (removed from the package when the text stage moved to whole batches).
+
+
+def _full_names(spans: list[quotes_mod.QuoteSpan]) -> None:
+    """Give a short speaker mention the full name used for it earlier (in place).
+
+    Frozen copy of ``quotes._full_names`` as it was before ``quotes.full_names``.
+    """
+    seen: list[tuple[tuple[str, ...], str]] = []
+    for span in spans:
+        if not span.speaker:
+            continue
+        words = tuple(normalize_word(w) for w in span.speaker.split())
+        for full_words, full in reversed(seen):
+            if len(full_words) > len(words) and full_words[-len(words) :] == words:
+                span.speaker = full
+                break
+        else:
+            seen.append((words, span.speaker))
 
 
 def pair_delimiters(positions: list[int], normalized: list[str], text: str, nstart) -> list:

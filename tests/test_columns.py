@@ -173,3 +173,24 @@ def test_paint_needs_matching_lengths_and_a_writable_int64_target():
         columns.paint(frozen, np.array([0]), np.array([1]), np.array([1]))
     with pytest.raises(TypeError):
         columns.paint(np.zeros(3, dtype=np.int32), np.array([0]), np.array([1]), np.array([1]))
+
+
+# --- char_positions: the line breaks of a batch -------------------------------------
+
+
+@given(st.text(alphabet="\nab\u0627\U0001f600", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_char_positions_equal_enumerate(text):
+    # Strings of every kind (Latin-1, BMP, astral): positions are code points.
+    for ch in ("\n", "\u0627", "\U0001f600"):
+        got = columns.char_positions(text, ch)
+        assert got.dtype == np.int64
+        assert got.tolist() == [k for k, c in enumerate(text) if c == ch]
+
+
+def test_char_positions_by_hand():
+    text = "قال\nنعم\n\nلا"  # breaks after the 3rd and 7th letters, then one more
+    assert columns.char_positions(text, "\n").tolist() == [3, 7, 8]
+    assert columns.char_positions("", "\n").tolist() == []
+    with pytest.raises(ValueError):
+        columns.char_positions("ab", "ab")
