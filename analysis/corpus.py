@@ -224,13 +224,21 @@ def check_text(text: str, path: str | Path, language: str = "ar") -> list[str]:
     return describe_repairs(text)
 
 
-def _read_file(path: Path, doc_id: str, language: str = "ar") -> Document:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError("file not found", path) from None
-    except OSError as exc:
-        raise CorpusError(f"cannot be read ({exc.strerror})", path) from None
+def load_file(path: Path, doc_id: str, language: str = "ar", data: bytes | None = None) -> Document:
+    """A document from its file: decoded, checked, repairs warned about.
+
+    ``data``: the file's bytes when the caller has read them already (the
+    corpus-scale path reads each file once, for its checksum and its text).
+    ``language`` is the metadata row's: only ``"ar"`` documents must be mostly
+    Arabic letters (:func:`check_text`).
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CorpusError("file not found", path) from None
+        except OSError as exc:
+            raise CorpusError(f"cannot be read ({exc.strerror})", path) from None
     text, encoding, notes = decode_bytes(data, path)
     notes += check_text(text, path, language)
     for note in notes:
@@ -347,12 +355,12 @@ def load_document(doc_id_or_path: str | Path, metadata: str | Path = METADATA_FI
     """
     candidate = Path(doc_id_or_path)
     if isinstance(doc_id_or_path, Path) or candidate.is_file():
-        return _read_file(candidate, candidate.stem)
+        return load_file(candidate, candidate.stem)
     metadata = Path(metadata)
     for line, row in _metadata_rows(metadata):
         if row["doc_id"] == str(doc_id_or_path):
             file = _check_file(row, metadata.parent, (metadata, line))
-            return _read_file(file, row["doc_id"], row["language"] or "ar")
+            return load_file(file, row["doc_id"], row["language"] or "ar")
     raise CorpusError(
         f"no document {str(doc_id_or_path)!r}: not a file and not a doc_id in the table",
         metadata,
@@ -382,4 +390,4 @@ def iter_documents(
             raise CorpusError(f"selection names unknown doc_id {doc_id!r}", metadata)
         line, row = by_id[doc_id]
         file = _check_file(row, metadata.parent, (metadata, line))
-        yield _read_file(file, doc_id, row["language"] or "ar")
+        yield load_file(file, doc_id, row["language"] or "ar")

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from analysis import measures
+from analysis.corpus import iter_documents
 from analysis.errors import AnalysisError, ConfigError, CorpusError, TextWarning
 from analysis.frames import match_frames
 from analysis.pipeline import analyse_text
@@ -253,6 +254,26 @@ def test_selection_and_bad_input(hand, tmp_path: Path) -> None:
     assert process_corpus(metadata=copy, verify=False, progress=False).documents[
         "n_words"
     ].tolist() == [5, 2]
+
+
+def test_the_metadata_language_decides_the_arabic_check_as_when_loading(tmp_path: Path) -> None:
+    # A French article registered as "fr" loads with corpus.iter_documents, so the
+    # corpus path must accept it too; registered as "ar" both refuse it, naming
+    # the file. Its tokens: Le peuple sahraoui résiste (4 of kind "latin") and "."
+    # = 5 tokens, 0 Arabic words (kind "word"), no frame hit.
+    french = "Le peuple sahraoui résiste."
+    metadata = write_corpus(tmp_path, [HAND[0], ("fr1", "alpha", "2009-11-21", french)])
+    rows = metadata.read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace("fr1.txt,ar,", "fr1.txt,fr,")
+    metadata.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert [d.doc_id for d in iter_documents(metadata=metadata)] == ["d1", "fr1"]
+    summary = process_corpus(metadata=metadata, progress=False)
+    assert summary.documents["n_tokens"].tolist() == [7, 5]  # d1: 5 words and 2 "."
+    assert summary.documents["n_words"].tolist() == [5, 0]
+    assert summary.documents["n_hits"].tolist() == [2, 0]
+    as_arabic = write_corpus(tmp_path / "ar", [("fr1", "alpha", "2009-11-21", french)])
+    with pytest.raises(CorpusError, match=r"fr1\.txt.*non-Arabic"):
+        process_corpus(metadata=as_arabic, progress=False)
 
 
 def test_load_repairs_are_counted_and_summarised_once(tmp_path: Path) -> None:
