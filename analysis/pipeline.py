@@ -99,6 +99,8 @@ SEPARATOR = "\n\n"  # between documents of a batch: a paragraph break
     1 << k for k in range(11)
 )
 _APOSTROPHES, _DOUBLE_QUOTE = 1 << 11, 1 << 12  # the two symmetric quotation marks
+_COMMA = 1 << 13  # ، or , (a speech verb after a quote: quotes.annotate_batch)
+COMMAS = frozenset("،,")
 
 
 def _other_type_flags(token: str, kind: str) -> int:
@@ -121,6 +123,8 @@ def _other_type_flags(token: str, kind: str) -> int:
         flags |= _APOSTROPHES if key == 0 else _DOUBLE_QUOTE if key == 1 else 0
     if token == ".":
         flags |= _DOT
+    if token in COMMAS:
+        flags |= _COMMA
     return flags
 
 
@@ -255,7 +259,7 @@ _SURFACES = _Vocabulary(
     {
         "normalized": object,
         "kind": object,
-        "flags": np.uint16,  # 13 bits used; small, so per-token tests move less memory
+        "flags": np.uint16,  # 14 bits used; small, so per-token tests move less memory
         "cuts": object,
         "verb": object,
         "bare": object,
@@ -433,6 +437,16 @@ def _repair(
     piece_nstart = token_nstart + np.asarray(rel_start, dtype=np.int64)[flat]
     piece_nend = token_nstart + np.asarray(rel_end, dtype=np.int64)[flat]
     piece_start, piece_end = _original_span(sc, piece_nstart, piece_nend)
+    # A cut inside one original character that normalization expands (the
+    # ligature ﻻ becomes لا) would give two pieces the same character, and the
+    # piece a written form whose normalization is not its own: such a word is
+    # left whole (checked per occurrence: the expansion is in the original).
+    later = np.flatnonzero(piece_no > 0)
+    inside = later[piece_start[later] < piece_end[later - 1]]
+    if len(inside):
+        keep_whole = splittable.copy()
+        keep_whole[occ[piece_occ[inside]]] = False
+        return _repair(sc, keep_whole, doc_ids, doc_starts, vetoes, cuts_of)
     original = sc.original
     piece_surface = [
         original[a:b] for a, b in zip(piece_start.tolist(), piece_end.tolist(), strict=True)
@@ -818,6 +832,7 @@ def analyse_arrays(items: list[tuple[str, str]], engine: str = "fast") -> TextAr
         ),
         surface,
         written_verb,
+        (flags & _COMMA) != 0,
     )
     quote_id, in_quote = _quote_membership(opens, closes, doc, n)
     return TextArrays(

@@ -20,10 +20,14 @@ span without one next to it, the nearest speech verb earlier in the same sentenc
 stopping at punctuation, at a word of ``lexicons/speaker_stopwords.txt`` or at a
 definite title after a name: رد الصادق بوقطاية الناشط → الصادق بوقطاية); when the
 verb has no name after it (حيث قال ''…''), the nearest speaker named earlier in the
-same sentence or the previous one. A later, shorter mention of a speaker named in
-full earlier in the document takes the full name (news style names a person in
-full once, then by surname: الصادق بوقطاية … وأوضح بوقطاية → الصادق بوقطاية), so
-counts by speaker do not split one person in two.
+same sentence or the previous one. A quote still without a verb is attributed by
+a speech verb that follows it: the closing mark, a comma (، or ,), the verb and
+a name, in one sentence (''…''، قالت امينتو حيدر → speech, قالت, امينتو حيدر),
+unless that verb introduces a later quote (''…''، وقال فلان: ''…''). A later,
+shorter mention of a speaker named in full earlier in the document takes the
+full name (news style names a person in full once, then by surname:
+الصادق بوقطاية … وأوضح بوقطاية → الصادق بوقطاية), so counts by speaker do not
+split one person in two.
 """
 
 from __future__ import annotations
@@ -311,6 +315,7 @@ def annotate_batch(
     speaker_length: np.ndarray,
     surface: Sequence[str],
     written_verb: Callable[[np.ndarray], np.ndarray],
+    comma: np.ndarray | None = None,
 ) -> QuoteArrays:
     """Kind, verb and speaker of every quote of a batch, with array arithmetic.
 
@@ -320,7 +325,8 @@ def annotate_batch(
     the length of the name after each (:func:`speaker_lengths`); ``surface`` (per
     token) is read per quote with a speaker only, and ``written_verb(indices)``
     gives the verbs of tokens ``indices`` as written, without و/ف (an object
-    array). The rules are the module docstring's;
+    array). ``comma[i]`` marks comma tokens (، or ,), for the attribution after a
+    quote (None: that rule is not applied). The rules are the module docstring's;
     :func:`full_names` then runs per document that names two speakers or more.
     """
     m = len(opens)
@@ -363,11 +369,42 @@ def annotate_batch(
     name_len = np.where(fallback, speaker_length[ww] if len(verbs) else 0, n_words)
     if len(chosen):
         verb[chosen] = written_verb(i)
-    named_quote = np.flatnonzero(name_len)
+    speaker_q, speaker_at, speaker_len = (
+        chosen[np.flatnonzero(name_len)],
+        name_at[name_len > 0],
+        name_len[name_len > 0],
+    )
+    if comma is not None and len(verbs):
+        # After the quote (''…''، قالت حيدر): a quote still without a verb takes a
+        # speech verb two tokens after its closing mark, a comma between, with a
+        # name after it, in the closing mark's sentence and document, unless
+        # that verb introduces a later quote (''…''، وقال فلان: ''…'').
+        introduces = np.zeros(len(verbs), dtype=bool)
+        introduces[vv[direct]] = True
+        j = closes + 2
+        at_verb = np.minimum(np.searchsorted(verbs, j), len(verbs) - 1)
+        n_tok = len(sentence)
+        jj = np.minimum(j, n_tok - 1)
+        after = (
+            (verb == "")
+            & (j < last[doc[opens]])
+            & (verbs[at_verb] == j)
+            & comma[np.minimum(closes + 1, n_tok - 1)]
+            & (speaker_length[at_verb] > 0)
+            & ~introduces[at_verb]
+            & (sentence[jj] == sentence[closes])
+        )
+        late = np.flatnonzero(after)
+        if len(late):
+            kind[late] = "speech"
+            verb[late] = written_verb(j[late])
+            speaker_q = np.concatenate((speaker_q, late))
+            speaker_at = np.concatenate((speaker_at, j[late]))
+            speaker_len = np.concatenate((speaker_len, speaker_length[at_verb[late]]))
     for q, at, length in zip(
-        chosen[named_quote].tolist(),
-        name_at[named_quote].tolist(),
-        name_len[named_quote].tolist(),
+        speaker_q.tolist(),
+        speaker_at.tolist(),
+        speaker_len.tolist(),
         strict=True,
     ):
         speaker[q] = " ".join(surface[at + 1 : at + 1 + length])

@@ -9,7 +9,12 @@ Scraping often drops the space between words: ``الأممالمتحدة``,
 * it can be cut into 2–4 parts that are all common words: Zipf frequency ≥ 3.0
   (about once per million words) for parts of 3+ letters, ≥ 5.0 for 2-letter
   parts (في, من, عن …); the cut with the fewest parts wins, ties going to the
-  most frequent parts.
+  most frequent parts;
+* no cut falls inside one written character that normalization expands into
+  several (the presentation-form ligature ﻻ is لا): there the word is left
+  whole, since two pieces would share that character (checked per occurrence
+  by the text stage, :func:`analysis.pipeline._repair`, which sees the
+  original text).
 
 Every split is listed in the repairs table (document, original offsets, original
 text, replacement with parts joined by a space, rule, vetoed). A scholar vetoes a

@@ -144,7 +144,10 @@ def _repair(
         s, e = int(spans.nstart[i]), int(spans.nend[i])
         bounds = [s, *(s + c for c in cuts), e]
         o_start, o_end = norm.span(s, e)
-        parts = [original[slice(*norm.span(a, b))] for a, b in pairwise(bounds)]
+        piece_spans = [norm.span(a, b) for a, b in pairwise(bounds)]
+        if any(later[0] < earlier[1] for earlier, later in pairwise(piece_spans)):
+            continue  # a cut inside one original character (a ligature such as ﻻ)
+        parts = [original[slice(*span)] for span in piece_spans]
         doc = int(np.searchsorted(doc_starts, o_start, side="right")) - 1
         vetoed = is_vetoed(vetoes, doc_ids[doc], tok)
         rows.append((doc, o_start, o_end, original[o_start:o_end], " ".join(parts), RULE, vetoed))
@@ -603,6 +606,7 @@ def _annotate(
             return tok[1:]
         return tok
 
+    introducers: set[int] = set()  # verbs that directly introduce some quote
     for span in spans:
         o = span.open_token
         s = sentence[o]
@@ -619,6 +623,7 @@ def _annotate(
                 str(j) in speaker_tokens for j in between
             ):
                 direct = (i, sp)
+                introducers.add(i)
         if direct is not None or inner_words >= quotes_mod.MIN_SPEECH_WORDS:
             span.kind = "speech"
             chosen = direct if direct is not None else (before[-1] if before else None)
@@ -631,6 +636,18 @@ def _annotate(
                     ]
                     speaker = earlier[-1] if earlier else ""
                 span.speaker = name(speaker)
+    # Attribution after the quote (''…''، قالت حيدر), written here token by token
+    # for the differential test of quotes.annotate_batch's array version.
+    speaker_of = dict(verbs)
+    for span in spans:
+        c, j = span.close_token, span.close_token + 2
+        if span.verb or j >= n or normalized[c + 1] not in ("،", ","):
+            continue
+        if j in speaker_of and speaker_of[j] and j not in introducers:
+            if sentence[j] == sentence[c]:
+                span.kind = "speech"
+                span.verb = written_verb(j)
+                span.speaker = name(speaker_of[j])
     _full_names(spans)
 
 

@@ -59,6 +59,36 @@ def test_random_batches(docs) -> None:
         assert_same(a, b)
 
 
+# Words of quotes and their attribution, joined by spaces: quotes followed by a
+# comma and a speech verb with or without a name, verbs that introduce the next
+# quote, sentence ends and line breaks in between.
+ATTRIBUTION_WORDS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["''", "«", "»", '"', "،", ",", ".", ":", "\n", "قالت", "وقال", "أضاف", "امينتو"]
+            + ["حيدر", "الوزير", "الناشط", "نعم", "لن", "نتنازل", "عن", "حقنا", "الشعب"]
+        ),
+        # whole pieces, so that the patterns the rule looks at come up often
+        st.sampled_from(
+            ["'' لن نتنازل عن حقنا ''", "« نعم »", '" الشعب "', "، قالت امينتو حيدر"]
+            + ["، وقال الوزير :", "، أضاف", "، \n قالت حيدر", ", قال الناشط الوزير"]
+            + [": قالت حيدر", "الشعب قالت الوزير"]
+        ),
+    ),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ATTRIBUTION_WORDS, min_size=1, max_size=3))
+def test_random_quotes_and_attributions(docs) -> None:
+    pairs = [(f"d{i}", d) for i, d in enumerate(docs)]
+    for a, b in zip(
+        pipeline.analyse_texts(pairs, batch=2), reference.analyse_texts(pairs, batch=2), strict=True
+    ):
+        assert_same(a, b)
+
+
 def test_vetoed_repairs_in_a_batch(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     # الأممالمتحدة is split in document "a" but vetoed in document "b".
     vetoes = tmp_path / "vetoes.csv"

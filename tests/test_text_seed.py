@@ -327,3 +327,55 @@ def test_a_later_surname_mention_takes_the_full_name_given_earlier() -> None:
     q = analyse_text(text, "t").quotes
     assert list(q.kind) == ["speech"] * 4
     assert list(q.speaker) == ["محمد سالم", "محمد سالم", "أحمد سالم", "أحمد سالم"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Written for this test. A four-word quote, then "، قالت امينتو حيدر": the
+        # verb after the closing mark with a comma between, and a name after it.
+        (
+            "''لن نتنازل عن حقنا''، قالت امينتو حيدر.",
+            [("لن نتنازل عن حقنا", "speech", "قالت", "امينتو حيدر")],
+        ),
+        # A one-word quote attributed the same way becomes reported speech.
+        ("«نعم»، قال الوزير.", [("نعم", "speech", "قال", "الوزير")]),
+        # "وقال الوزير:" introduces the second quote (verb, name, colon, mark), so
+        # it does not also attribute the first one, which stays without a verb.
+        (
+            "''لن نتنازل عن حقنا''، وقال الوزير: ''لا نقبل هذا الكلام''.",
+            [
+                ("لن نتنازل عن حقنا", "speech", "", ""),
+                ("لا نقبل هذا الكلام", "speech", "قال", "الوزير"),
+            ],
+        ),
+        # No comma: the quoted name is the subject of قالت, not a quotation of her.
+        ("''امينتو حيدر'' قالت للصحفيين", [("امينتو حيدر", "term", "", "")]),
+        # A full stop ends the sentence: the verb after it starts a new one.
+        ("''نعم''. قال الوزير", [("نعم", "term", "", "")]),
+        # A verb without a name after it attributes nothing.
+        ("''نعم''، قال.", [("نعم", "term", "", "")]),
+        # A verb before the quote keeps it (the earlier rule): قال الوزير, not أضاف.
+        (
+            "قال الوزير ''نعم''، أضاف الناشط",
+            [("نعم", "speech", "قال", "الوزير")],
+        ),
+    ],
+)
+def test_speech_verb_after_the_quote(text, expected) -> None:
+    q = analyse_text(text, "t").quotes
+    assert list(zip(q.text, q.kind, q.verb, q.speaker, strict=True)) == expected
+
+
+def test_no_split_inside_a_ligature() -> None:
+    # الاستقلال + الشعب written together is split (one repair) ...
+    plain = analyse_text("الاستقلالالشعب", "t", warn=False)
+    assert plain.tokens.surface.tolist() == ["الاستقلال", "الشعب"]
+    assert len(plain.repairs) == 1
+    # ... but written with the presentation-form ligature ﻻ (U+FEFB, لا in one
+    # character) across the junction, the cut would fall inside that character:
+    # the word stays whole (normalized الاستقلالالشعب) and no repair is listed.
+    ligature = analyse_text("الاستقلا\ufefbلشعب", "t", warn=False)
+    assert ligature.tokens.surface.tolist() == ["الاستقلا\ufefbلشعب"]
+    assert ligature.tokens.normalized.tolist() == ["الاستقلالالشعب"]
+    assert ligature.repairs.empty
