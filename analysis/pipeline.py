@@ -1021,7 +1021,13 @@ def _columns(data: dict[str, list | np.ndarray], columns: list[str]) -> pd.DataF
 
 
 def _doc_id_values(doc_ids: list) -> np.ndarray:
-    """The batch's document ids as strings (``Series.astype(str)``'s conversion)."""
+    """The batch's document ids as strings (``Series.astype(str)``'s conversion).
+
+    Ids that are all ``str`` already (the usual case) are taken as they are,
+    without pandas' conversion (~0.6 ms per batch).
+    """
+    if all(type(d) is str for d in doc_ids):
+        return _obj(doc_ids)
     return np.asarray(pd.Series(_obj(doc_ids), dtype=object).astype(str), dtype=object)
 
 

@@ -70,3 +70,20 @@ def test_cyclic_gc_is_restored(seed_text):
     with pytest.raises(ValueError):
         pipeline.analyse_arrays([("d", seed_text)], engine="no such engine")
     assert gc.isenabled()  # also after an error
+
+
+@pytest.mark.parametrize(
+    "doc_ids",
+    [
+        ["a", "b", "الجزائر-2009"],
+        ["a", 7, 2.5],  # not all str: pandas' conversion ("7", "2.5")
+        [],
+    ],
+)
+def test_document_id_values_equal_astype_str(doc_ids):
+    import numpy as np
+
+    expected = pd.Series(np.array(doc_ids, dtype=object), dtype=object).astype(str).tolist()
+    got = pipeline._doc_id_values(doc_ids)
+    assert got.dtype == object and got.tolist() == expected
+    assert all(type(v) is str for v in got.tolist())
