@@ -49,6 +49,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from analysis import measures
+from analysis.columns import take
 from analysis.corpus import METADATA_COLUMNS, load_file
 from analysis.errors import AnalysisError, ConfigError, CorpusError, TextWarning
 from analysis.lexicon import Lexicon, load_frame_lexicon
@@ -223,8 +224,35 @@ def _term_counts_of(
     """
     keep = values != ""
     codes, uniques = pd.factorize(values[keep])
-    word_groups = word_groups[keep]
-    counted = codes >= 0  # factorize gives -1 to missing values
+    return _term_counts_from_codes(codes, uniques, word_groups[keep], groups)
+
+
+def _term_counts_of_types(
+    type_values: np.ndarray, type_ids: np.ndarray, word_groups: np.ndarray, groups: list[str]
+) -> TermCounts | None:
+    """:func:`_term_counts_of` for words given as type ids: ``type_values[type_ids[i]]``.
+
+    The text stage keeps one value per word type, so the forms are factorized
+    once per distinct type of the chunk (about a quarter of its words) and the
+    words counted by integer codes: no string is hashed per word.
+    """
+    present = np.zeros(len(type_values), dtype=bool)
+    present[type_ids] = True
+    distinct = np.flatnonzero(present)
+    local = np.zeros(len(type_values), dtype=np.int64)
+    local[distinct] = np.arange(len(distinct), dtype=np.int64)
+    forms = take(type_values, distinct)
+    type_codes = np.full(len(distinct), -1, dtype=np.int64)
+    filled = forms != ""
+    type_codes[filled], uniques = pd.factorize(forms[filled])
+    return _term_counts_from_codes(type_codes[local[type_ids]], uniques, word_groups, groups)
+
+
+def _term_counts_from_codes(
+    codes: np.ndarray, uniques, word_groups: np.ndarray, groups: list[str]
+) -> TermCounts | None:
+    """The (group, form) counts of words with form codes ``codes`` into ``uniques``."""
+    counted = codes >= 0  # -1: a missing or empty form
     codes, word_groups = codes[counted], word_groups[counted]
     if not len(codes):
         return None
@@ -282,7 +310,7 @@ def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
     group_names = list(dict.fromkeys(job.group for job in jobs))
     group_code = {g: i for i, g in enumerate(group_names)}
     doc_group = np.array([group_code[job.group] for job in jobs], dtype=np.int32)
-    form_parts: list[np.ndarray] = []
+    type_parts: list[np.ndarray] = []
     group_parts: list[np.ndarray] = []
     arrays = analyse_arrays([(job.doc_id, text) for job, text in zip(jobs, texts, strict=True)])
     doc = arrays.doc  # token -> position of its job (the batch keeps the jobs' order)
@@ -310,7 +338,7 @@ def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
         hits_per_doc[key[0]][key[1:]] += k
     counts[:, 6] = np.bincount(hits["doc_id"].map(position).to_numpy(dtype=np.int64), minlength=n)
     if options.term_form is not None:
-        form_parts.append(arrays.attribute(options.term_form)[words])
+        type_parts.append(arrays.sid[words])  # word types; their forms: values[term_form]
         group_parts.append(doc_group[doc[words]])
     counts[:, 7] = [len(notes) for _, notes in read]
     documents = [
@@ -320,9 +348,12 @@ def _summarise_chunk(jobs: list[DocumentJob], options: _Options) -> ChunkResult:
         for job, row, h, (_, notes) in zip(jobs, counts, hits_per_doc, read, strict=True)
     ]
     terms = None
-    if form_parts:
-        terms = _term_counts_of(
-            np.concatenate(form_parts), np.concatenate(group_parts), group_names
+    if type_parts:
+        terms = _term_counts_of_types(
+            arrays.values[options.term_form],
+            np.concatenate(type_parts),
+            np.concatenate(group_parts),
+            group_names,
         )
     return ChunkResult(documents, terms)
 

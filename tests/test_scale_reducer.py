@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import analysis.scale as scale
 from analysis.errors import CorpusError
@@ -29,6 +31,7 @@ from analysis.scale import (
     _Reducer,
     _SparseCounts,
     _term_counts_of,
+    _term_counts_of_types,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +57,40 @@ def test_chunk_term_counts_by_hand() -> None:
     assert sorted(terms.forms) == ["شعب", "قال"]  # each form once, though قال is in both groups
     assert list(terms.group) == sorted(terms.group)  # rows sorted by group
     assert _term_counts_of(np.array(["", ""], dtype=object), np.zeros(2, int), ["a"]) is None
+
+
+def test_chunk_term_counts_by_type_by_hand() -> None:
+    # Five word types; types 1 and 3 share the form قال, type 2 has none (""),
+    # type 4 is never used. Words: types 0 1 2 3 1 0 (groups 0 0 1 1 1 0).
+    type_values = np.array(["شعب", "قال", "", "قال", "نضال"], dtype=object)
+    type_ids = np.array([0, 1, 2, 3, 1, 0])
+    groups = np.array([0, 0, 1, 1, 1, 0])
+    terms = _term_counts_of_types(type_values, type_ids, groups, ["alpha", "beta"])
+    # alpha: شعب twice (words 0, 5), قال once (word 1); beta: قال twice (3, 4);
+    # word 2 has the empty form; نضال has no word.
+    assert rows_of(terms) == {("alpha", "شعب"): 2, ("alpha", "قال"): 1, ("beta", "قال"): 2}
+    assert sorted(terms.forms) == ["شعب", "قال"]  # قال once, though two types have it
+    assert _term_counts_of_types(type_values, np.array([2]), np.array([0]), ["a"]) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "قال", "شعب", "نضال", "ال"]), min_size=1, max_size=8),
+    st.data(),
+)
+def test_chunk_term_counts_by_type_equal_by_word(forms, data) -> None:
+    type_values = np.array(forms, dtype=object)
+    n = data.draw(st.integers(0, 30))
+    type_ids = np.array(data.draw(st.lists(st.integers(0, len(forms) - 1), min_size=n, max_size=n)))
+    groups = np.array(data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    names = ["g0", "g1", "g2"]
+    by_word = _term_counts_of(type_values[type_ids.astype(np.int64)], groups, names)
+    by_type = _term_counts_of_types(type_values, type_ids.astype(np.int64), groups, names)
+    if by_word is None:
+        assert by_type is None
+    else:
+        assert rows_of(by_type) == rows_of(by_word)
+        assert sorted(by_type.forms) == sorted(by_word.forms)
 
 
 def test_chunk_term_counts_equal_a_counter_over_the_seed_tokens() -> None:
