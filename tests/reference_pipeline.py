@@ -701,22 +701,6 @@ def pair_delimiters(positions: list[int], normalized: list[str], text: str, nsta
     return spans
 
 
-def _speaker_after(verb_i: int, normalized: list[str], kind: list[str], stop: int) -> str:
-    """Speaker name (normalized tokens joined) right after token ``verb_i``."""
-    words: list[int] = []
-    stops = quotes_mod.speaker_stopwords()
-    for j in range(verb_i + 1, min(stop, verb_i + 1 + quotes_mod.MAX_SPEAKER_WORDS)):
-        tok = normalized[j]
-        if kind[j] != "word" or tok in stops or quotes_mod.verb_form(tok):
-            break
-        previous = normalized[words[-1]] if words else ""
-        if words and tok.startswith("ال") and not previous.startswith("ال"):
-            if previous not in quotes_mod.NAME_LINKS:
-                break
-        words.append(j)
-    return " ".join(str(j) for j in words)
-
-
 def sentence_ids(
     text: str,
     nstart: np.ndarray,
