@@ -20,10 +20,12 @@ span without one next to it, the nearest speech verb earlier in the same sentenc
 stopping at punctuation, at a word of ``lexicons/speaker_stopwords.txt`` or at a
 definite title after a name: رد الصادق بوقطاية الناشط → الصادق بوقطاية); when the
 verb has no name after it (حيث قال ''…''), the nearest speaker named earlier in the
-same sentence or the previous one. A quote still without a verb is attributed by
-a speech verb that follows it: the closing mark, a comma (، or ,), the verb and
-a name, in one sentence (''…''، قالت امينتو حيدر → speech, قالت, امينتو حيدر),
-unless that verb introduces a later quote (''…''، وقال فلان: ''…''). A later,
+same sentence or the previous one. A speech span still without a verb is
+attributed by a speech verb that follows it: the closing mark, a comma (، or ,),
+the verb and a name, in one sentence (''…''، قالت امينتو حيدر → قالت, امينتو
+حيدر), unless that verb introduces a later quote (''…''، وقال فلان: ''…''); a
+short quote stays a term («الاحتلال»، أكد الرئيس … is more often a quoted word
+than a quotation of the president). A later,
 shorter mention of a speaker named in full earlier in the document takes the
 full name (news style names a person in full once, then by surname:
 الصادق بوقطاية … وأوضح بوقطاية → الصادق بوقطاية), so counts by speaker do not
@@ -375,10 +377,12 @@ def annotate_batch(
         name_len[name_len > 0],
     )
     if comma is not None and len(verbs):
-        # After the quote (''…''، قالت حيدر): a quote still without a verb takes a
-        # speech verb two tokens after its closing mark, a comma between, with a
-        # name after it, in the closing mark's sentence and document, unless
-        # that verb introduces a later quote (''…''، وقال فلان: ''…'').
+        # After the quote (''…''، قالت حيدر): a speech quote still without a verb
+        # takes a speech verb two tokens after its closing mark, a comma between,
+        # with a name after it, in the closing mark's sentence and document,
+        # unless that verb introduces a later quote (''…''، وقال فلان: ''…'').
+        # A short quote (a term) stays a term: «الاحتلال»، أكد الرئيس … is
+        # more often a quoted word in one clause and a new clause after it.
         introduces = np.zeros(len(verbs), dtype=bool)
         introduces[vv[direct]] = True
         j = closes + 2
@@ -386,7 +390,8 @@ def annotate_batch(
         n_tok = len(sentence)
         jj = np.minimum(j, n_tok - 1)
         after = (
-            (verb == "")
+            speech
+            & (verb == "")
             & (j < last[doc[opens]])
             & (verbs[at_verb] == j)
             & comma[np.minimum(closes + 1, n_tok - 1)]
@@ -396,7 +401,6 @@ def annotate_batch(
         )
         late = np.flatnonzero(after)
         if len(late):
-            kind[late] = "speech"
             verb[late] = written_verb(j[late])
             speaker_q = np.concatenate((speaker_q, late))
             speaker_at = np.concatenate((speaker_at, j[late]))

@@ -641,11 +641,12 @@ def _annotate(
     speaker_of = dict(verbs)
     for span in spans:
         c, j = span.close_token, span.close_token + 2
-        if span.verb or j >= n or normalized[c + 1] not in ("،", ","):
+        if span.kind != "speech" or span.verb or j >= n:
+            continue
+        if normalized[c + 1] not in ("،", ","):
             continue
         if j in speaker_of and speaker_of[j] and j not in introducers:
             if sentence[j] == sentence[c]:
-                span.kind = "speech"
                 span.verb = written_verb(j)
                 span.speaker = name(speaker_of[j])
     _full_names(spans)

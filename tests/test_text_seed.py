@@ -338,8 +338,13 @@ def test_a_later_surname_mention_takes_the_full_name_given_earlier() -> None:
             "''لن نتنازل عن حقنا''، قالت امينتو حيدر.",
             [("لن نتنازل عن حقنا", "speech", "قالت", "امينتو حيدر")],
         ),
-        # A one-word quote attributed the same way becomes reported speech.
-        ("«نعم»، قال الوزير.", [("نعم", "speech", "قال", "الوزير")]),
+        # A one-word quote stays a term: after a quoted word, "، قال الوزير" is
+        # more often a new clause than the attribution of that word.
+        ("«نعم»، قال الوزير.", [("نعم", "term", "", "")]),
+        (
+            "ندد بـ«الاحتلال»، أكد الرئيس أن الحل قريب",
+            [("الاحتلال", "term", "", "")],
+        ),
         # "وقال الوزير:" introduces the second quote (verb, name, colon, mark), so
         # it does not also attribute the first one, which stays without a verb.
         (
