@@ -65,6 +65,24 @@ int64_vector(PyObject *obj, const char *name, const int64_t **data, npy_intp *n)
     return 0;
 }
 
+/* 0 if every span [starts[i], ends[i]) lies inside [0, size]; else -1 with an
+ * IndexError naming the first span outside ("substrings(): span 3 (2, 9) is
+ * outside the text (7 characters)"). */
+static int
+spans_inside(const int64_t *starts, const int64_t *ends, npy_intp n, Py_ssize_t size,
+             const char *function, const char *what, const char *unit)
+{
+    for (npy_intp i = 0; i < n; i++) {
+        if (starts[i] < 0 || starts[i] > ends[i] || ends[i] > size) {
+            PyErr_Format(PyExc_IndexError, "%s: span %zd (%lld, %lld) is outside %s (%zd %s)",
+                         function, (Py_ssize_t)i, (long long)starts[i], (long long)ends[i], what,
+                         size, unit);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *
 take(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -136,14 +154,8 @@ substrings(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     }
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    for (npy_intp i = 0; i < n; i++) {
-        if (starts[i] < 0 || starts[i] > ends[i] || ends[i] > size) {
-            PyErr_Format(PyExc_IndexError,
-                         "substrings(): span %zd (%lld, %lld) is outside the text (%zd characters)",
-                         (Py_ssize_t)i, (long long)starts[i], (long long)ends[i], size);
-            return NULL;
-        }
-    }
+    if (spans_inside(starts, ends, n, size, "substrings()", "the text", "characters") < 0)
+        return NULL;
     PyArrayObject *out = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_OBJECT);
     if (out == NULL)
         return NULL;
@@ -180,15 +192,8 @@ paint(PyObject *Py_UNUSED(module), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "paint(): starts, ends and values differ in length");
         return NULL;
     }
-    for (npy_intp k = 0; k < n; k++) {
-        if (starts[k] < 0 || starts[k] > ends[k] || ends[k] > n_target) {
-            PyErr_Format(PyExc_IndexError,
-                         "paint(): span %zd (%lld, %lld) is outside the target (%zd items)",
-                         (Py_ssize_t)k, (long long)starts[k], (long long)ends[k],
-                         (Py_ssize_t)n_target);
-            return NULL;
-        }
-    }
+    if (spans_inside(starts, ends, n, n_target, "paint()", "the target", "items") < 0)
+        return NULL;
     int64_t *target = (int64_t *)PyArray_DATA((PyArrayObject *)target_obj);
     for (npy_intp k = 0; k < n; k++)
         for (int64_t i = starts[k]; i < ends[k]; i++)
