@@ -1,0 +1,114 @@
+"""Draw the evaluation articles from the ANT archives (reproducible; writes evaluation/articles.csv).
+
+Ten articles per outlet (six outlets): seven political or conflict news articles,
+drawn round-robin over topics so that no single story dominates, and three from
+other categories (economy, technology, sport, culture, society) so that
+look-alikes in other senses show. Each outlet's articles are split half into
+``dev`` (rules may be tuned on them) and half into ``test`` (reported, never
+tuned on); where a group is odd, the extra article goes to dev and test in turn. Articles of 120-650 words only, one per distinct text. Topics are
+found by place and topic names, not by the frame lexicon.
+
+Run: python evaluation/tools/select_articles.py
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from pathlib import Path
+
+import ant
+
+SEED = 20261205
+PER_OUTLET_POLITICAL = 7
+PER_OUTLET_OTHER = 3
+MIN_WORDS, MAX_WORDS = 120, 650
+OUTLETS = {
+    "alarabia": "Al Arabiya",
+    "BBC": "BBC Arabic",
+    "CNN": "CNN Arabic",
+    "france24": "France 24",
+    "skynews": "Sky News Arabia",
+    "Jawhara FM": "Jawhara FM",
+}
+POLITICAL_CATEGORIES = {"internationalNews", "middleEast", "politic", "localNews"}
+OTHER_CATEGORIES = {"economy", "technology", "sport", "culture", "society"}
+# Topic names (places, peoples, institutions, events): what the article is about.
+TOPICS = {
+    "palestine": r"فلسطين|الفلسطيني|غزة|القدس|الضفة الغربية",
+    "western_sahara": r"الصحراء الغربية|البوليساريو|الصحراوي",
+    "refugees": r"اللاجئين|لاجئين|النازحين|المهاجرين",
+    "un_diplomacy": r"الأمم المتحدة|مجلس الأمن|غوتيريش",
+    "protest": r"احتجاج|مظاهرات|المتظاهرين|الاحتجاجات",
+    "independence_movements": r"كردستان|كتالونيا|الأكراد|الانفصال",
+    "colonial_memory": r"الاستعمار|الحقبة الاستعمارية|الثورة الجزائرية|حرب التحرير",
+    "war": r"سوريا|اليمن|ميانمار|الروهينغا|ليبيا",
+}
+OUT = Path(__file__).resolve().parents[1] / "articles.csv"
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    pools: dict[tuple[str, str], list[dict]] = {}
+    seen_texts: set[str] = set()
+    for article in ant.articles():
+        src, cat, text = article.get("SRC"), article.get("CAT"), article.get("TEXT", "")
+        if src not in OUTLETS or not text:
+            continue
+        words = len(text.split())
+        digest = ant.sha256(text)
+        if not MIN_WORDS <= words <= MAX_WORDS or digest in seen_texts:
+            continue
+        seen_texts.add(digest)
+        row = {"docno": article["DOCNO"], "outlet": OUTLETS[src], "category": cat,
+               "words": words, "sha256": digest}
+        if cat in POLITICAL_CATEGORIES:
+            for topic, pattern in TOPICS.items():
+                if len(re.findall(pattern, text)) >= 2:
+                    pools.setdefault((src, topic), []).append({**row, "topic": topic})
+                    break
+        elif cat in OTHER_CATEGORIES:
+            pools.setdefault((src, "other:" + cat), []).append({**row, "topic": "other"})
+    chosen = []
+    odd = 0
+    for src in OUTLETS:
+        topics = [t for t in TOPICS if pools.get((src, t))]
+        rng.shuffle(topics)
+        picked: list[dict] = []
+        while len(picked) < PER_OUTLET_POLITICAL and topics:
+            for topic in list(topics):
+                pool = pools[(src, topic)]
+                if not pool:
+                    topics.remove(topic)
+                    continue
+                picked.append(pool.pop(rng.randrange(len(pool))))
+                if len(picked) == PER_OUTLET_POLITICAL:
+                    break
+        others = sorted(k for k in pools if k[0] == src and k[1].startswith("other:"))
+        rng.shuffle(others)
+        for key in others[:PER_OUTLET_OTHER]:
+            pool = pools[key]
+            picked.append(pool.pop(rng.randrange(len(pool))))
+        political = [p for p in picked if p["topic"] != "other"]
+        other = [p for p in picked if p["topic"] == "other"]
+        for group in (political, other):
+            rng.shuffle(group)
+            half = len(group) // 2
+            if len(group) % 2:
+                half += odd % 2
+                odd += 1
+            for k, row in enumerate(group):
+                row["split"] = "dev" if k < half else "test"
+        chosen.extend(sorted(political + other, key=lambda r: (r["split"], r["docno"])))
+    columns = ["docno", "outlet", "category", "topic", "split", "words", "sha256"]
+    with open(OUT, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in chosen:
+            writer.writerow({c: row[c] for c in columns})
+    print(f"{len(chosen)} articles written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
