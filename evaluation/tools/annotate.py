@@ -16,6 +16,7 @@ committed); the gold file holds offsets and the short forms annotated, never pas
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -23,7 +24,8 @@ from pathlib import Path
 import ant
 
 ROOT = ant.ROOT
-GOLD_DIR = ROOT / "evaluation" / "gold"
+# A second, independent annotation (for agreement) is built elsewhere: GOLD_DIR=evaluation/second
+GOLD_DIR = ROOT / os.environ.get("GOLD_DIR", "evaluation/gold")
 CACHE = ROOT / "build" / "evaluation" / "texts"
 FRAMES = ("colonialism", "self_determination", "solidarity", "struggle", "humanitarian",
           "international")
@@ -123,8 +125,19 @@ def build(draft_path: str) -> Path:
     quotes = []
     for q in draft.get("quotes", []):
         o, c = q.get("open"), q.get("close")
-        if not (isinstance(o, int) and isinstance(c, int) and 1 <= o < c <= len(marks)):
+        if c is None and isinstance(o, int) and 1 <= o <= len(marks) and q.get("end"):
+            try:  # an unclosed quotation: it ends where the "end" anchor's | is
+                stop = resolve_point(text, q["end"])
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+        elif isinstance(o, int) and isinstance(c, int) and 1 <= o < c <= len(marks):
+            stop = marks[c - 1][0]
+        else:
             problems.append(f"quote with bad mark numbers: {q}")
+            continue
+        if stop <= marks[o - 1][1]:
+            problems.append(f"quote ends before it starts: {q}")
             continue
         if q.get("kind") not in KINDS:
             problems.append(f"quote kind must be one of {KINDS}: {q}")
@@ -133,8 +146,8 @@ def build(draft_path: str) -> Path:
             problems.append(f"speaker {speaker!r} is not written so in the text")
         if q.get("kind") == "term" and speaker:
             problems.append(f"a term quote has no speaker: {q}")
-        quotes.append({"start": marks[o - 1][1], "end": marks[c - 1][0], "kind": q.get("kind"),
-                       "speaker": speaker, "note": q.get("note", "")})
+        quotes.append({"start": marks[o - 1][1], "end": stop, "kind": q.get("kind"),
+                       "speaker": speaker, "closed": c is not None, "note": q.get("note", "")})
     frames = []
     for f in draft.get("frames", []):
         if f.get("frame") not in FRAMES or f.get("voice") not in VOICES:
@@ -232,7 +245,9 @@ def draft_of(docno: str) -> dict:
         "annotator": gold.get("annotator", ""),
         "sentence_ends": ends,
         "extra_sentence_ends": extra,
-        "quotes": [{"open": starts.index(q["start"]) + 1, "close": stops.index(q["end"]) + 1,
+        "quotes": [{"open": starts.index(q["start"]) + 1,
+                    **({"close": stops.index(q["end"]) + 1} if q.get("closed", True) else
+                       {"close": None, "end": text[max(0, q["end"] - 20):q["end"]] + "|"}),
                     "kind": q["kind"], "speaker": q["speaker"], "note": q.get("note", "")}
                    for q in gold["quotes"]],
         "frames": [{**anchor(f["start"], f["end"]), "frame": f["frame"], "voice": f["voice"],
