@@ -5,7 +5,7 @@ keeps the notebooks thin and free of copied logic. :func:`run` loads the selecte
 documents from the metadata table, runs the text stage, matches the frame and
 actor lexicons and returns a :class:`Study` holding every tidy table. The
 measures and charts are then one call each, in :mod:`analysis.measures` and
-:mod:`analysis.plotting`.
+:mod:`analysis.charts`.
 
 The notebooks' ``parameters`` cell feeds :func:`run` (``doc_ids``, ``metadata``,
 ``lexicon_dir``), so the same notebook runs on another article or a corpus
@@ -21,12 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import measures
-from analysis.corpus import read_metadata
+from analysis.corpus import iter_documents, read_metadata
+from analysis.engine import Vocabulary, analyse_texts
 from analysis.errors import ConfigError
-from analysis.frames import coverage_report, match_lexicon
-from analysis.lexicon import load_actor_lexicon, load_frame_lexicon
+from analysis.lexicon import Matcher, Tokens, coverage, load_actor_lexicon, load_frame_lexicon
 from analysis.paths import FIGURES_DIR, LEXICON_DIR, METADATA_FILE
-from analysis.pipeline import analyse_corpus
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Study:
     sentences: pd.DataFrame
     quotes: pd.DataFrame
     repairs: pd.DataFrame
+    types: pd.DataFrame
     frames: pd.DataFrame
     actors: pd.DataFrame
     frame_terms: pd.DataFrame
@@ -180,23 +180,28 @@ def run(
     if not metadata.is_file():
         raise ConfigError("metadata table not found (parameter metadata)", metadata)
     documents = _selection(read_metadata(metadata), doc_ids)
-    text = analyse_corpus(documents, metadata=metadata)
+    vocabulary = Vocabulary()
+    loaded = iter_documents(documents, metadata)
+    text = analyse_texts(((d.doc_id, d.text) for d in loaded), vocabulary)
     frame_lexicon = load_frame_lexicon(lexicon_dir)
     actor_lexicon = load_actor_lexicon(lexicon_dir)
-    frames = match_lexicon(text.tokens, text.quotes, frame_lexicon)
-    actors = match_lexicon(text.tokens, text.quotes, actor_lexicon)
+    tokens = Tokens.of(text.tokens)
+    frame_matcher = Matcher(frame_lexicon)
+    frames = frame_matcher.match(tokens, vocabulary.types, text.quotes)
+    actors = Matcher(actor_lexicon).match(tokens, vocabulary.types, text.quotes)
     return Study(
         documents=documents.reset_index(drop=True),
         tokens=text.tokens,
         sentences=text.sentences,
         quotes=text.quotes,
         repairs=text.repairs,
+        types=text.types,
         frames=frame_lexicon.categories,
         actors=actor_lexicon.categories,
         frame_terms=frame_lexicon.entries,
         hits=frames.hits,
         actor_hits=actors.hits,
         exclusions=frames.exclusions,
-        coverage=coverage_report(text.tokens, frame_lexicon, text.quotes),
+        coverage=coverage.coverage_report(tokens, vocabulary.types, frame_matcher, frames),
         figures_dir=Path(figures_dir),
     )

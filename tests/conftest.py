@@ -8,11 +8,15 @@ before the session and again after it, and fails the run on any difference.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, MISSING, Browser, launch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+
+from browser_support import CHROMIUM, MISSING, Browser, launch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -9,7 +9,7 @@ lists them with what the user gets. Two kinds of outcome are allowed:
   **the counts are those of the clean text**: the frame hits of the repaired
   text are compared with those of the clean seed article.
 
-The seed's frame hits were worked out by reading it (tests/test_frames_seed.py
+The seed's frame hits were worked out by reading it (tests/lexicon/test_frames_seed.py
 lists them word by word): 28 hits, solidarity 8, international 7, struggle 4,
 humanitarian 4, self_determination 3, colonialism 2; 6 of them in quoted speech
 (ندعم ×2, استقلاله, باحتلال, وتحريرهم, الاستعمار). ``SEED_FRAMES`` below copies
@@ -35,15 +35,14 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-from analysis import measures, plotting, study
+from analysis import charts, measures, study
 from analysis.corpus import load_document, read_metadata
-from analysis.display import show, show_kwic
+from analysis.engine import analyse_text
 from analysis.errors import AnalysisError, ConfigError, CorpusError, LexiconError, TextWarning
-from analysis.frames import match_lexicon
-from analysis.lexicon import load_frame_lexicon
-from analysis.normalize import BIDI_CONTROLS, normalize_word
-from analysis.pipeline import analyse_text
+from analysis.lexicon import load_frame_lexicon, match_lexicon
 from analysis.report import write_atomic
+from analysis.report.display import show, show_kwic
+from analysis.text.normalize import BIDI_CONTROLS, normalize_word
 
 matplotlib.use("Agg")
 
@@ -51,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "algiers-sahrawi-solidarity-2009"
 SEED_FILE = ROOT / "corpus" / f"{SEED_ID}.txt"
 SEED = SEED_FILE.read_bytes().decode("utf-8")  # one line, no BOM, no line break
-# Hand-counted (see the module docstring and tests/test_frames_seed.py).
+# Hand-counted (see the module docstring and tests/lexicon/test_frames_seed.py).
 SEED_FRAMES = {
     "solidarity": 8,
     "international": 7,
@@ -73,7 +72,7 @@ def hits_of(text: str) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TextWarning)
         tables = analyse_text(text, "doc")
-    return match_lexicon(tables.tokens, tables.quotes, LEXICON).hits
+    return match_lexicon(tables, LEXICON).hits
 
 
 def signature(hits: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -282,7 +281,7 @@ def test_21_one_10_mb_line(tmp_path, seed_hits):
     last = tables.tokens.iloc[-1]
     assert (last.start, last.end, last.kind) == (len(SEED) + 1, len(text), "word")
     assert len(tables.repairs) == 3  # the seed's own three run-together words only
-    hits = match_lexicon(tables.tokens, tables.quotes, LEXICON).hits
+    hits = match_lexicon(tables, LEXICON).hits
     assert signature(hits) == signature(seed_hits)
 
 
@@ -347,7 +346,7 @@ def test_28_markup_in_a_kwic_line_is_escaped():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TextWarning)
         tables = analyse_text(text)
-    hits = match_lexicon(tables.tokens, tables.quotes, LEXICON).hits
+    hits = match_lexicon(tables, LEXICON).hits
     assert hits["term"].tolist() == ["تضامن"]
     lines = measures.kwic(hits, tables.tokens, window=20)
     html = show_kwic(lines, "KWIC").to_html()
@@ -480,7 +479,7 @@ def bidi_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TextWarning)
         tables = analyse_text(text)
-    hits = match_lexicon(tables.tokens, tables.quotes, LEXICON).hits
+    hits = match_lexicon(tables, LEXICON).hits
     assert hits["term"].tolist() == ["تضامن"]  # the override did not break the word
     return tables.tokens, hits
 
@@ -509,11 +508,11 @@ def test_39_chart_labels_lose_bidi_controls(bidi_tables):
     label = "\u202e" + hits["surface"].iloc[0] + "\u202c"
     for shaping in (True, False):
         with pytest.warns(TextWarning, match="bidi control"):
-            prepared = plotting.prepare_text(label, shaping=shaping)
+            prepared = charts.prepare_text(label, shaping=shaping)
         assert BIDI_RE.search(prepared) is None
     counts = pd.DataFrame({"frame": [label, "struggle"], "n": [1, 2]})
     with pytest.warns(TextWarning, match="bidi control"):
-        fig = plotting.plot_frame_counts(counts, title="\u202eعنوان")
+        fig = charts.plot_frame_counts(counts, title="\u202eعنوان")
     texts = [t.get_text() for t in fig.findobj(Text)]
     assert texts and not any(BIDI_RE.search(t) for t in texts)
 
@@ -644,7 +643,7 @@ def test_47_lexicon_term_with_diacritics_tatweel_and_persian_letters_still_match
     lex = load_frame_lexicon(lexicon(tmp_path, rows))
     with pytest.warns(TextWarning, match="tatweel"):
         tables = analyse_text("نعلن تضامننا والتضـــامن وتأييدنا للشعب·")
-    hits = match_lexicon(tables.tokens, tables.quotes, lex).hits
+    hits = match_lexicon(tables, lex).hits
     # تضامننا (+نا), والتضـــامن (و+ال, tatweel), وتأييدنا (و, +نا): three hits.
     assert hits["surface"].tolist() == ["تضامننا", "والتضـــامن", "وتأييدنا"]
 
@@ -797,8 +796,8 @@ def test_59_a_good_run_on_a_tmp_corpus_counts_by_hand(tmp_path):
 
 def test_60_failed_figure_write_keeps_the_previous_figure(tmp_path, monkeypatch):
     counts = pd.DataFrame({"frame": ["solidarity"], "n": [3]})
-    fig = plotting.plot_frame_counts(counts)
-    (good,) = plotting.save_figure(fig, "frame-counts", tmp_path, formats=["png"])
+    fig = charts.plot_frame_counts(counts)
+    (good,) = charts.save_figure(fig, "frame-counts", tmp_path, formats=["png"])
     before = good.read_bytes()
 
     def half_then_fail(handle, **kwargs):
@@ -807,7 +806,7 @@ def test_60_failed_figure_write_keeps_the_previous_figure(tmp_path, monkeypatch)
 
     monkeypatch.setattr(fig, "savefig", half_then_fail)
     with pytest.raises(OSError, match="disk full"):
-        plotting.save_figure(fig, "frame-counts", tmp_path, formats=["png"])
+        charts.save_figure(fig, "frame-counts", tmp_path, formats=["png"])
     assert good.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frame-counts.png"]  # no temp file
 
@@ -819,7 +818,7 @@ def test_61_failed_page_write_keeps_the_previous_page(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError("interrupted")
 
-    monkeypatch.setattr("analysis.report.os.replace", fail)
+    monkeypatch.setattr("analysis.report.build.os.replace", fail)
     with pytest.raises(OSError, match="interrupted"):
         write_atomic(page, "<p>half")
     assert page.read_text() == "<p>good</p>"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import frozen  # noqa: E402
 
-CHILD = r'''
+CHILD = r"""
 import csv, hashlib, random, sys, tempfile
 from pathlib import Path
 import pandas as pd
@@ -58,14 +58,15 @@ for k, text in enumerate(synthetic_corpus(600_000, seed=11)):
     texts.append((doc_id, text))
 with open(corpus / "metadata.csv", "w", encoding="utf-8", newline="") as h:
     w = csv.writer(h)
-    w.writerow(["doc_id", "file", "language", "title", "outlet", "date", "date_precision", "notes", "sha256"])
+    w.writerow(["doc_id", "file", "language", "title", "outlet", "date", "date_precision",
+                "notes", "sha256"])
     w.writerows(rows)
 save("synthetic-texts", pd.DataFrame(texts, columns=["doc_id", "text"]))
 tables("synthetic", study.run(metadata=corpus / "metadata.csv"))
 summary = scale.process_corpus(metadata=corpus / "metadata.csv", progress=False)
 for name in ("documents", "frame_counts", "term_hits", "term_counts"):
     save(f"scale-{name}", getattr(summary, name))
-'''
+"""
 
 
 def main() -> None:

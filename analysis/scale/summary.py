@@ -1,0 +1,213 @@
+"""The reduced result of a corpus run, written to Parquet as the chunks arrive.
+
+A :class:`Reducer` takes the workers' chunks in any order. Per-document rows go
+straight to Parquet files in the output folder (``parts/``), so the process
+running the corpus holds no per-document table; what stays in memory grows with
+the vocabulary, not the corpus: hits per lexicon entry and group, and word
+tokens per (group, word form) as integer arrays. At the end the tables are
+sorted into metadata order and written as ``documents.parquet``,
+``frame_counts.parquet``, ``term_hits.parquet`` and ``term_counts.parquet``,
+which :meth:`CorpusSummary.read` reads back: the same whatever the backend or
+the order in which documents finished.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.scale.jobs import KEPT_METADATA
+from analysis.scale.worker import COUNT_COLUMNS, ChunkResult
+
+TABLES = ("documents", "frame_counts", "term_hits", "term_counts")
+
+
+@dataclass
+class CorpusSummary:
+    """Tidy tables reduced from every processed document (also in ``folder`` as Parquet).
+
+    ``documents``: one row per document in metadata order: ``doc_id``, ``outlet``,
+    ``date`` and the counts ``n_chars`` (characters of the text), ``n_tokens``,
+    ``n_words`` (tokens of kind ``word``, the denominator of every rate),
+    ``n_sentences``, ``n_quotes``, ``n_repairs`` (not vetoed), ``n_hits``,
+    ``n_text_warnings`` (repairs made on loading). ``frame_counts``: ``doc_id,
+    frame, voice, n`` (n > 0). ``term_hits``: ``<group_by>, frame, term, entry_id,
+    voice, n``. ``term_counts``: ``<group_by>, term, n``: word tokens per word
+    form (the ``term_form`` column of the word types, ``bare`` by default).
+    """
+
+    documents: pd.DataFrame
+    frame_counts: pd.DataFrame
+    term_hits: pd.DataFrame
+    term_counts: pd.DataFrame
+    group_by: str
+    term_form: str | None
+    backend: str = ""
+    folder: Path | None = None
+
+    def equals(self, other: CorpusSummary) -> bool:
+        """True if every table is identical (values and dtypes) to ``other``'s."""
+        return all(getattr(self, t).equals(getattr(other, t)) for t in TABLES) and (
+            self.group_by,
+            self.term_form,
+        ) == (other.group_by, other.term_form)
+
+    @classmethod
+    def read(cls, folder: str | Path) -> CorpusSummary:
+        """The summary a run wrote to ``folder``."""
+        folder = Path(folder)
+        about = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+        return cls(**tables, **about, folder=folder)
+
+
+class Reducer:
+    """Fold chunk results into the summary's tables (see the module docstring)."""
+
+    def __init__(self, folder: Path, group_by: str) -> None:
+        self.folder = Path(folder)
+        self.group_by = group_by
+        shutil.rmtree(self.folder / "parts", ignore_errors=True)
+        (self.folder / "parts").mkdir(parents=True, exist_ok=True)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.term_hits: Counter = Counter()
+        self.terms = _Totals()
+        self.warned = 0
+        self.first_warning: tuple[int, str] | None = None
+        self.n_documents = 0
+
+    def add(self, chunk: ChunkResult) -> None:
+        """Fold one chunk in; it can be dropped afterwards."""
+        self.n_documents += len(chunk.documents)
+        rows = []
+        for seq, doc_id, _group, kept, *counts, note in chunk.documents:
+            rows.append((seq, doc_id, *kept, *counts))
+            if note:
+                self.warned += 1
+                if self.first_warning is None or seq < self.first_warning[0]:
+                    self.first_warning = (seq, note)
+        self._append("documents", rows, ["seq", "doc_id", *KEPT_METADATA, *COUNT_COLUMNS])
+        self._append("frame_counts", chunk.frame_counts, ["seq", "doc_id", "frame", "voice", "n"])
+        for *key, n in chunk.term_hits:
+            self.term_hits[tuple(key)] += n
+        if chunk.term_counts:
+            self.terms.add(chunk.term_counts)
+
+    def result(self, term_form: str | None, backend: str) -> CorpusSummary:
+        """Write the sorted tables to the folder and return them."""
+        for writer in self.writers.values():
+            writer.close()
+        documents = self._sorted_part("documents", ["seq"]).drop(columns="seq")
+        order = dict(zip(documents["doc_id"], range(len(documents)), strict=True))
+        frame_counts = self._sorted_part("frame_counts", ["seq", "frame", "voice"])
+        frame_counts = frame_counts.drop(columns="seq")
+        g = self.group_by
+        term_hits = pd.DataFrame(
+            [(*k, n) for k, n in self.term_hits.items()],
+            columns=[g, "frame", "term", "entry_id", "voice", "n"],
+        ).sort_values([g, "frame", "term", "entry_id", "voice"], ignore_index=True)
+        term_counts = self.terms.table(g)
+        del order
+        summary = CorpusSummary(
+            documents=_typed(documents),
+            frame_counts=_typed(frame_counts),
+            term_hits=_typed(term_hits),
+            term_counts=_typed(term_counts),
+            group_by=g,
+            term_form=term_form,
+            backend=backend,
+            folder=self.folder,
+        )
+        for name in TABLES:
+            getattr(summary, name).to_parquet(self.folder / f"{name}.parquet", index=False)
+        about = {"group_by": g, "term_form": term_form, "backend": backend}
+        (self.folder / "summary.json").write_text(json.dumps(about), encoding="utf-8")
+        shutil.rmtree(self.folder / "parts", ignore_errors=True)
+        return summary
+
+    def _append(self, name: str, rows: list[tuple], columns: list[str]) -> None:
+        """Write rows to the table's part file (opened on the first rows)."""
+        if not rows:
+            return
+        batch = pa.Table.from_arrays([pa.array(c) for c in zip(*rows, strict=True)], names=columns)
+        writer = self.writers.get(name)
+        if writer is None:
+            writer = self.writers[name] = pq.ParquetWriter(
+                self.folder / "parts" / f"{name}.parquet", batch.schema
+            )
+        writer.write_table(batch.cast(writer.schema))
+
+    def _sorted_part(self, name: str, keys: list[str]) -> pd.DataFrame:
+        path = self.folder / "parts" / f"{name}.parquet"
+        if not path.exists():
+            columns = {
+                "documents": ["seq", "doc_id", *KEPT_METADATA, *COUNT_COLUMNS],
+                "frame_counts": ["seq", "doc_id", "frame", "voice", "n"],
+            }[name]
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+        return pd.read_parquet(path).sort_values(keys, kind="stable", ignore_index=True)
+
+
+class _Totals:
+    """Word tokens per (group, word form), as integer codes: 16 bytes per distinct pair.
+
+    New rows wait in a buffer and are merged once they are as many as the totals
+    (or 64k rows), so merging costs a constant amount per row on average.
+    """
+
+    def __init__(self) -> None:
+        self.forms: dict[str, int] = {}
+        self.groups: dict[str, int] = {}
+        self.keys = np.zeros(0, dtype=np.int64)  # group code * 2**32 + form code, distinct
+        self.n = np.zeros(0, dtype=np.int64)
+        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self.pending_rows = 0
+
+    def add(self, counts: list[tuple[str, str, int]]) -> None:
+        """Add ``(group, form, n)`` rows (a pair may recur)."""
+        groups = np.array(
+            [self.groups.setdefault(g, len(self.groups)) for g, _, _ in counts], dtype=np.int64
+        )
+        forms = np.array(
+            [self.forms.setdefault(f, len(self.forms)) for _, f, _ in counts], dtype=np.int64
+        )
+        n = np.array([k for _, _, k in counts], dtype=np.int64)
+        self.pending.append(((groups << 32) + forms, n))
+        self.pending_rows += len(forms)
+        if self.pending_rows >= max(1 << 16, len(self.keys)):
+            self._merge()
+
+    def _merge(self) -> None:
+        keys = np.concatenate([self.keys, *(k for k, _ in self.pending)])
+        n = np.concatenate([self.n, *(c for _, c in self.pending)])
+        self.keys, inverse = np.unique(keys, return_inverse=True)
+        self.n = np.bincount(inverse, weights=n, minlength=len(self.keys)).astype(np.int64)
+        self.pending, self.pending_rows = [], 0
+
+    def table(self, group_by: str) -> pd.DataFrame:
+        self._merge()
+        forms = np.array(list(self.forms), dtype=object)
+        groups = np.array(list(self.groups), dtype=object)
+        table = pd.DataFrame(
+            {group_by: groups[self.keys >> 32], "term": forms[self.keys & 0xFFFFFFFF], "n": self.n}
+        )
+        return table.sort_values([group_by, "term"], ignore_index=True)
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as int64 and text as pandas' string dtype, whatever the rows (none included)."""
+    out = table.copy()
+    for column in out.columns:
+        if column == "n" or column in COUNT_COLUMNS:
+            out[column] = out[column].astype("int64")
+        else:
+            out[column] = out[column].astype(str)
+    return out.reset_index(drop=True)

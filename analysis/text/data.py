@@ -1,0 +1,133 @@
+"""The language data the text rules read: word lists a scholar edits, in files.
+
+Nothing here is a rule; every file is read, checked and held in one
+:class:`LanguageData` object that the text stage is given:
+
+* ``lexicons/clitic_exceptions.txt``: words the clitic analysis never segments;
+* ``lexicons/speech_verbs.csv``: verbs that introduce quoted speech (column ``form``);
+* ``lexicons/speaker_stopwords.txt``: words that end a speaker's name;
+* ``config/repair_vetoes.csv``: run-together repairs a scholar has refused;
+* the word-frequency list (:mod:`analysis.text.wordlist`).
+
+A problem in a file raises :class:`~analysis.errors.LexiconError` or
+:class:`~analysis.errors.ConfigError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from analysis.errors import ConfigError, LexiconError
+from analysis.paths import CONFIG_DIR, LEXICON_DIR
+from analysis.text.normalize import normalize_word
+from analysis.text.wordlist import frequencies
+
+NAME_LINKS = ("عبد", "أبو", "بن", "ابن", "بنت", "أم")
+"""Words that join the parts of one name (عبد الله, أبو مازن, بن سلمان)."""
+
+
+@dataclass(frozen=True)
+class Veto:
+    """One refused repair: ``original`` (normalized) in ``doc_id`` ("" = every document)."""
+
+    doc_id: str
+    original: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class LanguageData:
+    """Every word list the text rules use, loaded and normalized once.
+
+    Compared (and hashed) by identity, so tables derived from it can be cached.
+    """
+
+    frequencies: dict[str, float]
+    clitic_exceptions: frozenset[str]
+    speech_verbs: frozenset[str]
+    speaker_stopwords: frozenset[str]
+    name_links: frozenset[str]
+    vetoes: tuple[Veto, ...]
+
+    @classmethod
+    def load(cls, lexicon_dir: str | Path = LEXICON_DIR, config_dir: str | Path = CONFIG_DIR):
+        """Read the files of ``lexicon_dir`` and ``config_dir`` (defaults: the project's)."""
+        lexicon_dir, config_dir = Path(lexicon_dir), Path(config_dir)
+        return cls(
+            frequencies=frequencies(),
+            clitic_exceptions=read_word_list(lexicon_dir / "clitic_exceptions.txt"),
+            speech_verbs=read_speech_verbs(lexicon_dir / "speech_verbs.csv"),
+            speaker_stopwords=read_word_list(lexicon_dir / "speaker_stopwords.txt"),
+            name_links=frozenset(normalize_word(w) for w in NAME_LINKS),
+            vetoes=read_vetoes(config_dir / "repair_vetoes.csv"),
+        )
+
+    def is_vetoed(self, doc_id: str, original_normalized: str) -> bool:
+        """Whether a repair of ``original_normalized`` in ``doc_id`` was refused."""
+        return any(
+            v.original == original_normalized and v.doc_id in ("", doc_id) for v in self.vetoes
+        )
+
+
+@lru_cache(maxsize=1)
+def default_data() -> LanguageData:
+    """The project's own word lists (``lexicons/``, ``config/``), read once per process."""
+    return LanguageData.load()
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    """One word per line, normalized; ``#`` starts a comment."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise LexiconError("word list not found", path) from None
+    words = set()
+    for number, line in enumerate(lines, start=1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        if " " in entry:
+            raise LexiconError(f"one word per line expected, got {entry!r}", path, number)
+        words.add(normalize_word(entry))
+    return frozenset(words)
+
+
+def read_speech_verbs(path: Path) -> frozenset[str]:
+    """The ``form`` column of the speech-verb list, normalized."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "form" not in (reader.fieldnames or []):
+                raise LexiconError("needs a 'form' column", path, 1)
+            forms = set()
+            for number, row in enumerate(reader, start=2):
+                form = normalize_word(row["form"] or "")
+                if not form or " " in form:
+                    raise LexiconError(f"bad form {row['form']!r}", path, number)
+                forms.add(form)
+    except FileNotFoundError:
+        raise LexiconError("speech verb list not found", path) from None
+    return frozenset(forms)
+
+
+def read_vetoes(path: Path) -> tuple[Veto, ...]:
+    """The veto file's rows (a missing file means no vetoes)."""
+    if not path.exists():
+        return ()
+    vetoes = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "original" not in reader.fieldnames:
+            raise ConfigError("needs the columns doc_id, original, reason", path, 1)
+        line = 2
+        for row in reader:
+            original = normalize_word(row.get("original") or "")
+            if not original:
+                raise ConfigError("empty 'original'", path, line)
+            doc_id = (row.get("doc_id") or "").strip()
+            vetoes.append(Veto(doc_id, original, (row.get("reason") or "").strip()))
+            line = reader.line_num + 1
+    return tuple(vetoes)
