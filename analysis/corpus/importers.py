@@ -124,12 +124,17 @@ def _decoded(data: bytes, where: str | Path) -> str:
     return text
 
 
+def trec_fields(xml: str) -> dict[str, str]:
+    """The fields of one ``<DOC>`` (its body), whitespace around each value stripped."""
+    return {name: html.unescape(value.strip()) for name, value in _FIELD.findall(xml)}
+
+
 def _docs(xml: str, where: str) -> Iterator[dict[str, str]]:
     found = _DOC.findall(xml)
     if not found and "<DOCNO>" in xml:
         raise CorpusError("a <DOCNO> outside any <DOC> element (malformed XML?)", where)
     for body in found:
-        fields = {name: html.unescape(value.strip()) for name, value in _FIELD.findall(body)}
+        fields = trec_fields(body)
         if "DOCNO" not in fields or "TEXT" not in fields:
             raise CorpusError("a <DOC> without <DOCNO> or <TEXT>", where)
         yield fields
