@@ -15,8 +15,12 @@ How a term matches (for scholars: ``docs/lexicon.md``):
 * **Multi-word terms** match consecutive words of one sentence, with nothing
   between them (no punctuation, no quotation mark).
 * **Sense guards** are checked on every candidate first: a candidate with a guard
-  word in its window (words only, within the sentence) is set aside in the
-  exclusions table, not counted.
+  word in its window (words only, within the sentence; or anywhere in the
+  sentence for a ``sentence`` guard) is set aside in the exclusions table, not
+  counted (:mod:`analysis.lexicon.guards`).
+* **Names that are not frames** (``lexicons/not_frames.csv``) compete like
+  terms; a candidate inside such a name (تحرير in منظمة التحرير الفلسطينية) is set
+  aside in the exclusions table with the guard ``name: …``.
 * **Longest match wins**: longer candidates (in tokens, then letters; then exact
   before bare, then lexicon order) are kept first, and any candidate overlapping
   a kept one is dropped: ``الصحراء الغربية`` is one hit, not also ``الصحراء``.
@@ -176,8 +180,10 @@ class Matcher:
         self.column = lexicon.column
         self.checksum = lexicon.checksum
         self.forms = compile_forms(lexicon)
+        self.names = [" ".join(words) for words in lexicon.names]
+        name_forms = [_name_form(k, words) for k, words in enumerate(lexicon.names)]
         self._by_key: dict[str, list[tuple[Form, int]]] = defaultdict(list)
-        for form in self.forms:
+        for form in self.forms + name_forms:
             for position, keys in enumerate(form.keys):
                 for key in keys:
                     self._by_key[key].append((form, position))
@@ -211,13 +217,19 @@ class Matcher:
             if fired is None:
                 kept.append((p, q, form))
             else:
-                excluded.append((p, q, form, *fired))
-        hits = [self._row(tokens, types, quotes, p, q, f) for p, q, f in _longest_first(kept)]
+                excluded.append((p, q, form, fired[0].text, fired[1]))
+        chosen = _longest_first(kept)
+        names = [(p, q, f) for p, q, f in chosen if f.entry < 0]
+        for p, q, form in kept:
+            inside = next((n for n in names if n[0] <= p and q <= n[1] and n[2] is not form), None)
+            if inside is not None and form.entry >= 0:
+                excluded.append((p, q, form, "name: " + self.names[-1 - inside[2].entry], p))
+        hits = [self._row(tokens, types, quotes, p, q, f) for p, q, f in chosen if f.entry >= 0]
         exclusions = []
         for p, q, form, guard, r in excluded:
             row = self._row(tokens, types, quotes, p, q, form)
             row.update(
-                guard=guard.text,
+                guard=guard,
                 guard_word=types[tokens.type_id[r]].surface,
                 guard_index=int(tokens.index[r]),
             )
@@ -274,6 +286,8 @@ class Matcher:
 
     def _guard_fired(self, tokens: Tokens, p: int, q: int, form: Form) -> tuple | None:
         """``(guard, token)`` of the first guard whose word is in its window, or None."""
+        if form.entry < 0:
+            return None  # a name that is not a frame has no guards
         for guard in self._guards[form.entry]:
             for r in _window(tokens, self._types, p, q, guard.direction, guard.window):
                 if not guard.words.isdisjoint(self.keys(tokens.type_id[r]).keys):
@@ -327,6 +341,18 @@ def compile_forms(lexicon: Lexicon) -> list[Form]:
     return forms
 
 
+def _name_form(k: int, words: tuple[str, ...]) -> Form:
+    """A name that is not a frame, as a form of entry ``-1 - k`` (matched like a bare term)."""
+    pairs = [_word_keys(w, False) for w in words]
+    return Form(
+        entry=-1 - k,
+        keys=tuple(key for key, _ in pairs),
+        needs_definite=tuple(d for _, d in pairs),
+        exact=False,
+        letters=sum(len(w) for w in words),
+    )
+
+
 def _word_keys(word: str, exact: bool) -> tuple[frozenset[str], frozenset[str]]:
     """Keys a word may show for one term word, and those it may show only if definite.
 
@@ -369,7 +395,14 @@ def _longest_first(candidates: list[tuple[int, int, Form]]) -> list[tuple[int, i
 
 
 def _window(tokens: Tokens, types: Sequence, p: int, q: int, direction: str, size: int):
-    """Up to ``size`` word tokens before ``p`` or after ``q - 1``, within the sentence."""
+    """Up to ``size`` word tokens before ``p`` or after ``q - 1``, within the sentence.
+
+    A ``sentence`` window is every word token of the sentence outside ``p…q - 1``.
+    """
+    if direction == "sentence":
+        yield from _window(tokens, types, p, q, "prev", len(tokens))
+        yield from _window(tokens, types, p, q, "next", len(tokens))
+        return
     step, r = (1, q) if direction == "next" else (-1, p - 1)
     found = 0
     while 0 <= r < len(tokens) and found < size:

@@ -23,13 +23,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.errors import LexiconError
+from analysis.lexicon.guards import parse_guards, read_wordclasses, script_problem
+from analysis.lexicon.inflection import accusative, attach, construct_forms, inflections
 from analysis.paths import LEXICON_DIR
 
 if TYPE_CHECKING:  # pandas is imported where tables are made (see analysis.exports)
@@ -41,50 +42,33 @@ MATCH_MODES = ("bare", "exact")
 the token's bare forms; ``exact``: the whole written word (normalized) must equal
 the term."""
 
-GUARD_DIRECTIONS = ("prev", "next")
-MAX_GUARD_WINDOW = 10
-CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_GUARD_WHERE = re.compile(r"^(prev|next)([0-9]*)$")
+AUTO = "auto"
+"""In a ``suffixes`` cell: add the inflected forms the dictionary gives for the last word."""
 
-# Letters (and the diacritics / tatweel that normalization removes) that may appear
-# in a term, a suffix or a guard word. Everything else (Latin, digits, punctuation,
-# Hebrew, …) is "wrong script".
-_ARABIC_CHARS = re.compile(
-    r"^[\u0621-\u063a\u0640-\u0652\u0670\u0671-\u06d3\u06d5\u06fa-\u06fc"
-    r"\u064b-\u065f\u06d6-\u06ed]+$"
-)
+CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
 class LexiconKind:
-    """Which lexicon: the name of its category column and its two files."""
+    """Which lexicon: the name of its category column, its two files, and its list of names.
+
+    ``names`` (optional file) lists proper names that contain the lexicon's words
+    but are not occurrences of its categories (``منظمة التحرير الفلسطينية``).
+    """
 
     column: str
     declarations: str
     terms: str
+    names: str = ""
 
 
-FRAMES = LexiconKind(column="frame", declarations="frames.csv", terms="frame_terms.csv")
+FRAMES = LexiconKind(
+    column="frame", declarations="frames.csv", terms="frame_terms.csv", names="not_frames.csv"
+)
 ACTORS = LexiconKind(column="actor", declarations="actors.csv", terms="actor_terms.csv")
 
 DECLARATION_COLUMNS = ("label_en", "label_ar", "description", "source")
 TERM_COLUMNS = ("term", "gloss", "match", "suffixes", "guard", "note")
-
-
-@dataclass(frozen=True)
-class Guard:
-    """One sense guard: a hit is excluded if a listed word occurs in the window.
-
-    ``direction`` is ``prev`` or ``next``; ``window`` counts word tokens (not
-    punctuation) within the same sentence; ``words`` are normalized, teh-marbuta
-    folded forms compared with the tokens' bare forms; ``text`` is the rule as
-    written in the file (for the audit tables).
-    """
-
-    direction: str
-    window: int
-    words: frozenset[str]
-    text: str
 
 
 @dataclass(frozen=True)
@@ -97,7 +81,7 @@ class Lexicon:
     ``gloss``, ``match``, ``suffixes`` (tuple), ``guard`` (as written), ``note``,
     ``line`` (in the terms file), ``words`` (tuple of normalized words), ``forms``
     (tuple of word tuples: the term and its suffix variants, normalized) and
-    ``guards`` (tuple of :class:`Guard`).
+    ``guards`` (tuple of :class:`analysis.lexicon.guards.Guard`).
     """
 
     kind: LexiconKind
@@ -105,7 +89,8 @@ class Lexicon:
     entries: pd.DataFrame
     declarations_path: Path
     terms_path: Path
-    checksum: str = ""  # sha256 of the two files' bytes: which lexicon a result came from
+    checksum: str = ""  # sha256 of the files' bytes: which lexicon a result came from
+    names: tuple[tuple[str, ...], ...] = ()  # normalized words of each name that is no hit
 
     @property
     def column(self) -> str:
@@ -140,10 +125,18 @@ def load_lexicon(kind: LexiconKind, directory: str | Path | None = None) -> Lexi
     base = Path(LEXICON_DIR if directory is None else directory)
     declarations_path = base / kind.declarations
     terms_path = base / kind.terms
+    classes = read_wordclasses(base)
     categories = _read_declarations(declarations_path, kind.column)
-    entries = _read_terms(terms_path, kind.column, categories, declarations_path)
-    digest = hashlib.sha256(declarations_path.read_bytes() + b"\0" + terms_path.read_bytes())
-    return Lexicon(kind, categories, entries, declarations_path, terms_path, digest.hexdigest())
+    entries = _read_terms(terms_path, kind.column, categories, declarations_path, classes)
+    names_path = base / kind.names if kind.names else None
+    names = _read_names(names_path) if names_path and names_path.is_file() else ()
+    sources = [declarations_path, terms_path, *sorted((base / "wordclasses").glob("*.txt"))]
+    if names:
+        sources.append(names_path)
+    digest = hashlib.sha256(b"\0".join(path.read_bytes() for path in sources))
+    return Lexicon(
+        kind, categories, entries, declarations_path, terms_path, digest.hexdigest(), names
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -242,22 +235,15 @@ def _read_declarations(path: Path, column: str) -> pd.DataFrame:
 # Terms
 
 
-def _script_problem(text: str) -> str | None:
-    """Describe the first character of ``text`` that is not Arabic script, if any."""
-    for ch in text:
-        if ch.isspace():
-            continue
-        if not _ARABIC_CHARS.match(ch):
-            name = unicodedata.name(ch, "unnamed character")
-            return f"{ch!r} (U+{ord(ch):04X} {name})"
-    return None
-
-
 def _parse_suffixes(value: str, path: Path, line: int) -> tuple[str, ...]:
+    """The endings of a ``suffixes`` cell, normalized; ``auto`` is kept as it is."""
     if not value:
         return ()
     result = []
     for raw in value.split("|"):
+        if raw.strip() == AUTO:
+            result.append(AUTO)
+            continue
         suffix = normalize_word(raw)
         if not suffix:
             raise LexiconError(
@@ -265,7 +251,7 @@ def _parse_suffixes(value: str, path: Path, line: int) -> tuple[str, ...]:
                 path,
                 line,
             )
-        problem = _script_problem(raw.strip())
+        problem = script_problem(raw.strip())
         if problem or " " in suffix:
             raise LexiconError(
                 f"suffix '{raw.strip()}' is not Arabic letters"
@@ -277,72 +263,25 @@ def _parse_suffixes(value: str, path: Path, line: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(result))
 
 
-def parse_guards(value: str, path: Path, line: int) -> tuple[Guard, ...]:
-    """Parse a guard cell such as ``next:رسالة|رسائل; prev2:رئيس``.
-
-    Rules are separated by ``;``. Each is ``prev`` or ``next`` (optionally followed
-    by a window of 1–10 word tokens, default 1), a colon and words separated by
-    ``|``. A rule that can never match a token (a word with a space, a word that is
-    not Arabic letters, a word that normalizes to nothing) is an error, because a
-    guard that silently never fires gives false confidence in the counts.
-    """
-    if not value:
-        return ()
-    guards = []
-    for rule in value.split(";"):
-        rule = rule.strip()
-        if not rule:
-            continue
-        where, colon, words_text = rule.partition(":")
-        if not colon:
-            raise LexiconError(
-                f"guard '{rule}' has no ':' (expected e.g. next:رسالة|رسائل)", path, line
-            )
-        m = _GUARD_WHERE.match(where.strip())
-        if not m:
-            raise LexiconError(
-                f"guard '{rule}': '{where.strip()}' is not prev, next, prevN or nextN", path, line
-            )
-        window = int(m.group(2)) if m.group(2) else 1
-        if not 1 <= window <= MAX_GUARD_WINDOW:
-            raise LexiconError(
-                f"guard '{rule}' can never match: window {window} must be 1 to "
-                f"{MAX_GUARD_WINDOW} word tokens",
-                path,
-                line,
-            )
-        words = set()
-        for raw in words_text.split("|"):
-            raw = raw.strip()
-            word = normalize_word(raw)
-            if not word:
-                raise LexiconError(
-                    f"guard '{rule}' can never match: it has an empty word"
-                    + (f" ('{raw}' is only diacritics)" if raw else " (stray '|'?)"),
-                    path,
-                    line,
-                )
-            if any(ch.isspace() for ch in word):
-                raise LexiconError(
-                    f"guard '{rule}' can never match: '{raw}' has a space, but guard "
-                    "words are compared with one token at a time",
-                    path,
-                    line,
-                )
-            problem = _script_problem(raw)
-            if problem:
-                raise LexiconError(
-                    f"guard '{rule}' can never match: '{raw}' is not an Arabic word ({problem})",
-                    path,
-                    line,
-                )
-            words.add(match_key(word))
-        guards.append(Guard(m.group(1), window, frozenset(words), rule))
-    return tuple(guards)
+def _read_names(path: Path) -> tuple[tuple[str, ...], ...]:
+    """The names of a names file (columns ``name, gloss, note``), normalized, in file order."""
+    names = []
+    for line, row in _rows(path, ("name", "gloss", "note")):
+        problem = script_problem(row["name"])
+        words = tuple(normalize_word(row["name"]).split())
+        if problem or len(words) < 2:
+            why = f"is not in Arabic script: {problem}" if problem else "needs two words or more"
+            raise LexiconError(f"name {row['name']!r} {why}", path, line)
+        names.append(words)
+    return tuple(dict.fromkeys(names))
 
 
 def _read_terms(
-    path: Path, column: str, categories: pd.DataFrame, declarations_path: Path
+    path: Path,
+    column: str,
+    categories: pd.DataFrame,
+    declarations_path: Path,
+    classes: dict[str, frozenset[str]],
 ) -> pd.DataFrame:
     required = (column, *TERM_COLUMNS)
     valid = list(categories[column])
@@ -361,7 +300,7 @@ def _read_terms(
                 path,
                 line,
             )
-        problem = _script_problem(term)
+        problem = script_problem(term)
         if problem:
             raise LexiconError(f"term {term!r} is not in Arabic script: {problem}", path, line)
         words = tuple(normalize_word(term).split())
@@ -377,8 +316,8 @@ def _read_terms(
                 line,
             )
         suffixes = _parse_suffixes(row["suffixes"], path, line)
-        guards = parse_guards(row["guard"], path, line)
-        forms = (words,) + tuple((*words[:-1], words[-1] + s) for s in suffixes)
+        guards = parse_guards(row["guard"], path, line, classes)
+        forms = (words,) + tuple((*words[:-1], attach(words[-1], s)) for s in suffixes if s != AUTO)
         for form in forms:
             key = tuple(match_key(w) for w in form)
             if key in seen_forms:
@@ -408,8 +347,36 @@ def _read_terms(
         )
     if not rows:
         raise LexiconError("no terms listed", path)
+    _add_generated_forms(rows, {tuple(match_key(w) for w in f) for r in rows for f in r["forms"]})
     front = ["entry_id", column, "term", "gloss", "match", "suffixes", "guard", "note", "line"]
     import pandas as pd
 
     frame = pd.DataFrame(rows)
     return frame[front + [c for c in frame.columns if c not in front]]
+
+
+def _add_generated_forms(rows: list[dict], taken: set[tuple[str, ...]]) -> None:
+    """Add to each row the forms it implies beyond those written in the file.
+
+    The construct forms of sound plural endings (ون → و, ين → ي: لاجئي المخيم),
+    the indefinite accusative of a ``bare`` term (احتجاجا) and, for ``auto``,
+    the dictionary's inflections of the last word
+    (:func:`analysis.lexicon.inflection.inflections`). A generated form already
+    written elsewhere in the file, or generated by an earlier row, is left to
+    that row.
+    """
+    for row in rows:
+        words, suffixes = row["words"], row["suffixes"]
+        endings = [attach(words[-1], s) for s in construct_forms(suffixes)]
+        if row["match"] == "bare":
+            endings += [accusative(words[-1]) or words[-1]]
+        if AUTO in suffixes:
+            endings += inflections(words[-1])
+        extra = []
+        for last in endings:
+            form = (*words[:-1], last)
+            key = tuple(match_key(w) for w in form)
+            if key not in taken:
+                taken.add(key)
+                extra.append(form)
+        row["forms"] = row["forms"] + tuple(extra)

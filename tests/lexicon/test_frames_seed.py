@@ -70,10 +70,12 @@ FRAME_HITS = [
     (3, "للمناضلة", "مناضل", "struggle", "narration"),  # للمناضلة ''امينتو حيدر''
     (3, "بطش", "بطش", "humanitarian", "narration"),  # بسبب بطش نظام المخزن: brutality
     # S4: Bouqtaya answers the Moroccan accusation; his second quotation (يضيف)
+    (4, "الناشط", "ناشط", "struggle", "narration"),  # بوقطاية الناشط الحقوقي: an activist
     (4, "المناضلة", "مناضل", "struggle", "narration"),  # بتحريض المناضلة ''امينتو حيدر''
     (4, "ندعم", "ندعم", "solidarity", "quoted"),  # قلتم بأننا ندعم الصحراء
     (4, "ندعم", "ندعم", "solidarity", "quoted"),  # فنقول نعم ندعم الصحراء
     (4, "استقلاله", "استقلال", "self_determination", "quoted"),  # لنيل استقلاله
+    (4, "الثورية", "ثوري", "struggle", "quoted"),  # الجزائر الثورية: revolutionary Algeria
     (4, "باحتلال", "احتلال", "colonialism", "quoted"),  # ولن تسمح الجزائر الثورية باحتلال جار لها
     # S5: indirect speech (وأوضح بوقطاية أن ...) is narration; the quoted part is his
     (5, "اللاجئين", "لاجئ", "humanitarian", "narration"),  # قضية اللاجئين الصحراويين
@@ -198,6 +200,9 @@ def test_counts_per_term(frame_hits: pd.DataFrame, actor_hits: pd.DataFrame) -> 
     assert terms["ندعم"] == 2
     # نضال: لنضالها (S0), النضال (S1); مناضل: للمناضلة (S3), المناضلة (S4).
     assert (terms["نضال"], terms["مناضل"]) == (2, 2)
+    # activists and revolution are struggle (docs/annotation.md): الناشط الحقوقي and
+    # الجزائر الثورية (S4), once each.
+    assert (terms["ناشط"], terms["ثوري"]) == (1, 1)
     # معاناة: لمعاناة (S1), ومعاناة (S2).
     assert terms["معاناة"] == 2
     # one each: احتلال (باحتلال S4), استقلال (استقلاله S4), لاجئ (اللاجئين S5), بطش (S3),
@@ -214,7 +219,7 @@ def test_counts_per_term(frame_hits: pd.DataFrame, actor_hits: pd.DataFrame) -> 
         "تحركا دوليا",
     ):
         assert terms[term] == 1, term
-    assert sum(terms.values()) == 28
+    assert sum(terms.values()) == 30  # 28 + الناشط + الثورية
     # الشعب الصحراوي five times: مع الشعب الصحراوي (S0), والشعب الصحراوي (S0),
     # مع الشعب الصحراوي (S1), لمعاناة الشعب الصحراوي (S1), وليحيا الشعب الصحراوي (S4).
     # (ومعاناة الشعب التي in S2 has no الصحراوي.)
@@ -225,8 +230,8 @@ def test_counts_per_frame(frame_hits: pd.DataFrame) -> None:
     expected = {
         # والمتضامنة ×2, تأييد ×2, الوقوف إلى جانب, تضامن, ندعم ×2
         "solidarity": 8,
-        # لنضالها, النضال, للمناضلة, المناضلة
-        "struggle": 4,
+        # لنضالها, النضال, للمناضلة, المناضلة, الناشط, الثورية
+        "struggle": 6,
         # الدول العظمى, للمجتمع الدولي, تحركا دوليا, الأممالمتحدة ×2, المجتمع الدولي, للهيئة الأممية
         "international": 7,
         # لمعاناة, ومعاناة, بطش, اللاجئين
@@ -256,8 +261,8 @@ def test_counts_per_actor(actor_hits: pd.DataFrame) -> None:
 
 def test_quoted_hits_name_the_speaker(frame_hits: pd.DataFrame) -> None:
     quoted = frame_hits[frame_hits["voice"] == "quoted"]
-    # ندعم ×2, استقلاله, باحتلال (S4), وتحريرهم, الاستعمار (S5): all Bouqtaya's words.
-    assert len(quoted) == 6
+    # ندعم ×2, استقلاله, الثورية, باحتلال (S4), وتحريرهم, الاستعمار (S5): Bouqtaya's words.
+    assert len(quoted) == 7
     assert all(SPEAKER in s for s in quoted["speaker"])
     assert quoted["quote_id"].notna().all()
     narration = frame_hits[frame_hits["voice"] == "narration"]
@@ -418,12 +423,15 @@ def test_exact_entries_refuse_clitics(small_lexicon) -> None:
 
 def test_coverage_reports_unlisted_variants(small_lexicon) -> None:
     lex = small_lexicon("a,دعم,support,bare,,,", "b,مناضل,activist,bare,ة,,")
-    # دعما (accusative -ا) and المناضلون (plural -ون) are not listed forms.
+    # دعما (the indefinite accusative) is a form of every bare term; للمناضلين (plural
+    # -ين) is not listed for مناضل.
     tables = analyse_text("قدموا دعما كبيرا للمناضلين والمناضلة", "t")
-    assert hits_of("قدموا دعما كبيرا للمناضلين والمناضلة", lex) == [("والمناضلة", "مناضل")]
+    assert hits_of("قدموا دعما كبيرا للمناضلين والمناضلة", lex) == [
+        ("دعما", "دعم"),
+        ("والمناضلة", "مناضل"),
+    ]
     cov = coverage_report(tables, lex)
     assert list(zip(cov["surface"], cov["reason"], cov["term"], strict=True)) == [
-        ("دعما", "unlisted_variant", "دعم"),
         ("للمناضلين", "unlisted_variant", "مناضل"),
     ]
 
