@@ -24,6 +24,8 @@ _EXPORTS = {
     "coding_sheet": "analysis.evaluation.coding",
     "coding_summary": "analysis.evaluation.coding",
     "read_coding": "analysis.evaluation.coding",
+    "Validation": "analysis.evaluation.report",
+    "validation": "analysis.evaluation.report",
     "nominal_alpha": "analysis.evaluation.stats",
     "wilson": "analysis.evaluation.stats",
 }

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     columns = [c for c in [args.by, "component", "tp", "fp", "fn", "precision", "recall", "f1",
-                           "per_10000_words"] if c]  # fmt: skip
+                           "accuracy", "per_10000_words"] if c]  # fmt: skip
     with pd.option_context("display.width", 160, "display.max_rows", 500):
         print(scores(results, by=args.by)[columns].round(3).to_string(index=False))
     if args.errors:

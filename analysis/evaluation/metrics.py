@@ -9,16 +9,18 @@ Each component compares what the analysis found with the hand annotation
     quotations, matched by their exact inner span; ``quote kind`` is the share of
     matched quotations whose kind (speech or term) is right, and ``speaker`` the
     share of matched speech quotations whose speaker is the one annotated
-    (compared after normalization; "" when the text names none);
+    (exact match after normalization; "" when the text names none);
 ``repairs``
     run-together words the analysis split, right when the annotation has the same
     word cut into the same parts; also counted per 10,000 words;
 ``frames``
     frame hits, matched one to one with annotated frame occurrences that overlap
-    them and have the same frame; ``voice`` is the share of matched hits whose
-    voice (narration or quoted) is the annotated one.
+    them and have the same frame (also per frame: ``frames/colonialism`` …);
+    ``voice`` is the share of matched hits whose voice (narration or quoted) is
+    the annotated one.
 
-Precision and recall come with Wilson 95 % intervals
+``quote kind``, ``speaker`` and ``voice`` are accuracies (right among matched);
+the others have precision and recall. All come with Wilson 95 % intervals
 (:func:`analysis.evaluation.stats.wilson`).
 """
 
@@ -36,6 +38,7 @@ from analysis.lexicon import Matcher, Tokens, load_frame_lexicon
 from analysis.text.normalize import normalize_word
 
 CONTEXT = 40
+ACCURACIES = ("quote kind", "speaker", "voice")
 
 
 @dataclass
@@ -91,7 +94,7 @@ def scores(results: list[ArticleResult], by: str | None = None) -> pd.DataFrame:
         for component, t in sorted(tallies.items()):
             per_words = 1e4 * t.fp / words[key] if words[key] else 0.0
             group = dict(zip([by] if by else [], key, strict=True))
-            rows.append({**group, "component": component, **_rates(t),
+            rows.append({**group, "component": component, **_rates(t, component),
                          "per_10000_words": per_words})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -104,7 +107,12 @@ def errors(results: list[ArticleResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _rates(t: Tally) -> dict[str, float]:
+def _rates(t: Tally, component: str) -> dict[str, float]:
+    if component in ACCURACIES:
+        low, high = wilson(t.tp, t.tp + t.fn)
+        accuracy = t.tp / (t.tp + t.fn) if t.tp + t.fn else float("nan")
+        return {"tp": t.tp, "fp": t.fp, "fn": t.fn, "accuracy": accuracy, "accuracy_low": low,
+                "accuracy_high": high}  # fmt: skip
     precision = t.tp / (t.tp + t.fp) if t.tp + t.fp else float("nan")
     recall = t.tp / (t.tp + t.fn) if t.tp + t.fn else float("nan")
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -198,8 +206,10 @@ def _frames(result: ArticleResult, hits: pd.DataFrame) -> None:
     for hit in hits.sort_values("start").itertuples(index=False):
         match = next((k for k, g in enumerate(gold) if k not in taken
                       and g["frame"] == hit.frame and _overlap(g, hit)), None)  # fmt: skip
+        own = result.tallies[f"frames/{hit.frame}"]
         if match is None:
             frames.fp += 1
+            own.fp += 1
             alike = any(_overlap(g, hit) for g in lookalikes)
             other = next((g["frame"] for g in gold if _overlap(g, hit)), "")
             error = "look-alike" if alike else "other frame" if other else "no frame"
@@ -207,6 +217,7 @@ def _frames(result: ArticleResult, hits: pd.DataFrame) -> None:
             continue
         taken.add(match)
         frames.tp += 1
+        own.tp += 1
         if hit.voice == gold[match]["voice"]:
             voices.tp += 1
         else:
@@ -216,6 +227,7 @@ def _frames(result: ArticleResult, hits: pd.DataFrame) -> None:
     for k, g in enumerate(gold):
         if k not in taken:
             frames.fn += 1
+            result.tallies[f"frames/{g['frame']}"].fn += 1
             _error(result, "frames", "occurrence missed", g["start"], g["end"], "", g["frame"])
 
 
