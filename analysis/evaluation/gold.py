@@ -3,9 +3,10 @@
 ``evaluation/articles.csv`` names each article (DOCNO, outlet, category, topic,
 ``dev`` or ``test``, the sha256 of its text); ``evaluation/gold/<DOCNO>.json``
 holds its annotation (``docs/annotation.md``). The texts themselves are never in
-the project: they are read from the ANT archives (``../shared/ant-corpus/`` or
-the folder named by ``ANT_CORPUS_DIR``; ``evaluation/README.md`` says where to get
-them) and checked against the recorded sha256.
+the project: they are read from the ANT corpus — its two archives, or a clone of
+its public repositories — in ``../shared/ant-corpus/`` or the folder named by
+``ANT_CORPUS_DIR`` (``evaluation/README.md`` says where to get it), and checked
+against the recorded sha256.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import json
 import os
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,31 +85,46 @@ def second_annotation(docno: str, folder: Path = EVALUATION_DIR) -> dict | None:
 
 
 def _texts(docnos: set[str]) -> dict[str, str]:
-    """The texts of ``docnos``, from the cache under ``build/`` or the archives."""
+    """The texts of ``docnos``, from the cache under ``build/``, else from the ANT source."""
     texts = {}
     for docno in docnos:
         cached = TEXT_CACHE / f"{docno}.txt"
         if cached.exists():
             texts[docno] = cached.read_text(encoding="utf-8")
     missing = docnos - set(texts)
-    if not missing:
-        return texts
-    folder = ant_dir()
-    archives = [folder / name for name in ARCHIVES if (folder / name).exists()]
-    if not archives:
-        raise CorpusMissing(
-            f"the ANT corpus archives are not in {folder} (set ANT_CORPUS_DIR; "
-            "evaluation/README.md says where to download them)"
-        )
-    TEXT_CACHE.mkdir(parents=True, exist_ok=True)
-    for archive in archives:
-        with tarfile.open(archive) as tar:
-            for member in tar:
-                docno = Path(member.name).stem
-                if member.isfile() and docno in missing:
-                    fields = trec_fields(tar.extractfile(member).read().decode("utf-8"))
-                    texts[docno] = fields["TEXT"]
-                    (TEXT_CACHE / f"{docno}.txt").write_text(fields["TEXT"], encoding="utf-8")
+    if missing:
+        TEXT_CACHE.mkdir(parents=True, exist_ok=True)
+        for docno, xml in _documents(ant_dir(), missing):
+            texts[docno] = trec_fields(xml)["TEXT"]
+            (TEXT_CACHE / f"{docno}.txt").write_text(texts[docno], encoding="utf-8")
     if docnos - set(texts):
-        raise CorpusMissing(f"articles not in the ANT archives: {sorted(docnos - set(texts))}")
+        raise CorpusMissing(f"articles not in the ANT corpus at {ant_dir()}: "
+                            f"{sorted(docnos - set(texts))}")  # fmt: skip
     return texts
+
+
+def _documents(folder: Path, wanted: set[str]) -> Iterator[tuple[str, str]]:
+    """``(docno, xml)`` of the wanted articles, from the archives or a clone.
+
+    A clone of the public repositories holds one ``<DOCNO>.txt`` file per
+    article, in sub-folders by outlet and category.
+    """
+    archives = [folder / name for name in ARCHIVES if (folder / name).exists()]
+    if archives:
+        for archive in archives:
+            with tarfile.open(archive) as tar:
+                for member in tar:
+                    docno = Path(member.name).stem
+                    if member.isfile() and docno in wanted:
+                        yield docno, tar.extractfile(member).read().decode("utf-8")
+        return
+    files = (
+        [path for path in folder.rglob("*.txt") if path.stem in wanted] if folder.is_dir() else []
+    )
+    if not files:
+        raise CorpusMissing(
+            f"the ANT corpus is not in {folder} (neither its archives nor a clone of its "
+            "repositories; set ANT_CORPUS_DIR; evaluation/README.md says where to get it)"
+        )
+    for path in files:
+        yield path.stem, path.read_text(encoding="utf-8")
