@@ -116,16 +116,29 @@ class Chart(Figure):
     The chart functions build figures directly (no pyplot state to leak or close),
     so IPython's inline backend, which hooks pyplot, would only print their repr.
     ``_repr_png_`` renders the figure with the charts' fonts at 200 dpi and asks
-    for it to be shown at 100 dpi size (sharp on high-density screens). The PNG
+    for it to be shown at 100 dpi size (sharp on high-density screens), with the
+    caption and alt text set by :meth:`describe` (the report numbers the caption). The PNG
     has no software/version metadata, so executed notebooks stay byte-identical.
     """
 
-    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+    caption: str = ""
+    alt: str = ""
+
+    def describe(self, caption: str, alt: str = "") -> Chart:
+        """Set the caption and the alt text the report shows with the chart; returns it."""
+        self.caption, self.alt = caption, alt
+        return self
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, object]]:
         buffer = io.BytesIO()
         with _style():
             self.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
         width, height = self.get_size_inches()
-        return buffer.getvalue(), {"width": round(width * 100), "height": round(height * 100)}
+        size = {"width": round(width * 100), "height": round(height * 100)}
+        words = {
+            key: value for key, value in (("caption", self.caption), ("alt", self.alt)) if value
+        }
+        return buffer.getvalue(), {**size, **words}
 
 
 def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:

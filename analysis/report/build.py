@@ -53,6 +53,7 @@ from nbformat import NotebookNode
 
 from analysis import paths
 from analysis.errors import AnalysisError, ConfigError
+from analysis.lexicon.schema import load_frame_lexicon
 from analysis.paths import display_path
 from analysis.report.html import NO_CODE_DIR, IndexEntry, export_html, notebook_title, render_index
 from analysis.report.notebooks import (
@@ -65,6 +66,7 @@ from analysis.report.notebooks import (
     select_notebooks,
     strip_notebook,
 )
+from analysis.report.pages import Link, PageContext, stamp
 
 #: The parameter through which a notebook learns where to save its figures.
 FIGURES_PARAMETER = "figures_dir"
@@ -256,16 +258,47 @@ def build_reports(
             executed.append((source, nb))
 
     pending: dict[Path, str] = {}
-    for source, nb in executed:
+    titles = [notebook_title(nb, source.stem) for source, nb in executed]
+    page_stamp = stamp(_lexicon_checksum(parameters))
+    for k, (source, nb) in enumerate(executed):
         pending[layout.executed_dir / source.name] = nbformat.writes(nb) + "\n"
         for folder, include_code in ((layout.reports_dir, True), (layout.no_code_dir, False)):
-            html = export_html(nb, source, include_code=include_code)
+            page = _page_context(executed, titles, k, include_code, page_stamp)
+            html = export_html(nb, source, include_code=include_code, page=page)
             pending[folder / f"{source.stem}.html"] = html
     pending.update(_index_pages(sources[0].parent, layout, parameters, set(pending)))
     for path, content in pending.items():
         write_atomic(path, content)
         log(f"wrote {display_path(path)}")
     return list(pending)
+
+
+def _page_context(
+    executed: Sequence[tuple[Path, NotebookNode]],
+    titles: Sequence[str],
+    k: int,
+    include_code: bool,
+    page_stamp: str,
+) -> PageContext:
+    """Navigation of page ``k``: the readers' index, its neighbours in the same variant."""
+
+    def link(j: int) -> Link | None:
+        if 0 <= j < len(executed):
+            return Link(f"{executed[j][0].stem}.html", titles[j])
+        return None
+
+    index = "index.html" if include_code else "../index.html"
+    return PageContext(index=index, previous=link(k - 1), next=link(k + 1), stamp=page_stamp)
+
+
+def _lexicon_checksum(parameters: Mapping[str, object]) -> str:
+    """The checksum of the frame lexicon the notebooks were run with ("" if it cannot load)."""
+    folder = parameters.get("lexicon_dir")
+    where = None if folder is None else paths.PROJECT_ROOT / "notebooks" / str(folder)
+    try:
+        return load_frame_lexicon(where).checksum
+    except AnalysisError:
+        return ""
 
 
 def _index_pages(
@@ -278,7 +311,7 @@ def _index_pages(
 
     A page counts as exported if it exists or is about to be written (``coming``).
     """
-    entries_code: list[IndexEntry] = []
+    entries_main: list[IndexEntry] = []
     entries_plain: list[IndexEntry] = []
     for source in discover_notebooks(notebooks_dir):
         page = f"{source.stem}.html"
@@ -287,26 +320,30 @@ def _index_pages(
         if not (with_code or without):
             continue
         title = notebook_title(nbformat.read(source, as_version=4), source.stem)
-        if with_code:
-            other = f"{NO_CODE_DIR}/{page}" if without else None
-            entries_code.append(IndexEntry(source.stem, title, page, other))
+        main_href = f"{NO_CODE_DIR}/{page}" if without else page
+        entries_main.append(
+            IndexEntry(source.stem, title, main_href, page if without and with_code else None)
+        )
         if without:
-            other = f"../{page}" if with_code else None
-            entries_plain.append(IndexEntry(source.stem, title, page, other))
+            entries_plain.append(
+                IndexEntry(source.stem, title, page, f"../{page}" if with_code else None)
+            )
     description = (
-        "Each notebook executed from top to bottom, as HTML that reads offline. "
-        "Arabic text is laid out right to left, paragraph by paragraph."
+        "Each page is a notebook executed from top to bottom, shown as text, tables and "
+        "figures; the link beside each title shows the same page with its code. Start "
+        "with the overview: it states the findings, the method and its limits. The pages "
+        "read offline; Arabic text is laid out right to left, paragraph by paragraph."
     )
-    options = {"description": description, "parameters": parameters}
+    options = {
+        "description": description,
+        "parameters": parameters,
+        "other_label": "with code",
+        "stamp": stamp(_lexicon_checksum(parameters)),
+    }
     return {
-        layout.reports_dir / "index.html": render_index(
-            entries_code, heading="Reports", other_label="without code", **options
-        ),
+        layout.reports_dir / "index.html": render_index(entries_main, heading="Reports", **options),
         layout.no_code_dir / "index.html": render_index(
-            entries_plain,
-            heading="Reports (text and figures only)",
-            other_label="with code",
-            **options,
+            entries_plain, heading="Reports", **options
         ),
     }
 

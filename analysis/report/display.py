@@ -99,6 +99,30 @@ def _stable_id(frame: pd.DataFrame, caption: str | None) -> str:
     return "t" + digest.hexdigest()[:12]
 
 
+#: Tables longer than this are shown folded: a line to open them, then the table.
+FOLD_ROWS = 15
+
+
+class Folded:
+    """A long table shown folded (``<details>``): its caption and size, then the table.
+
+    Every Styler method and attribute is reached through it, so code that styles
+    the table further (:func:`show_kwic`) works unchanged.
+    """
+
+    def __init__(self, styler: Styler, summary: str) -> None:
+        self.styler = styler
+        self.summary = summary
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.styler, name)
+
+    def _repr_html_(self) -> str:
+        summary = html.escape(self.summary, quote=False)
+        return (f'<details class="long-table"><summary dir="auto">{summary}</summary>'
+                f"{self.styler.to_html()}</details>")  # fmt: skip
+
+
 def show(
     frame: pd.DataFrame,
     caption: str | None = None,
@@ -106,12 +130,14 @@ def show(
     max_rows: int | None = 60,
     precision: int = 2,
     hide_index: bool = True,
-) -> Styler:
+    fold: bool | None = None,
+) -> Styler | Folded:
     """Return a Styler that shows ``frame`` escaped, with Arabic cells right to left.
 
     Long tables are cut to ``max_rows`` rows (the caption then says how many rows
     the full table has), so notebooks and the HTML export stay readable; the full
-    table is always available as the DataFrame itself.
+    table is always available as the DataFrame itself. A table of more than
+    ``FOLD_ROWS`` rows is folded (``fold=False`` shows it open).
     """
     total = len(frame)
     shown = frame if max_rows is None or total <= max_rows else frame.head(max_rows)
@@ -129,7 +155,10 @@ def show(
     if caption is not None:
         # pandas inserts the caption as markup: escape it (labels come from lexicons).
         styler.set_caption(html.escape(str(strip_bidi(caption)), quote=False))
-    return styler
+    if fold is False or (fold is None and total <= FOLD_ROWS):
+        return styler
+    title = str(strip_bidi(caption)) if caption else "Table"
+    return Folded(styler, f"{title}: {total} rows (click to show)")
 
 
 def show_kwic(
@@ -139,7 +168,7 @@ def show_kwic(
     max_rows: int | None = 60,
     columns: tuple[str, str, str] = ("left", "match", "right"),
     extra: list[str] | None = None,
-) -> Styler:
+) -> Styler | Folded:
     """Show a concordance as an Arabic reader reads it.
 
     ``kwic`` holds, in logical order, the text before the match (``left`` in the

@@ -14,6 +14,8 @@ import markupsafe
 import nh3
 from nbformat import NotebookNode
 
+from analysis.report.pages import PageContext, finish
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
@@ -210,19 +212,29 @@ def _exporter(include_code: bool) -> Any:
     return exporter
 
 
-def export_html(nb: NotebookNode, source: Path, *, include_code: bool = True) -> str:
+def export_html(
+    nb: NotebookNode,
+    source: Path,
+    *,
+    include_code: bool = True,
+    page: PageContext | None = None,
+) -> str:
     """Return the offline HTML page for the executed notebook ``nb``.
 
     ``source`` is the notebook's file: its folder resolves Markdown images (which
     are embedded), its stem names the page. ``include_code=False`` hides code cells'
-    input (for readers who want text and figures only).
+    input (for readers who want text and figures only). ``page`` adds the
+    navigation and the stamp (:mod:`analysis.report.pages`).
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # widget state needs a CDN script to show
     nb.metadata["title"] = notebook_title(nb, Path(source).stem)
-    resources = {"metadata": {"name": Path(source).stem, "path": str(Path(source).parent)}}
+    resources = {
+        "metadata": {"name": Path(source).stem, "path": str(Path(source).parent)},
+        "report_page": page,
+    }
     html, _ = _exporter(include_code).from_notebook_node(nb, resources=resources)
-    return html
+    return finish(html)
 
 
 @dataclass(frozen=True)
@@ -242,6 +254,7 @@ def render_index(
     description: str,
     other_label: str,
     parameters: Mapping[str, object] | None = None,
+    stamp: str = "",
 ) -> str:
     """Return the HTML of an index page (autoescaped; titles laid out by ``dir="auto"``)."""
     environment = jinja2.Environment(
@@ -256,4 +269,5 @@ def render_index(
         description=description,
         other_label=other_label,
         parameters=sorted((parameters or {}).items()),
+        stamp=stamp,
     )

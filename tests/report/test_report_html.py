@@ -317,9 +317,53 @@ def test_index_links_to_the_pages_with_their_titles(site, chromium):
         assert title.text_content() == "تقرير تجريبي: التضامن مع الشعب الصحراوي"
         assert title.evaluate("el => getComputedStyle(el).direction") == "rtl"
         links = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
+        # readers land on the page without code; the code is one link further
         assert links == [
-            (site / "01-rtl-fixture.html").as_uri(),
             (site / "no-code" / "01-rtl-fixture.html").as_uri(),
+            (site / "01-rtl-fixture.html").as_uri(),
         ]
+    finally:
+        page.close()
+
+
+@browser
+@pytest.mark.browser
+@pytest.mark.notebook
+def test_pages_carry_navigation_and_a_stamp(site, chromium):
+    page = chromium.open(site / "no-code" / "01-rtl-fixture.html")
+    try:
+        nav = page.locator("header.report-nav nav a").first
+        assert nav.text_content() == "Index"
+        assert nav.evaluate("el => el.href") == (site / "index.html").as_uri()
+        stamp = page.locator("header.report-nav .report-stamp").text_content()
+        assert "commit" in stamp and "lexicon checksum" in stamp
+        assert page.locator("footer.report-nav nav a").count() >= 1
+    finally:
+        page.close()
+
+
+@browser
+@pytest.mark.browser
+def test_isolated_arabic_keeps_its_order_in_an_english_line(tmp_path, chromium):
+    from analysis.report.pages import isolate_arabic_in_english
+
+    body = isolate_arabic_in_english("<p>alef maqsura ى → ي in English</p>")
+    (tmp_path / "p.html").write_text(f'<!DOCTYPE html><html><body>{body}</body></html>',
+                                     encoding="utf-8")  # fmt: skip
+    page = chromium.open(tmp_path / "p.html")
+    try:
+        left = page.evaluate(
+            """() => { const p = document.querySelector('p');
+                 const xs = {};
+                 for (const ch of ['ى', '→', 'ي']) {
+                   const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+                   let node; while ((node = walker.nextNode())) {
+                     const i = node.data.indexOf(ch);
+                     if (i >= 0) { const r = document.createRange(); r.setStart(node, i);
+                       r.setEnd(node, i + 1); xs[ch] = r.getBoundingClientRect().left; }
+                   } }
+                 return xs; }"""
+        )
+        assert left["ى"] < left["→"] < left["ي"], left
     finally:
         page.close()
