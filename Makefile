@@ -46,12 +46,16 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check analysis tests benchmarks
 
-# JupyterLab with the reports' right-to-left CSS loaded live (--custom-css), from a
-# config folder under build/ so the user's own Jupyter configuration is untouched.
+# JupyterLab at the repository root (notebooks/, lexicons/, docs/, figures/ in its file
+# browser), opening the overview; the reports' right-to-left CSS is loaded live and
+# notebooks are saved without outputs (config/jupyter/). The configuration lives under
+# build/, so the user's own Jupyter configuration is untouched.
 lab: setup
 	@mkdir -p build/jupyter/custom
-	@cp analysis/templates/offline_rtl/static/offline_rtl.css build/jupyter/custom/custom.css
-	JUPYTER_CONFIG_DIR=$(CURDIR)/build/jupyter $(VENV)/bin/jupyter lab --custom-css notebooks/
+	@cp analysis/report/templates/offline_rtl/static/offline_rtl.css build/jupyter/custom/custom.css
+	@cp config/jupyter/jupyter_server_config.py build/jupyter/
+	JUPYTER_CONFIG_DIR=$(CURDIR)/build/jupyter $(VENV)/bin/jupyter lab --custom-css \
+		--ServerApp.root_dir=$(CURDIR) notebooks/00-overview.ipynb
 
 strip: setup
 	$(PY) -m analysis.report --strip

@@ -373,3 +373,16 @@ def strip_notebook(nb: NotebookNode) -> bool:
     if isinstance(language, dict):
         nb.metadata["language_info"] = {"name": language.get("name", "python")}
     return nbformat.writes(nb) != before
+
+
+def strip_saved_notebook(model: dict, **kwargs: object) -> None:
+    """A Jupyter ``pre_save_hook``: save notebooks without outputs (:func:`strip_notebook`).
+
+    ``make lab`` installs it (``config/jupyter/jupyter_server_config.py``), so a
+    notebook run and saved in JupyterLab leaves ``git status`` clean.
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    nb = nbformat.from_dict(model["content"])
+    strip_notebook(nb)
+    model["content"] = nb
