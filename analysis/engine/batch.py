@@ -24,12 +24,18 @@ from analysis.text import quotes as quote_rules
 from analysis.text import sentences as sentence_rules
 from analysis.text.repair import RULE
 from analysis.text.wordtype import (
+    CLOSE_BRACKET,
     CLOSER,
     CONTENT,
+    CONTINUES,
     DOT,
-    NUMBER,
+    ELLIPSIS,
+    LATIN_OR_NUMBER,
+    OPEN_BRACKET,
     QUOTE,
     RUN_TOGETHER,
+    SINGLE_LETTER,
+    SOFT_PUNCT,
     TERMINATOR,
 )
 
@@ -228,10 +234,23 @@ def _sentences(tokens: _Tokens, flags, paragraph, doc, pairs) -> np.ndarray:
     attaches[[close for _, close in pairs]] = True
     line_break_after = np.zeros(len(doc), dtype=bool)
     line_break_after[:-1] = paragraph[1:] > paragraph[:-1]
-    decimal = sentence_rules.decimal_dots((flags & DOT) != 0, (flags & NUMBER) != 0, tokens.touches)
+    marks = sentence_rules.TokenMarks(
+        ellipsis=(flags & ELLIPSIS) != 0,
+        dot=(flags & DOT) != 0,
+        continues=(flags & CONTINUES) != 0,
+        soft_punct=(flags & SOFT_PUNCT) != 0,
+        open_bracket=(flags & OPEN_BRACKET) != 0,
+        close_bracket=(flags & CLOSE_BRACKET) != 0,
+        latin_or_number=(flags & LATIN_OR_NUMBER) != 0,
+        single_letter=(flags & SINGLE_LETTER) != 0,
+        content=(flags & CONTENT) != 0,
+        touches=tokens.touches,
+        line_break_after=line_break_after,
+        doc=doc,
+    )
     return sentence_rules.sentence_numbers(
         terminator=(flags & TERMINATOR) != 0,
-        decimal_dot=decimal,
+        pause=sentence_rules.pauses(marks),
         attaches=attaches,
         touches=tokens.touches,
         line_break_after=line_break_after,

@@ -6,6 +6,7 @@ Nothing here is a rule; every file is read, checked and held in one
 * ``lexicons/clitic_exceptions.txt``: words the clitic analysis never segments;
 * ``lexicons/speech_verbs.csv``: verbs that introduce quoted speech (column ``form``);
 * ``lexicons/speaker_stopwords.txt``: words that end a speaker's name;
+* ``lexicons/continuation_words.txt``: words after which an ellipsis is a pause;
 * ``config/repair_vetoes.csv``: run-together repairs a scholar has refused;
 * the word-frequency list (:mod:`analysis.text.wordlist`).
 
@@ -49,6 +50,7 @@ class LanguageData:
     clitic_exceptions: frozenset[str]
     speech_verbs: frozenset[str]
     speaker_stopwords: frozenset[str]
+    continuation_words: frozenset[str]
     name_links: frozenset[str]
     vetoes: tuple[Veto, ...]
 
@@ -61,6 +63,7 @@ class LanguageData:
             clitic_exceptions=read_word_list(lexicon_dir / "clitic_exceptions.txt"),
             speech_verbs=read_speech_verbs(lexicon_dir / "speech_verbs.csv"),
             speaker_stopwords=read_word_list(lexicon_dir / "speaker_stopwords.txt"),
+            continuation_words=read_word_list(lexicon_dir / "continuation_words.txt"),
             name_links=frozenset(normalize_word(w) for w in NAME_LINKS),
             vetoes=read_vetoes(config_dir / "repair_vetoes.csv"),
         )
