@@ -1,8 +1,12 @@
 """Sentence segmentation of a token sequence.
 
 A sentence ends after a terminator token — ``.`` ``!`` ``?`` ``؟`` ``·`` ``…``
-``۔`` (Urdu full stop), or a run of one of them such as ``..`` — and at every
-line break, whether or not a space follows (``الغربية·ليس`` is two sentences).
+``۔`` (Urdu full stop), or a run of one of them such as ``..`` — whether or not
+a space follows (``الغربية·ليس`` is two sentences), and at every line break
+except one inside a quotation that runs over that single line break (its marks
+on two consecutive lines, :func:`quoted_line_breaks`): there the line was broken
+in the middle of the quoted words, and a terminator before the break still ends
+the sentence.
 Numbers written with dots (``3.5``, ``15.04.2018``) are one token
 (:mod:`analysis.text.tokens`), so their dots never end a sentence. A terminator
 is only a pause, not an end, when (:func:`pauses`):
@@ -71,6 +75,22 @@ def sentence_numbers(
     ends[-1] = True
     segment = np.concatenate(([0], np.cumsum(ends[:-1])))
     return _join_wordless(segment, content, doc)
+
+
+def quoted_line_breaks(line: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Tokens followed by a line break inside a quotation that runs over that one break.
+
+    ``line`` counts the line breaks before each token (never decreasing);
+    ``pairs`` are the ``(open, close)`` tokens of the quotations.
+    """
+    out = np.zeros(len(line), dtype=bool)
+    if not pairs:
+        return out
+    opens, closes = np.array(pairs, dtype=np.int64).T
+    one_break = closes[line[closes] - line[opens] == 1]
+    # The last token before the closing mark's line.
+    out[np.searchsorted(line, line[one_break], side="left") - 1] = True
+    return out
 
 
 @dataclass(frozen=True)
