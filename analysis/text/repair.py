@@ -96,6 +96,8 @@ def split_surface(surface: str, normalized: str, data: LanguageData) -> tuple[tu
     inside one written character that normalization expands (ﻻ is لا), since two
     parts would then share that character.
     """
+    if normalized in data.frequencies and normalized.isalpha():
+        return ()  # a known word (most are): no need to look further
     cuts = find_split(surface, data)
     if not cuts:
         return ()
