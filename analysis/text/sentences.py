@@ -22,7 +22,9 @@ is only a pause, not an end, when (:func:`pauses`):
 * it is a ``.`` written without spaces between two Latin or number tokens (a
   web address, an e-mail or a file name: ``CNN.com``);
 * it is a ``.`` glued to a one-letter Arabic word and followed by a word on the
-  same line: an abbreviation or an initial (``د. محمد``, ``د.ب.أ``, ``ج. ويلسون``).
+  same line: an abbreviation or an initial (``د. محمد``, ``د.ب.أ``, ``ج. ويلسون``);
+* it is a ``.`` glued to a number that begins its line and followed by a word on
+  the same line: the number of a list item (``1. فكّر ملياً``).
 
 Attachments:
 
@@ -104,6 +106,7 @@ class TokenMarks:
     open_bracket: np.ndarray  # ( [ {
     close_bracket: np.ndarray  # ) ] }
     latin_or_number: np.ndarray  # a Latin or number token
+    number: np.ndarray  # a number token
     single_letter: np.ndarray  # an Arabic word of one letter
     content: np.ndarray  # a word, number or Latin token
     touches: np.ndarray  # no space since the previous token
@@ -112,7 +115,7 @@ class TokenMarks:
 
 
 def pauses(marks: TokenMarks) -> np.ndarray:
-    """Terminators that do not end a sentence: pauses, web addresses, ``د.`` (module docstring)."""
+    """Terminators that do not end a sentence (ellipses, addresses, ``د.``, ``1.``): module doc."""
     n = len(marks.doc)
     if n == 0:
         return np.zeros(0, dtype=bool)
@@ -123,6 +126,8 @@ def pauses(marks: TokenMarks) -> np.ndarray:
                           "content", "touches")}  # fmt: skip
     previous = {name: _preceding(getattr(marks, name), marks.doc)
                 for name in ("open_bracket", "latin_or_number", "single_letter")}  # fmt: skip
+    line_start = ~_preceding(~marks.line_break_after, marks.doc)  # first token of its line
+    previous["list_number"] = _preceding(marks.number & line_start, marks.doc)
     goes_on = next_["continues"] | next_["soft_punct"]
     bracketed = previous["open_bracket"] & next_["close_bracket"]
     ellipsis = marks.ellipsis & (goes_on | bracketed)
@@ -134,7 +139,8 @@ def pauses(marks: TokenMarks) -> np.ndarray:
         & next_["latin_or_number"]
     )
     abbreviation = marks.dot & marks.touches & previous["single_letter"] & next_["content"]
-    return ellipsis | address | abbreviation
+    list_number = marks.dot & marks.touches & previous["list_number"] & next_["content"]
+    return ellipsis | address | abbreviation | list_number
 
 
 def _following(values: np.ndarray, same_line: np.ndarray) -> np.ndarray:

@@ -60,3 +60,15 @@ def test_a_one_letter_word_ends_its_sentence_at_a_line_break():
         "قال د. خالد إن الحالة بلغت المستوى ج.",
         "ونقلت الوكالة الخبر",
     ]
+
+
+def test_the_number_of_a_list_item_is_not_an_end():
+    # "1." and "2." begin their lines: list numbers. "2." after a word ends a sentence.
+    text = "نصائح للمقابلة:\n1. فكر مليا في الإجابة\n2.اطلب توضيحا\nوعددها 2. ثم انتهى"
+    assert sentences(text) == [
+        "نصائح للمقابلة:",
+        "1. فكر مليا في الإجابة",
+        "2.اطلب توضيحا",
+        "وعددها 2.",
+        "ثم انتهى",
+    ]
