@@ -280,7 +280,9 @@ def _sentences(tokens: _Tokens, flags, line, doc, pairs) -> np.ndarray:
     line_break_after = np.zeros(len(doc), dtype=bool)
     line_break_after[:-1] = line[1:] > line[:-1]
     line_break_after &= ~sentence_rules.quoted_line_breaks(line, pairs)
+    terminator = (flags & TERMINATOR) != 0
     marks = sentence_rules.TokenMarks(
+        terminator=terminator,
         ellipsis=(flags & ELLIPSIS) != 0,
         dot=(flags & DOT) != 0,
         continues=(flags & CONTINUES) != 0,
@@ -296,7 +298,7 @@ def _sentences(tokens: _Tokens, flags, line, doc, pairs) -> np.ndarray:
         doc=doc,
     )
     return sentence_rules.sentence_numbers(
-        terminator=(flags & TERMINATOR) != 0,
+        terminator=terminator,
         pause=sentence_rules.pauses(marks),
         attaches=attaches,
         touches=tokens.touches,

@@ -11,7 +11,8 @@ Numbers written with dots (``3.5``, ``15.04.2018``) are one token
 (:mod:`analysis.text.tokens`), so their dots never end a sentence. A terminator
 is only a pause, not an end, when (:func:`pauses`):
 
-* it is an **ellipsis** (two or more dots, or ``…``) and the sentence goes on
+* it is an **ellipsis** (two or more dots, or ``…``), not glued to another
+  terminator (``!!..`` ends after the whole run), and the sentence goes on
   after it on the same line: the next token is punctuation that does not end a
   sentence (``، , ؛ ; :``) or a word that ties its clause to the one before
   (a word written with the conjunction و or ف, or one of
@@ -99,6 +100,7 @@ def quoted_line_breaks(line: np.ndarray, pairs: list[tuple[int, int]]) -> np.nda
 class TokenMarks:
     """Per-token booleans that :func:`pauses` reads (one entry per token)."""
 
+    terminator: np.ndarray  # . ! ? ؟ · … ۔ or a run of one of them
     ellipsis: np.ndarray  # a run of two or more dots, or …
     dot: np.ndarray  # exactly "."
     continues: np.ndarray  # a word that ties its clause to the one before (و/ف, لكن …)
@@ -125,12 +127,14 @@ def pauses(marks: TokenMarks) -> np.ndarray:
              for name in ("continues", "soft_punct", "close_bracket", "latin_or_number",
                           "content", "touches")}  # fmt: skip
     previous = {name: _preceding(getattr(marks, name), marks.doc)
-                for name in ("open_bracket", "latin_or_number", "single_letter")}  # fmt: skip
+                for name in ("terminator", "open_bracket", "latin_or_number",
+                             "single_letter")}  # fmt: skip
     line_start = ~_preceding(~marks.line_break_after, marks.doc)  # first token of its line
     previous["list_number"] = _preceding(marks.number & line_start, marks.doc)
     goes_on = next_["continues"] | next_["soft_punct"]
     bracketed = previous["open_bracket"] & next_["close_bracket"]
-    ellipsis = marks.ellipsis & (goes_on | bracketed)
+    in_a_run = previous["terminator"] & marks.touches  # !!.. : one run of terminators
+    ellipsis = marks.ellipsis & ~in_a_run & (goes_on | bracketed)
     address = (
         marks.dot
         & marks.touches

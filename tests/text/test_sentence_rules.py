@@ -21,10 +21,17 @@ def sentences(text: str) -> list[str]:
             ["أساء إلى النادي ومجلس إدارته.. لذا لا يستحقون العضوية.", "هذا كذب..", "أنفي ذلك."],
         ),
         # A word with the conjunction و goes on too, whatever the ellipsis is written
-        # with; after a closing quotation mark the end is after the mark.
+        # with; after a closing quotation mark the end is after the mark, and
+        # after a run of terminators (!!..) after the whole run.
         (
-            'نعمل مشكل… وما راح نعمل مشكل. قال "كفى.." ثم غادر.',
-            ["نعمل مشكل… وما راح نعمل مشكل.", 'قال "كفى.."', "ثم غادر."],
+            'نعمل مشكل… وما راح نعمل مشكل. قال "كفى.." ثم غادر. يا للعجب!!.. والله أعلم.',
+            [
+                "نعمل مشكل… وما راح نعمل مشكل.",
+                'قال "كفى.."',
+                "ثم غادر.",
+                "يا للعجب!!..",
+                "والله أعلم.",
+            ],
         ),
         # A comma after the dots: the sentence has not ended.
         ("قرأ الكتب...، ثم نام.", ["قرأ الكتب...، ثم نام."]),
