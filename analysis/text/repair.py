@@ -52,6 +52,7 @@ from functools import lru_cache
 from analysis.text.clitics import has_attested_reading, stem_starts
 from analysis.text.data import LanguageData, default_data
 from analysis.text.normalize import NORMALIZATION_TABLE, normalize, normalize_word
+from analysis.text.tokens import NUMBER_SEPARATORS, PERCENT_SIGNS
 
 RULE = "split-run-together (wordfreq)"
 MIN_PART_LENGTH = 2
@@ -62,10 +63,11 @@ PLURAL_VERB = "وا"  # its alef is not written before a pronoun
 # Letters that only end a word, and letters that only begin one (rule 3).
 WORD_FINAL = frozenset("ةى")
 HAMZA_ALEF = frozenset("أإآ")
-# Normalized Arabic letters (what a piece and an edit are made of).
+# Normalized Arabic letters: what a piece is made of.
 LETTERS = "ءؤئابةتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _ARABIC_PIECE = re.compile(f"[{LETTERS}]+")
-_NUMBER_OR_REST = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*[%\u066a]?|\D+")
+# A number as the tokenizer reads it (3.5, 12%), or a run of anything else.
+_NUMBER_OR_REST = re.compile(rf"\d+(?:[{NUMBER_SEPARATORS}]\d+)*[{PERCENT_SIGNS}]?|\D+")
 # Normalization that keeps the letter shapes rule 3 reads (أ إ آ ٱ ى); same length.
 _KEEP_SHAPE = {c: v for c, v in NORMALIZATION_TABLE.items() if chr(c) not in "أإآٱى"}
 
