@@ -24,12 +24,19 @@ from analysis.text import quotes as quote_rules
 from analysis.text import sentences as sentence_rules
 from analysis.text.repair import RULE
 from analysis.text.wordtype import (
+    CLOSE_BRACKET,
     CLOSER,
     CONTENT,
+    CONTINUES,
     DOT,
+    ELLIPSIS,
+    LATIN_OR_NUMBER,
     NUMBER,
+    OPEN_BRACKET,
     QUOTE,
     RUN_TOGETHER,
+    SINGLE_LETTER,
+    SOFT_PUNCT,
     TERMINATOR,
 )
 
@@ -82,14 +89,15 @@ def analyse_batch(items: list[tuple[str, str]], vocabulary: Vocabulary) -> Batch
     joined = SEPARATOR.join(texts)
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     doc_starts = np.concatenate(([0], np.cumsum(lengths + len(SEPARATOR))[:-1])).astype(np.int64)
-    tokens, chunk_ids, newlines = _tokens(joined, vocabulary)
+    tokens, chunk_ids, newlines, blank_lines = _tokens(joined, vocabulary)
     tokens, repairs = _repair(tokens, joined, doc_ids, doc_starts, vocabulary)
     vocabulary.count_uses(tokens.type_id, chunk_ids)
     doc = np.searchsorted(doc_starts, tokens.start, side="right") - 1
     flags = vocabulary.flags()[tokens.type_id]
-    paragraph = np.searchsorted(newlines, tokens.start)
-    pairs = _pair_quotes(flags, tokens.type_id, paragraph, doc, vocabulary)
-    sentence = _sentences(tokens, flags, paragraph, doc, pairs)
+    line = np.searchsorted(newlines, tokens.start)
+    paragraph = _paragraphs(line, np.searchsorted(blank_lines, tokens.start), doc)
+    pairs = _pair_quotes(flags, tokens, paragraph, doc, vocabulary)
+    sentence = _sentences(tokens, flags, line, doc, pairs)
     first = np.searchsorted(doc, np.arange(len(items)))
     local_sentence = sentence - sentence[first[doc]] if len(doc) else sentence
     quotes, quote_id, in_quote = _quotes(
@@ -120,8 +128,14 @@ def analyse_batch(items: list[tuple[str, str]], vocabulary: Vocabulary) -> Batch
     )
 
 
-def _tokens(text: str, vocabulary: Vocabulary) -> tuple[_Tokens, np.ndarray, np.ndarray]:
-    """Every token of ``text``, the chunk ids met, and the positions of its line breaks."""
+def _tokens(
+    text: str, vocabulary: Vocabulary
+) -> tuple[_Tokens, np.ndarray, np.ndarray, np.ndarray]:
+    """Every token of ``text``, the chunk ids met, and the positions of its line breaks.
+
+    Line breaks twice: all of them, and those that begin a blank line (a line
+    break followed by nothing but whitespace up to the next line break).
+    """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     space = _WHITESPACE[np.minimum(codes, 0xFFFF)]
     starts_chunk = ~space & np.concatenate(([True], space[:-1]))
@@ -152,7 +166,10 @@ def _tokens(text: str, vocabulary: Vocabulary) -> tuple[_Tokens, np.ndarray, np.
         tokens.start[several] = chunk_start[chunk] + table["start"][rows]
         tokens.end[several] = chunk_start[chunk] + table["end"][rows]
         tokens.touches[several] = table["touches"][rows] != 0
-    return tokens, -1 - found[~single], np.flatnonzero(codes == 10)
+    newlines = np.flatnonzero(codes == 10)
+    text_before = np.cumsum(~space)[newlines]  # non-space characters up to each line break
+    blank_lines = newlines[:-1][text_before[1:] == text_before[:-1]]
+    return tokens, -1 - found[~single], newlines, blank_lines
 
 
 def _repair(
@@ -205,33 +222,84 @@ def _split_tokens(tokens: _Tokens, made: np.ndarray, vocabulary: Vocabulary) -> 
     return out
 
 
-def _pair_quotes(flags, type_id, paragraph, doc, vocabulary) -> list[tuple[int, int]]:
+def _paragraphs(line: np.ndarray, block: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Paragraph of every token, numbered consecutively over the paragraphs with tokens.
+
+    ``line`` and ``block`` count the line breaks and the blank lines before each
+    token. A document whose breaks between tokens are mostly blank lines (at
+    least as many as single line breaks) has paragraphs separated by blank
+    lines; any other has a paragraph per line (:mod:`analysis.text.quotes`).
+    """
+    if len(doc) == 0:
+        return line
+    same_doc = np.diff(doc) == 0
+    blank = same_doc & (np.diff(block) != 0)
+    single = same_doc & (np.diff(line) != 0) & ~blank
+    n_docs = int(doc[-1]) + 1
+    blanks = np.bincount(doc[1:][blank], minlength=n_docs)
+    singles = np.bincount(doc[1:][single], minlength=n_docs)
+    by_blank_lines = (blanks > 0) & (blanks >= singles)
+    paragraph = np.where(by_blank_lines[doc], block, line)
+    changes = (np.diff(paragraph) != 0) | ~same_doc
+    return np.concatenate(([0], np.cumsum(changes)))
+
+
+def _pair_quotes(flags, tokens: _Tokens, paragraph, doc, vocabulary) -> list[tuple[int, int]]:
     """Paired quotation marks of the batch, document by document (token positions)."""
     marks = np.flatnonzero(flags & QUOTE)
     pairs: list[tuple[int, int]] = []
     if len(marks) == 0:
         return pairs
+    content = (flags & CONTENT) != 0
+    words_before = np.cumsum(content) - content
+    # Written as a closing mark: glued to the token before, not to a word after.
+    word_after = np.zeros(len(flags), dtype=bool)
+    word_after[:-1] = tokens.touches[1:] & content[1:]
+    closing = tokens.touches & ~word_after
     mark_doc = doc[marks]
     for group in np.split(marks, np.flatnonzero(np.diff(mark_doc)) + 1):
         pairs += quote_rules.pair_marks(
             [
-                (m, vocabulary.types[type_id[m]].normalized, int(paragraph[m]))
+                quote_rules.Mark(
+                    m,
+                    vocabulary.types[tokens.type_id[m]].normalized,
+                    int(paragraph[m]),
+                    bool(closing[m]),
+                    int(words_before[m]),
+                )
                 for m in group.tolist()
             ]
         )
     return pairs
 
 
-def _sentences(tokens: _Tokens, flags, paragraph, doc, pairs) -> np.ndarray:
+def _sentences(tokens: _Tokens, flags, line, doc, pairs) -> np.ndarray:
     """Batch-wide sentence numbers (:func:`analysis.text.sentences.sentence_numbers`)."""
     attaches = (flags & CLOSER) != 0
     attaches[[close for _, close in pairs]] = True
     line_break_after = np.zeros(len(doc), dtype=bool)
-    line_break_after[:-1] = paragraph[1:] > paragraph[:-1]
-    decimal = sentence_rules.decimal_dots((flags & DOT) != 0, (flags & NUMBER) != 0, tokens.touches)
+    line_break_after[:-1] = line[1:] > line[:-1]
+    line_break_after &= ~sentence_rules.quoted_line_breaks(line, pairs)
+    terminator = (flags & TERMINATOR) != 0
+    marks = sentence_rules.TokenMarks(
+        terminator=terminator,
+        ellipsis=(flags & ELLIPSIS) != 0,
+        dot=(flags & DOT) != 0,
+        continues=(flags & CONTINUES) != 0,
+        soft_punct=(flags & SOFT_PUNCT) != 0,
+        open_bracket=(flags & OPEN_BRACKET) != 0,
+        close_bracket=(flags & CLOSE_BRACKET) != 0,
+        latin_or_number=(flags & LATIN_OR_NUMBER) != 0,
+        number=(flags & NUMBER) != 0,
+        single_letter=(flags & SINGLE_LETTER) != 0,
+        content=(flags & CONTENT) != 0,
+        touches=tokens.touches,
+        line_break_after=line_break_after,
+        doc=doc,
+    )
     return sentence_rules.sentence_numbers(
-        terminator=(flags & TERMINATOR) != 0,
-        decimal_dot=decimal,
+        terminator=terminator,
+        pause=sentence_rules.pauses(marks),
         attaches=attaches,
         touches=tokens.touches,
         line_break_after=line_break_after,

@@ -116,6 +116,17 @@ def has_attested_reading(word: str, data: LanguageData | None = None) -> bool:
     return any(a.score > 0 for a in analyse_clitics(word, data))
 
 
+def stem_starts(word: str) -> tuple[int, ...]:
+    """Where a stem may begin in ``word``: 0, and after each proclitic reading, in order.
+
+    Every reading the grammar allows (و + ل + ال in ولل…), with no frequency
+    evidence: ``والشعب`` gives (0, 1, 3). Offsets are the same in the written
+    word normalized, with or without its hamzas.
+    """
+    light = normalize_word_keep_hamza(word)
+    return tuple(sorted({0, *(start for _, start, _ in _proclitic_readings(light))}))
+
+
 class _Word:
     """A word normalized twice: ``light`` keeps the hamza on alef (evidence), ``whole`` not.
 

@@ -6,6 +6,12 @@ Nothing here is a rule; every file is read, checked and held in one
 * ``lexicons/clitic_exceptions.txt``: words the clitic analysis never segments;
 * ``lexicons/speech_verbs.csv``: verbs that introduce quoted speech (column ``form``);
 * ``lexicons/speaker_stopwords.txt``: words that end a speaker's name;
+* ``lexicons/continuation_words.txt``: words after which an ellipsis is a pause;
+* ``lexicons/inflection_endings.txt`` and ``lexicons/pronoun_endings.txt``: the
+  endings of inflected readings, which keep a word from being split as run-together;
+* ``lexicons/not_word_pieces.txt``: affixes that are never a piece of a split;
+* ``config/repair_settings.csv``: the thresholds of the run-together rule
+  (optional: a missing file or row means the default of :class:`RepairSettings`);
 * ``config/repair_vetoes.csv``: run-together repairs a scholar has refused;
 * the word-frequency list (:mod:`analysis.text.wordlist`).
 
@@ -16,7 +22,7 @@ A problem in a file raises :class:`~analysis.errors.LexiconError` or
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +44,21 @@ class Veto:
     reason: str
 
 
+@dataclass(frozen=True)
+class RepairSettings:
+    """Thresholds of the run-together rule (:mod:`analysis.text.repair`).
+
+    Defaults here; ``config/repair_settings.csv`` (columns ``name``, ``value``,
+    ``meaning``) may change any of them.
+    """
+
+    min_length: int = 6  # letters: a shorter word is never split into words
+    max_parts: int = 4  # at most this many pieces
+    min_zipf: float = 3.0  # a piece of 3+ letters is a word at least this common
+    min_zipf_short: float = 5.0  # a piece of 2 letters (في, من, أو) at least this common
+    min_stem_length: int = 3  # letters of the known stem of an inflected reading
+
+
 @dataclass(frozen=True, eq=False)
 class LanguageData:
     """Every word list the text rules use, loaded and normalized once.
@@ -49,7 +70,12 @@ class LanguageData:
     clitic_exceptions: frozenset[str]
     speech_verbs: frozenset[str]
     speaker_stopwords: frozenset[str]
+    continuation_words: frozenset[str]
+    inflection_endings: frozenset[str]
+    pronoun_endings: frozenset[str]
+    not_word_pieces: frozenset[str]
     name_links: frozenset[str]
+    repair_settings: RepairSettings
     vetoes: tuple[Veto, ...]
 
     @classmethod
@@ -61,7 +87,12 @@ class LanguageData:
             clitic_exceptions=read_word_list(lexicon_dir / "clitic_exceptions.txt"),
             speech_verbs=read_speech_verbs(lexicon_dir / "speech_verbs.csv"),
             speaker_stopwords=read_word_list(lexicon_dir / "speaker_stopwords.txt"),
+            continuation_words=read_word_list(lexicon_dir / "continuation_words.txt"),
+            inflection_endings=read_word_list(lexicon_dir / "inflection_endings.txt"),
+            pronoun_endings=read_word_list(lexicon_dir / "pronoun_endings.txt"),
+            not_word_pieces=read_word_list(lexicon_dir / "not_word_pieces.txt"),
             name_links=frozenset(normalize_word(w) for w in NAME_LINKS),
+            repair_settings=read_repair_settings(config_dir / "repair_settings.csv"),
             vetoes=read_vetoes(config_dir / "repair_vetoes.csv"),
         )
 
@@ -111,6 +142,32 @@ def read_speech_verbs(path: Path) -> frozenset[str]:
     except FileNotFoundError:
         raise LexiconError("speech verb list not found", path) from None
     return frozenset(forms)
+
+
+def read_repair_settings(path: Path) -> RepairSettings:
+    """The thresholds of ``path`` (rows ``name,value``) over the defaults; no file: defaults."""
+    if not path.exists():
+        return RepairSettings()
+    kinds = {f.name: f.type for f in fields(RepairSettings)}
+    values: dict[str, int | float] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"name", "value"} <= set(reader.fieldnames):
+            raise ConfigError("needs the columns name, value, meaning", path, 1)
+        for line, row in enumerate(reader, start=2):
+            name, value = (row.get("name") or "").strip(), (row.get("value") or "").strip()
+            if name not in kinds:
+                raise ConfigError(
+                    f"unknown setting {name!r} (known: {', '.join(kinds)})", path, line
+                )
+            try:
+                number = int(value) if kinds[name] == "int" else float(value)
+            except ValueError:
+                raise ConfigError(f"{name} needs a number, got {value!r}", path, line) from None
+            if number < 0:
+                raise ConfigError(f"{name} cannot be negative", path, line)
+            values[name] = number
+    return RepairSettings(**values)
 
 
 def read_vetoes(path: Path) -> tuple[Veto, ...]:

@@ -1,10 +1,18 @@
 """Quotations: pairing their marks, telling speech from terms, finding verb and speaker.
 
 Pairing. ``''`` (two apostrophes, common in Algerian web text) and ``"`` are
-symmetric: they open and close alternately, and an unclosed one is dropped at
-the end of its paragraph, so that one stray mark cannot invert every later
-quote. « » and “ ” (also „ ‟ ‹ ›) are directional and paired with a stack per
-kind.
+symmetric: they open and close alternately within a paragraph. A paragraph is
+a block of text between blank lines in a document whose breaks are mostly blank
+lines, so that there a quotation runs over the single line breaks inside its
+paragraph; in any other document (the ANT outlets put each paragraph on a line
+of its own) a paragraph is a line. Two symmetric marks with nothing but punctuation between them
+are no quotation (``: " "لقد``): the first is a stray mark and the second opens.
+A mark still open at the end of its paragraph is dropped, so that one stray
+mark cannot invert every later quote, unless the quotation plainly runs over
+the break: the next paragraph has an odd number of marks of that kind and its
+first is written as a closing mark (glued to the word before it and to no word
+after it, ``… الخاصة".``). « » and “ ” (also „ ‟ ‹ ›) are directional and paired
+with a stack per kind.
 
 Kind:
 
@@ -35,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -90,30 +99,76 @@ class Document:
         return 0 <= i < len(self.flags) and bool(self.flags[i] & flag)
 
 
-def pair_marks(marks: list[tuple[int, str, int]]) -> list[tuple[int, int]]:
-    """Pair quotation marks: ``(token, mark text, paragraph)`` in text order → ``(open, close)``.
+class Mark(NamedTuple):
+    """One quotation mark, as :func:`pair_marks` reads it.
 
-    Symmetric marks alternate within a paragraph; directional marks use a stack
-    per kind; a closing mark with nothing open is ignored. Sorted by opening mark.
+    ``paragraph`` numbers the document's paragraphs with text consecutively;
+    ``closing`` says the mark is written as a closing mark (glued to the token
+    before it, not to a word after it); ``words_before`` counts the word, number
+    and Latin tokens before it (None: not known, a pair is never empty).
     """
+
+    token: int
+    text: str
+    paragraph: int
+    closing: bool = False
+    words_before: int | None = None
+
+
+def pair_marks(marks: list[Mark | tuple]) -> list[tuple[int, int]]:
+    """Pair one document's quotation marks, in text order, into ``(open, close)`` tokens.
+
+    Symmetric marks alternate within a paragraph and may run into the next one
+    (module docstring); directional marks use a stack per kind; a closing mark
+    with nothing open is ignored. Sorted by opening mark.
+    """
+    marks = [Mark(*m) for m in marks]
+    runs_on = _runs_on_marks(marks)
     pairs = []
-    waiting: dict[str, tuple[int, int]] = {}  # symmetric mark -> (token, paragraph) of an opener
+    waiting: dict[str, Mark] = {}  # symmetric mark kind -> its open mark
     stacks: dict[str, list[int]] = {opener: [] for opener in DIRECTIONAL}
     closer_of = {closer: opener for opener, closer in DIRECTIONAL.items()}
-    for token, mark, paragraph in marks:
-        first = mark[0]
-        if first == "'" or mark == '"':
+    for k, mark in enumerate(marks):
+        first = mark.text[0]
+        if first == "'" or mark.text == '"':
             key = "'" if first == "'" else '"'
             opener = waiting.pop(key, None)
-            if opener is not None and opener[1] == paragraph:
-                pairs.append((opener[0], token))
+            if opener is None or not _closes(opener, mark, k in runs_on):
+                waiting[key] = mark
             else:
-                waiting[key] = (token, paragraph)
+                pairs.append((opener.token, mark.token))
         elif first in DIRECTIONAL:
-            stacks[first].append(token)
+            stacks[first].append(mark.token)
         elif first in closer_of and stacks[closer_of[first]]:
-            pairs.append((stacks[closer_of[first]].pop(), token))
+            pairs.append((stacks[closer_of[first]].pop(), mark.token))
     return sorted(pairs)
+
+
+def _closes(opener: Mark, mark: Mark, runs_on: bool) -> bool:
+    """Whether ``mark`` closes the symmetric ``opener``: same paragraph or run on, not empty."""
+    if opener.paragraph != mark.paragraph and not (
+        runs_on and mark.paragraph == opener.paragraph + 1
+    ):
+        return False
+    if opener.words_before is None or mark.words_before is None:
+        return True
+    return mark.words_before > opener.words_before
+
+
+def _runs_on_marks(marks: list[Mark]) -> set[int]:
+    """Positions in ``marks`` of symmetric marks that may close a quote of the paragraph before.
+
+    The first mark of its kind in its paragraph, written as a closing mark, in a
+    paragraph with an odd number of marks of that kind.
+    """
+    count: dict[tuple[int, str], int] = {}
+    first: dict[tuple[int, str], int] = {}
+    for k, mark in enumerate(marks):
+        if mark.text[0] == "'" or mark.text == '"':
+            key = (mark.paragraph, mark.text[0])
+            count[key] = count.get(key, 0) + 1
+            first.setdefault(key, k)
+    return {k for key, k in first.items() if count[key] % 2 and marks[k].closing}
 
 
 def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:

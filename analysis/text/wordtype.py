@@ -28,7 +28,7 @@ CLOSER = 1 << 3  # ) ] } » ” ›: stays with the sentence it closes
 QUOTE = 1 << 4  # a quotation mark
 APOSTROPHES = 1 << 5  # '' (two or more apostrophes), a symmetric quotation mark
 DOUBLE_QUOTE = 1 << 6  # ", the other symmetric quotation mark
-DOT = 1 << 7  # exactly "." (a decimal point between digits)
+DOT = 1 << 7  # exactly "." (a web address's dot, an abbreviation's)
 COMMA = 1 << 8  # ، or ,
 SPEECH_VERB = 1 << 9  # a speech verb, maybe after و/ف
 NAME_WORD = 1 << 10  # a word that may be part of a speaker's name
@@ -36,8 +36,19 @@ ARTICLE = 1 << 11  # starts with ال
 NAME_LINK = 1 << 12  # عبد، أبو، بن …: joins the parts of one name
 RUN_TOGETHER = 1 << 13  # a run-together word the text stage splits (``pieces``)
 ARABIC_WORD = 1 << 14  # kind "word": the unit of every rate
+ELLIPSIS = 1 << 15  # .. ... … (a run of dots, or …)
+CONTINUES = 1 << 16  # a word that ties its clause to the one before (و/ف, لكن …)
+SOFT_PUNCT = 1 << 17  # punctuation that never ends a sentence: ، , ؛ ; :
+OPEN_BRACKET = 1 << 18  # ( [ {
+CLOSE_BRACKET = 1 << 19  # ) ] }
+LATIN_OR_NUMBER = 1 << 20  # a Latin or number token
+SINGLE_LETTER = 1 << 21  # an Arabic word of one letter (د in د. محمد)
 
 COMMAS = ("،", ",")
+SOFT_PUNCTUATION = frozenset("،,؛;:")
+OPEN_BRACKETS = frozenset("([{")
+CLOSE_BRACKETS = frozenset(")]}")
+CONJUNCTIONS = ("و", "ف")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,10 @@ def analyse_type(surface: str, data: LanguageData) -> WordType:
         flags |= ARTICLE
     if normalized in data.name_links:
         flags |= NAME_LINK
+    if len(normalized) == 1:
+        flags |= SINGLE_LETTER
+    if continues_sentence(normalized, analyses[0].proclitics, data):
+        flags |= CONTINUES
     if not verb and normalized not in data.speaker_stopwords:
         flags |= NAME_WORD
     pieces = repair.split_surface(surface, normalized, data)
@@ -98,6 +113,15 @@ def analyse_type(surface: str, data: LanguageData) -> WordType:
         verb=_written_verb(surface, normalized, verb),
         pieces=pieces,
     )
+
+
+def continues_sentence(normalized: str, proclitics: tuple[str, ...], data: LanguageData) -> bool:
+    """Whether a word ties its clause to the one before (an ellipsis before it is a pause).
+
+    It is written with the conjunction و or ف (its preferred clitic analysis), or
+    listed in ``lexicons/continuation_words.txt``.
+    """
+    return proclitics[:1] in [(c,) for c in CONJUNCTIONS] or normalized in data.continuation_words
 
 
 def speech_verb(normalized: str, data: LanguageData) -> str:
@@ -123,8 +147,18 @@ def _symbol_flags(token: str, kind: str) -> int:
     flags = CONTENT if kind in WORD_KINDS else 0
     if kind == "number":
         flags |= NUMBER
+    if kind in ("number", "latin"):
+        flags |= LATIN_OR_NUMBER
     if kind == "punct" and token[0] in TERMINATORS:
         flags |= TERMINATOR
+        if token[0] == "…" or len(token) >= 2 and token[0] == ".":
+            flags |= ELLIPSIS
+    if token[0] in SOFT_PUNCTUATION:
+        flags |= SOFT_PUNCT
+    if token[0] in OPEN_BRACKETS:
+        flags |= OPEN_BRACKET
+    if token[0] in CLOSE_BRACKETS:
+        flags |= CLOSE_BRACKET
     if token[0] in CLOSERS:
         flags |= CLOSER
     if kind == "quote":

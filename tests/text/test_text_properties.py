@@ -4,7 +4,9 @@ Properties: no crash; normalization idempotent; every token's offsets valid,
 ordered, non-overlapping and ``original[start:end] == surface``; sentences and
 quotes are valid slices; the tokenizer gives exactly pyarabic's words
 (``tokenize_with_location``, apostrophe runs split off) and the punctuation
-between them; analysing documents together equals analysing them one by one.
+between them, except that a number written with separators (``3.5``, ``12.5%``,
+``15.04.2018``, with the word characters glued before it) is one token;
+analysing documents together equals analysing them one by one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,21 @@ from analysis.text.tokens import tokenize
 
 APOSTROPHES_OR_REST = re.compile(r"'+|[^']+")
 PUNCTUATION_RUN = re.compile(r"([^\w\s'])\1*")
+# The documented exception to pyarabic: digits joined by . , ٫ ٬ (at least one
+# separator, or a final % ٪), with the word characters glued before them.
+SEPARATED_NUMBER = re.compile(r"\w*?\d+(?:[.,٫٬]\d+)*[%٪]|\w*?\d+(?:[.,٫٬]\d+)+")
+
+
+def expected_tokens(text: str) -> list[tuple[int, int]]:
+    """pyarabic's tokens (below) between the numbers with separators, each one token."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for number in SEPARATED_NUMBER.finditer(text):
+        gap = text[position : number.start()]
+        spans += [(a + position, b + position) for a, b in pyarabic_tokens(gap)]
+        spans.append(number.span())
+        position = number.end()
+    return spans + [(a + position, b + position) for a, b in pyarabic_tokens(text[position:])]
 
 
 def pyarabic_tokens(text: str) -> list[tuple[int, int]]:
@@ -44,7 +61,7 @@ PIECES = [
     "\u0640",  # tatweel
     *"abcXYZéç",
     *"0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳",
-    *".,;:!?،؛؟·…-()[]«»“”\"'",
+    *".,;:!?،؛؟·…-()[]«»“”\"'%٫٬٪",
     "''",
     " ",
     " ",
@@ -101,7 +118,16 @@ def test_offsets_valid_ordered_and_surface_matches(text):
 @given(texts)
 def test_tokens_are_pyarabics_words_and_the_punctuation(text):
     normalized = normalize(text).text
-    assert tokenize(normalized) == pyarabic_tokens(normalized)
+    assert tokenize(normalized) == expected_tokens(normalized)
+
+
+def test_numbers_with_separators_are_one_token():
+    # Worked out by hand: each number below is one token, whatever its separators.
+    text = "نمو 3.5 و12.5% في 15.04.2018 ثم ٣٫٥ من 1,000 بـ3.1 الفقرة 2."
+    normalized = normalize(text).text
+    got = [normalized[a:b] for a, b in tokenize(normalized)]
+    assert got == ["نمو", "3.5", "و12.5%", "في", "15.04.2018", "ثم", "3٫5", "من", "1,000",
+                   "ب3.1", "الفقرة", "2", "."]  # fmt: skip
 
 
 def test_no_word_character_lost():
