@@ -80,6 +80,8 @@ def _forms_of(word: str, entry: tuple[bool, bool, bool, bool, tuple[str, ...]]) 
         forms += [attach(word, ending) for ending in SOUND_FEMININE]
     if dualable:
         forms += [attach(word, ending) for ending in DUAL]
+        if feminable and not word.endswith(TEH_MARBUTA):
+            forms += [attach(word + TEH_MARBUTA, ending) for ending in DUAL]  # داعمتان
     return forms
 
 

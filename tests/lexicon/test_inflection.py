@@ -27,6 +27,8 @@ def test_sound_endings_where_the_noun_takes_them() -> None:
     for form in ("لاجئون", "لاجئين", "لاجئي", "لاجئة", "لاجئات"):
         assert n(form) in refugee
     assert n("مظاهرات") in inflections(n("مظاهرة"))
+    # the feminine dual of a participle: الدولتان الداعمتان
+    assert n("داعمتان") in inflections(n("داعم"))
     assert n("مظاهرةات") not in inflections(n("مظاهرة"))
     # a masdar takes no sound masculine plural
     assert n("احتجاجون") not in inflections(n("احتجاج"))
