@@ -1,10 +1,12 @@
-"""Annotation tool for the evaluation corpus (standard library only; guidelines: docs/annotation.md).
+"""Annotation tool for the evaluation corpus (standard library; guidelines: docs/annotation.md).
 
-    python evaluation/tools/annotate.py text DOCNO          the article, each line with its offset
-    python evaluation/tools/annotate.py marks DOCNO         numbered sentence-end candidates and quotation marks
-    python evaluation/tools/annotate.py build DRAFT.json    resolve a draft into evaluation/gold/DOCNO.json
-    python evaluation/tools/annotate.py show DOCNO          the gold drawn over the text, to review it
-    python evaluation/tools/annotate.py draft DOCNO         a draft (anchors) made back from the gold, to edit
+    annotate.py text DOCNO        the article, each line with its offset
+    annotate.py marks DOCNO       numbered sentence-end candidates and quotation marks
+    annotate.py build DRAFT.json  resolve a draft into evaluation/gold/DOCNO.json
+    annotate.py show DOCNO        the gold drawn over the text, to review it
+    annotate.py draft DOCNO       a draft (anchors) made back from the gold, to edit
+
+(run as ``python evaluation/tools/annotate.py …`` from the project root)
 
 Drafts refer to the text by numbered candidates and by anchors: a short snippet copied
 from the text with the target in square brackets, ``"حق الشعب في [تقرير المصير]"``;
@@ -27,8 +29,14 @@ ROOT = ant.ROOT
 # A second, independent annotation (for agreement) is built elsewhere: GOLD_DIR=evaluation/second
 GOLD_DIR = ROOT / os.environ.get("GOLD_DIR", "evaluation/gold")
 CACHE = ROOT / "build" / "evaluation" / "texts"
-FRAMES = ("colonialism", "self_determination", "solidarity", "struggle", "humanitarian",
-          "international")
+FRAMES = (
+    "colonialism",
+    "self_determination",
+    "solidarity",
+    "struggle",
+    "humanitarian",
+    "international",
+)
 VOICES = ("narration", "quoted")
 KINDS = ("speech", "term")
 TERMINATORS = ".!?؟…·۔"
@@ -50,8 +58,11 @@ def text_of(docno: str) -> str:
 
 
 def sentence_candidates(text: str) -> list[int]:
-    """Offsets where a sentence may end: after a run of terminators (and closing marks
-    glued to it), and at the end of every non-empty line."""
+    """Offsets where a sentence may end.
+
+    After a run of terminators (and closing marks glued to it), and at the end of
+    every non-empty line.
+    """
     points = set()
     for m in re.finditer(rf"[{re.escape(TERMINATORS)}]+[{re.escape(CLOSERS)}]*", text):
         points.add(m.end())
@@ -61,12 +72,14 @@ def sentence_candidates(text: str) -> list[int]:
 
 
 def quote_marks(text: str) -> list[tuple[int, int]]:
+    """Spans of the quotation marks of ``text``."""
     return [(m.start(), m.end()) for m in QUOTE_MARKS.finditer(text)]
 
 
 def snippet(text: str, start: int, end: int, mark: str = "‖") -> str:
-    left = text[max(0, start - CONTEXT):start].replace("\n", "⏎")
-    right = text[end:end + CONTEXT].replace("\n", "⏎")
+    """``text[start:end]`` with some context, line breaks shown as ⏎."""
+    left = text[max(0, start - CONTEXT) : start].replace("\n", "⏎")
+    right = text[end : end + CONTEXT].replace("\n", "⏎")
     inner = text[start:end].replace("\n", "⏎")
     return f"…{left}{mark}{inner}{mark if inner else ''}{right}…"
 
@@ -82,7 +95,9 @@ def resolve(text: str, anchor: str, occurrence: int | None = None) -> tuple[int,
     if not found:
         raise ValueError(f"anchor not found in the text: {anchor!r}")
     if occurrence is None and len(found) > 1:
-        raise ValueError(f"anchor occurs {len(found)} times, add context or 'occurrence': {anchor!r}")
+        raise ValueError(
+            f"anchor occurs {len(found)} times, add context or 'occurrence': {anchor!r}"
+        )
     at = found[(occurrence or 1) - 1]
     return at + len(before), at + len(before) + len(target)
 
@@ -96,6 +111,7 @@ def resolve_point(text: str, anchor: str, occurrence: int | None = None) -> int:
 
 
 def build(draft_path: str) -> Path:
+    """Resolve a draft's anchors into offsets and write the gold file; returns its path."""
     draft = json.loads(Path(draft_path).read_text(encoding="utf-8"))
     docno = draft["docno"]
     text = text_of(docno)
@@ -146,33 +162,55 @@ def build(draft_path: str) -> Path:
             problems.append(f"speaker {speaker!r} is not written so in the text")
         if q.get("kind") == "term" and speaker:
             problems.append(f"a term quote has no speaker: {q}")
-        quotes.append({"start": marks[o - 1][1], "end": stop, "kind": q.get("kind"),
-                       "speaker": speaker, "closed": c is not None, "note": q.get("note", "")})
+        quotes.append(
+            {
+                "start": marks[o - 1][1],
+                "end": stop,
+                "kind": q.get("kind"),
+                "speaker": speaker,
+                "closed": c is not None,
+                "note": q.get("note", ""),
+            }
+        )
     frames = []
     for f in draft.get("frames", []):
         if f.get("frame") not in FRAMES or f.get("voice") not in VOICES:
             problems.append(f"frame and voice must be one of {FRAMES} / {VOICES}: {f}")
         s = span(f)
         if s:
-            frames.append({"start": s[0], "end": s[1], "form": text[s[0]:s[1]],
-                           "frame": f.get("frame"), "voice": f.get("voice"),
-                           "note": f.get("note", "")})
+            frames.append(
+                {
+                    "start": s[0],
+                    "end": s[1],
+                    "form": text[s[0] : s[1]],
+                    "frame": f.get("frame"),
+                    "voice": f.get("voice"),
+                    "note": f.get("note", ""),
+                }
+            )
     lookalikes = []
     for f in draft.get("lookalikes", []):
         if f.get("resembles") not in FRAMES:
             problems.append(f"lookalike 'resembles' must be one of {FRAMES}: {f}")
         s = span(f)
         if s:
-            lookalikes.append({"start": s[0], "end": s[1], "form": text[s[0]:s[1]],
-                               "resembles": f.get("resembles"), "sense": f.get("sense", "")})
+            lookalikes.append(
+                {
+                    "start": s[0],
+                    "end": s[1],
+                    "form": text[s[0] : s[1]],
+                    "resembles": f.get("resembles"),
+                    "sense": f.get("sense", ""),
+                }
+            )
     joined = []
     for f in draft.get("run_together", []):
         s = span(f)
         parts = f.get("parts") or []
-        if s and "".join(parts) != text[s[0]:s[1]]:
-            problems.append(f"run_together parts {parts} do not spell {text[s[0]:s[1]]!r}")
+        if s and "".join(parts) != text[s[0] : s[1]]:
+            problems.append(f"run_together parts {parts} do not spell {text[s[0] : s[1]]!r}")
         elif s:
-            joined.append({"start": s[0], "end": s[1], "form": text[s[0]:s[1]], "parts": parts})
+            joined.append({"start": s[0], "end": s[1], "form": text[s[0] : s[1]], "parts": parts})
     if problems:
         raise SystemExit("not built:\n  " + "\n  ".join(problems))
     key = lambda item: (item["start"], item["end"])  # noqa: E731
@@ -194,6 +232,7 @@ def build(draft_path: str) -> Path:
 
 
 def show(docno: str) -> str:
+    """The gold annotation drawn over the text, for review."""
     gold = json.loads((GOLD_DIR / f"{docno}.json").read_text(encoding="utf-8"))
     text = text_of(docno)
     inserts: list[tuple[int, int, str]] = []
@@ -218,6 +257,7 @@ def show(docno: str) -> str:
 
 
 def draft_of(docno: str) -> dict:
+    """A draft (anchors instead of offsets) made back from the gold, to edit."""
     gold = json.loads((GOLD_DIR / f"{docno}.json").read_text(encoding="utf-8"))
     text = text_of(docno)
     candidates = sentence_candidates(text)
@@ -225,7 +265,8 @@ def draft_of(docno: str) -> dict:
 
     def anchor(start: int, end: int) -> dict:
         for width in range(0, 60, 3):
-            a = text[max(0, start - width):start] + "[" + text[start:end] + "]" + text[end:end + width]
+            before, after = text[max(0, start - width) : start], text[end : end + width]
+            a = before + "[" + text[start:end] + "]" + after
             try:
                 resolve(text, a)
                 return {"at": a}
@@ -236,8 +277,11 @@ def draft_of(docno: str) -> dict:
         return {"at": "[" + plain + "]", "occurrence": k}
 
     ends = [candidates.index(e) + 1 for e in gold["sentence_ends"] if e in candidates]
-    extra = [text[max(0, e - 20):e] + "|" + text[e:e + 20]
-             for e in gold["sentence_ends"] if e not in candidates]
+    extra = [
+        text[max(0, e - 20) : e] + "|" + text[e : e + 20]
+        for e in gold["sentence_ends"]
+        if e not in candidates
+    ]
     starts = [m[1] for m in marks]
     stops = [m[0] for m in marks]
     return {
@@ -245,22 +289,42 @@ def draft_of(docno: str) -> dict:
         "annotator": gold.get("annotator", ""),
         "sentence_ends": ends,
         "extra_sentence_ends": extra,
-        "quotes": [{"open": starts.index(q["start"]) + 1,
-                    **({"close": stops.index(q["end"]) + 1} if q.get("closed", True) else
-                       {"close": None, "end": text[max(0, q["end"] - 20):q["end"]] + "|"}),
-                    "kind": q["kind"], "speaker": q["speaker"], "note": q.get("note", "")}
-                   for q in gold["quotes"]],
-        "frames": [{**anchor(f["start"], f["end"]), "frame": f["frame"], "voice": f["voice"],
-                    "note": f.get("note", "")} for f in gold["frames"]],
-        "lookalikes": [{**anchor(f["start"], f["end"]), "resembles": f["resembles"],
-                        "sense": f["sense"]} for f in gold["lookalikes"]],
-        "run_together": [{**anchor(f["start"], f["end"]), "parts": f["parts"]}
-                         for f in gold["run_together"]],
+        "quotes": [
+            {
+                "open": starts.index(q["start"]) + 1,
+                **(
+                    {"close": stops.index(q["end"]) + 1}
+                    if q.get("closed", True)
+                    else {"close": None, "end": text[max(0, q["end"] - 20) : q["end"]] + "|"}
+                ),
+                "kind": q["kind"],
+                "speaker": q["speaker"],
+                "note": q.get("note", ""),
+            }
+            for q in gold["quotes"]
+        ],
+        "frames": [
+            {
+                **anchor(f["start"], f["end"]),
+                "frame": f["frame"],
+                "voice": f["voice"],
+                "note": f.get("note", ""),
+            }
+            for f in gold["frames"]
+        ],
+        "lookalikes": [
+            {**anchor(f["start"], f["end"]), "resembles": f["resembles"], "sense": f["sense"]}
+            for f in gold["lookalikes"]
+        ],
+        "run_together": [
+            {**anchor(f["start"], f["end"]), "parts": f["parts"]} for f in gold["run_together"]
+        ],
         "notes": gold.get("notes", ""),
     }
 
 
 def main(argv: list[str]) -> None:
+    """Run one command of the module docstring."""
     if len(argv) != 2 or argv[0] not in ("text", "marks", "build", "show", "draft"):
         raise SystemExit(__doc__)
     command, arg = argv

@@ -46,4 +46,5 @@ def articles(wanted: set[str] | None = None) -> Iterator[dict[str, str]]:
 
 
 def sha256(text: str) -> str:
+    """The sha256 of a text's UTF-8 bytes (as recorded in articles.csv)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,12 +1,13 @@
-"""Draw the evaluation articles from the ANT archives (reproducible; writes evaluation/articles.csv).
+"""Draw the evaluation articles from the ANT archives (reproducible; writes articles.csv).
 
 Ten articles per outlet (six outlets): seven political or conflict news articles,
 drawn round-robin over topics so that no single story dominates, and three from
 other categories (economy, technology, sport, culture, society) so that
 look-alikes in other senses show. Each outlet's articles are split half into
 ``dev`` (rules may be tuned on them) and half into ``test`` (reported, never
-tuned on); where a group is odd, the extra article goes to dev and test in turn. Articles of 120-650 words only, one per distinct text. Topics are
-found by place and topic names, not by the frame lexicon.
+tuned on); where a group is odd, the extra article goes to dev and test in
+turn. Articles of 120-650 words only, one per distinct text. Topics are found
+by place and topic names, not by the frame lexicon.
 
 Run: python evaluation/tools/select_articles.py
 """
@@ -49,6 +50,7 @@ OUT = Path(__file__).resolve().parents[1] / "articles.csv"
 
 
 def main() -> None:
+    """Draw the articles and write ``evaluation/articles.csv``."""
     rng = random.Random(SEED)
     pools: dict[tuple[str, str], list[dict]] = {}
     seen_texts: set[str] = set()
@@ -61,8 +63,13 @@ def main() -> None:
         if not MIN_WORDS <= words <= MAX_WORDS or digest in seen_texts:
             continue
         seen_texts.add(digest)
-        row = {"docno": article["DOCNO"], "outlet": OUTLETS[src], "category": cat,
-               "words": words, "sha256": digest}
+        row = {
+            "docno": article["DOCNO"],
+            "outlet": OUTLETS[src],
+            "category": cat,
+            "words": words,
+            "sha256": digest,
+        }
         if cat in POLITICAL_CATEGORIES:
             for topic, pattern in TOPICS.items():
                 if len(re.findall(pattern, text)) >= 2:
