@@ -44,7 +44,7 @@ test: setup setup-legacy
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check analysis tests benchmarks
+	$(VENV)/bin/ruff format --check analysis tests benchmarks evaluation config
 
 # JupyterLab at the repository root (notebooks/, lexicons/, docs/, figures/ in its file
 # browser), opening the overview; the reports' right-to-left CSS is loaded live and

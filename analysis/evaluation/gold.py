@@ -14,23 +14,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.corpus.ant import ARCHIVES, CorpusMissing, ant_dir
 from analysis.corpus.importers import trec_fields
 from analysis.errors import AnalysisError
 from analysis.paths import BUILD_DIR, PROJECT_ROOT
 
 EVALUATION_DIR = PROJECT_ROOT / "evaluation"
-ARCHIVES = ("antcorpus-multisource-v2.1.tar.xz", "antcorpus-jawharafm-v1.1.tar.xz")
 TEXT_CACHE = BUILD_DIR / "evaluation" / "texts"
-
-
-class CorpusMissing(AnalysisError):
-    """The ANT archives are not where the evaluation looks for them."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +44,6 @@ class Article:
     def words(self) -> int:
         """Whitespace-separated words (the unit of the repair error rate)."""
         return len(self.text.split())
-
-
-def ant_dir() -> Path:
-    """Where the ANT archives are: ``ANT_CORPUS_DIR``, else ``../shared/ant-corpus``."""
-    return Path(os.environ.get("ANT_CORPUS_DIR", PROJECT_ROOT.parent / "shared" / "ant-corpus"))
 
 
 def articles(split: str | None = None, folder: Path = EVALUATION_DIR) -> list[Article]:
