@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.lexicon.schema import Lexicon, match_key
+from analysis.text.normalize import HEH, TEH_MARBUTA
 
 if TYPE_CHECKING:  # pandas is imported only where tables are built: workers never need it
     import pandas as pd
@@ -187,11 +188,18 @@ class Matcher:
             for position, keys in enumerate(form.keys):
                 for key in keys:
                     self._by_key[key].append((form, position))
+        # Every key as written with a final ة as well: a written or bare form is tested
+        # against this set without folding it first (most types match nothing).
+        self._spellings = _with_final_teh_marbuta(self._by_key)
         self._types: Sequence | None = None
         self._can: list[dict[int, tuple[Form, ...]]] = []  # per type: word position -> forms
         self._starts: list[bool] = []  # per type: it can be the first word of some form
         self._keys: dict[int, TypeKeys] = {}  # per type, computed when needed
         self._guards = lexicon.entries["guards"].tolist()
+        self._guard_spellings = {
+            guard.text: _with_final_teh_marbuta(guard.words) for guards in self._guards
+            for guard in guards
+        }  # fmt: skip
         self.entries = lexicon.entries[
             [lexicon.column, "term", "entry_id", "gloss", "match"]
         ].to_dict("records")
@@ -254,9 +262,7 @@ class Matcher:
         for type_id in range(len(self._can), len(types)):
             word_type = types[type_id]
             can: dict[int, set[Form]] = {}
-            if word_type.kind == "word" and any(
-                match_key(b) in self._by_key for b in (word_type.normalized, *word_type.bares)
-            ):
+            if word_type.kind == "word" and self._may_match(word_type):
                 keys = self.keys(type_id)
                 for key in keys.keys:
                     for form, position in self._by_key.get(key, ()):
@@ -266,6 +272,10 @@ class Matcher:
                 {p: tuple(sorted(f, key=_form_order)) for p, f in can.items()} if can else _NONE
             )
             self._starts.append(0 in can)
+
+    def _may_match(self, word_type) -> bool:
+        """Whether the type's written or a bare form is a key of some form."""
+        return _spelled(word_type, self._spellings)
 
     def _candidates(self, tokens: Tokens) -> list[tuple[int, int, Form]]:
         """Every (first token, end token, form) where all the form's words match."""
@@ -288,9 +298,12 @@ class Matcher:
         """``(guard, token)`` of the first guard whose word is in its window, or None."""
         if form.entry < 0:
             return None  # a name that is not a frame has no guards
+        types = self._types
         for guard in self._guards[form.entry]:
-            for r in _window(tokens, self._types, p, q, guard.direction, guard.window):
-                if not guard.words.isdisjoint(self.keys(tokens.type_id[r]).keys):
+            spellings = self._guard_spellings[guard.text]
+            for r in _window(tokens, types, p, q, guard.direction, guard.window):
+                word_type = types[tokens.type_id[r]]
+                if _spelled(word_type, spellings):
                     return guard, r
         return None
 
@@ -339,6 +352,23 @@ def compile_forms(lexicon: Lexicon) -> list[Form]:
                 )
             )
     return forms
+
+
+def _with_final_teh_marbuta(keys) -> frozenset[str]:
+    """Comparison keys, and each one ending in ه also written with ة (as texts write it)."""
+    return frozenset(keys) | {key[:-1] + TEH_MARBUTA for key in keys if key.endswith(HEH)}
+
+
+def _spelled(word_type, spellings: frozenset[str]) -> bool:
+    """Whether the type's written or a bare form is one of ``spellings``.
+
+    Compared as :func:`match_key` compares (``spellings`` made by
+    :func:`_with_final_teh_marbuta`), without folding each form first.
+    """
+    for form in (word_type.normalized, *word_type.bares):
+        if form in spellings or (TEH_MARBUTA in form[:-1] and match_key(form) in spellings):
+            return True
+    return False
 
 
 def _name_form(k: int, words: tuple[str, ...]) -> Form:

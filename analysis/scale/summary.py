@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -157,48 +156,39 @@ class Reducer:
 
 
 class _Totals:
-    """Word tokens per (group, word form), as integer codes: 16 bytes per distinct pair.
+    """Word tokens per (group, word form), summed as the chunks arrive.
 
-    New rows wait in a buffer and are merged once they are as many as the totals
-    (or 64k rows), so merging costs a constant amount per row on average.
+    New rows wait in a buffer and are merged (a pandas group-by, hashed in C)
+    once they are as many as the totals (or 256k rows), so merging costs a
+    constant amount per row on average and memory grows with the distinct pairs.
     """
 
     def __init__(self) -> None:
-        self.forms: dict[str, int] = {}
-        self.groups: dict[str, int] = {}
-        self.keys = np.zeros(0, dtype=np.int64)  # group code * 2**32 + form code, distinct
-        self.n = np.zeros(0, dtype=np.int64)
-        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self.totals = pd.DataFrame({"group": [], "term": [], "n": []})
+        self.pending: list[pd.DataFrame] = []
         self.pending_rows = 0
 
-    def add(self, counts: list[tuple[str, str, int]]) -> None:
-        """Add ``(group, form, n)`` rows (a pair may recur)."""
-        groups = np.array(
-            [self.groups.setdefault(g, len(self.groups)) for g, _, _ in counts], dtype=np.int64
-        )
-        forms = np.array(
-            [self.forms.setdefault(f, len(self.forms)) for _, f, _ in counts], dtype=np.int64
-        )
-        n = np.array([k for _, _, k in counts], dtype=np.int64)
-        self.pending.append(((groups << 32) + forms, n))
+    def add(self, columns: tuple[list, list, list]) -> None:
+        """Add the rows of three columns: groups, word forms, counts (a pair may recur)."""
+        groups, forms, n = columns
+        self.pending.append(pd.DataFrame({"group": groups, "term": forms, "n": n}))
         self.pending_rows += len(forms)
-        if self.pending_rows >= max(1 << 16, len(self.keys)):
+        if self.pending_rows >= max(1 << 18, len(self.totals)):
             self._merge()
 
     def _merge(self) -> None:
-        keys = np.concatenate([self.keys, *(k for k, _ in self.pending)])
-        n = np.concatenate([self.n, *(c for _, c in self.pending)])
-        self.keys, inverse = np.unique(keys, return_inverse=True)
-        self.n = np.bincount(inverse, weights=n, minlength=len(self.keys)).astype(np.int64)
+        if not self.pending:
+            return
+        rows = pd.concat([self.totals, *self.pending], ignore_index=True)
+        summed = rows.groupby(["group", "term"], sort=False)["n"].sum()
+        self.totals = summed.reset_index()
         self.pending, self.pending_rows = [], 0
 
     def table(self, group_by: str) -> pd.DataFrame:
+        """The totals as ``<group_by>, term, n``, sorted by group and form."""
         self._merge()
-        forms = np.array(list(self.forms), dtype=object)
-        groups = np.array(list(self.groups), dtype=object)
-        table = pd.DataFrame(
-            {group_by: groups[self.keys >> 32], "term": forms[self.keys & 0xFFFFFFFF], "n": self.n}
-        )
+        table = self.totals.rename(columns={"group": group_by})
+        table["n"] = table["n"].astype("int64")
         return table.sort_values([group_by, "term"], ignore_index=True)
 
 

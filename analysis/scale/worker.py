@@ -54,14 +54,14 @@ class ChunkResult:
     ``documents``: ``(seq, doc_id, group, kept metadata, counts of COUNT_COLUMNS,
     first warning)`` per job; ``frame_counts``: ``(seq, doc_id, frame, voice, n)``;
     ``term_hits``: ``(group, frame, term, entry_id, voice, n)``; ``term_counts``:
-    ``(group, word form, n)`` per group and word type (a form may recur: the
-    reducer sums), or None.
+    three columns (groups, word forms, counts), one entry per group and word
+    type (a form may recur: the reducer sums), or None.
     """
 
     documents: list[tuple]
     frame_counts: list[tuple]
     term_hits: list[tuple]
-    term_counts: list[tuple] | None
+    term_counts: tuple[list, list, list] | None
 
 
 @dataclass
@@ -155,8 +155,11 @@ def _term_hits(jobs, hits: list[dict]) -> list[tuple]:
     return [(*key, n) for key, n in counts.items()]
 
 
-def _term_counts(jobs, batch: Batch, term_form: str | None) -> list[tuple] | None:
-    """Word tokens per (group, word type), with the type's form; counted by type ids."""
+def _term_counts(jobs, batch: Batch, term_form: str | None) -> tuple[list, list, list] | None:
+    """Word tokens per (group, word type), with the type's form, as three columns.
+
+    Counted by type ids; types whose form is empty are left out.
+    """
     if term_form is None:
         return None
     words = np.flatnonzero(batch.vocabulary.flags()[batch.type_id] & ARABIC_WORD)
@@ -167,7 +170,8 @@ def _term_counts(jobs, batch: Batch, term_form: str | None) -> list[tuple] | Non
     )
     forms = batch.vocabulary.column(term_form)[keys % width]
     named = groups.astype(object)[keys // width]
-    return [row for row in zip(named.tolist(), forms.tolist(), n.tolist(), strict=True) if row[1]]
+    kept = np.array([bool(f) for f in forms.tolist()], dtype=bool)
+    return named[kept].tolist(), forms[kept].tolist(), n[kept].tolist()
 
 
 _PROCESS_WORKERS: dict[str, Worker] = {}

@@ -27,7 +27,8 @@ def chunk(docs, frames, hits, terms) -> ChunkResult:
     for seq, doc_id, group, date, words in docs:
         counts = dict.fromkeys(COUNT_COLUMNS, 0) | {"n_words": words}
         rows.append((seq, doc_id, group, (group, date), *counts.values(), ""))
-    return ChunkResult(documents=rows, frame_counts=frames, term_hits=hits, term_counts=terms)
+    columns = tuple(list(c) for c in zip(*terms, strict=True))
+    return ChunkResult(documents=rows, frame_counts=frames, term_hits=hits, term_counts=columns)
 
 
 SOL = ("solidarity", "تضامن", "solidarity/تضامن")
@@ -113,7 +114,7 @@ def test_totals_equal_a_counter(chunks) -> None:
     totals = _Totals()
     expected: Counter = Counter()
     for rows, merge_now in chunks:
-        totals.add(rows)
+        totals.add(tuple(list(c) for c in zip(*rows, strict=True)) if rows else ([], [], []))
         for g, t, n in rows:
             expected[(g, t)] += n
         if merge_now:
@@ -138,6 +139,6 @@ def test_chunk_term_counts_equal_a_counter_over_the_seed() -> None:
         if types[type_id].kind == "word":
             expected[(("g1", "g2")[doc], types[type_id].bare)] += 1
     got: Counter = Counter()
-    for group, form, n in counts:
+    for group, form, n in zip(*counts, strict=True):
         got[(group, form)] += n  # a form recurs when several types share it
     assert got == expected
