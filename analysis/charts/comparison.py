@@ -1,0 +1,90 @@
+"""Charts of the comparative study: rates per outlet with intervals, and rates per month."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+
+from analysis.charts.plots import Chart, arabic_style
+from analysis.charts.text import prepare_text
+
+#: Okabe & Ito's colour-blind-safe palette, and a marker each, so outlets also
+#: differ in greyscale print.
+OUTLET_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+OUTLET_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def plot_outlet_rates(
+    rates: pd.DataFrame,
+    labels: Mapping[str, str],
+    title: str = "",
+) -> Chart:
+    """Each frame's rate per 1,000 words in each outlet, with its 95 % interval.
+
+    ``rates``: ``outlet, frame, rate, low, high`` (:mod:`analysis.scale.outlets`);
+    ``labels``: frame id → the label shown (one row per frame, in the given order).
+    """
+    frames = [f for f in labels if f in set(rates["frame"])]
+    outlets = sorted(rates["outlet"].unique())
+    with mpl.rc_context(arabic_style()):
+        fig = Chart(figsize=(7.2, 0.75 * len(frames) + 1.4))
+        ax = fig.add_subplot()
+        for k, outlet in enumerate(outlets):
+            part = rates[rates["outlet"] == outlet].set_index("frame").reindex(frames)
+            y = np.arange(len(frames)) + (k - (len(outlets) - 1) / 2) * 0.13
+            errors = [part["rate"] - part["low"].fillna(part["rate"]),
+                      part["high"].fillna(part["rate"]) - part["rate"]]  # fmt: skip
+            ax.errorbar(part["rate"], y, xerr=errors, fmt=OUTLET_MARKERS[k % 6], markersize=4,
+                        color=OUTLET_COLOURS[k % 6], capsize=2, linewidth=1,
+                        label=prepare_text(str(outlet)))  # fmt: skip
+        ax.set_yticks(range(len(frames)), [prepare_text(labels[f]) for f in frames])
+        ax.invert_yaxis()
+        ax.set_xlim(left=0)
+        ax.set_xlabel("frame hits per 1,000 words (95 % interval)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=8)
+        if title:
+            ax.set_title(prepare_text(title), pad=34)
+        fig.tight_layout()
+        fig.draw_without_rendering()
+    return fig
+
+
+def plot_monthly_rates(
+    monthly: pd.DataFrame,
+    labels: Mapping[str, str],
+    months: Sequence[str],
+) -> Chart:
+    """One panel per frame: each outlet's rate per 1,000 words, month by month."""
+    frames = [f for f in labels if f in set(monthly["frame"])]
+    outlets = sorted(monthly["outlet"].unique())
+    columns = 2
+    rows = -(-len(frames) // columns)
+    with mpl.rc_context(arabic_style()):
+        fig = Chart(figsize=(7.2, 2.0 * rows + 0.8))
+        axes = fig.subplots(rows, columns, sharex=True, squeeze=False)
+        for ax, frame in zip(axes.ravel(), frames, strict=False):
+            for k, outlet in enumerate(outlets):
+                part = monthly[(monthly["frame"] == frame) & (monthly["outlet"] == outlet)]
+                part = part.set_index("month").reindex(months)
+                ax.plot(range(len(months)), part["rate"], marker=OUTLET_MARKERS[k % 6],
+                        markersize=3, linewidth=1, color=OUTLET_COLOURS[k % 6],
+                        label=prepare_text(str(outlet)))  # fmt: skip
+            ax.set_title(prepare_text(labels[frame].replace("\n", " · ")), fontsize=9)
+            ax.set_ylim(bottom=0)
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        for ax in axes.ravel()[len(frames) :]:
+            ax.set_visible(False)
+        for ax in axes[-1]:
+            ax.set_xticks(range(len(months)), [m[5:] for m in months], fontsize=8)
+            ax.set_xlabel(f"month of {months[0][:4]}", fontsize=8)
+        handles, names = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="upper center", ncols=len(outlets), frameon=False,
+                   fontsize=8)  # fmt: skip
+        fig.supylabel("hits per 1,000 words", fontsize=9)
+        fig.tight_layout(rect=(0, 0, 1, 0.95))
+        fig.draw_without_rendering()
+    return fig
