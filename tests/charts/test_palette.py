@@ -11,18 +11,24 @@ from __future__ import annotations
 import csv
 import itertools
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib import colors as mcolors
+from matplotlib.patches import Rectangle
 
-from analysis.charts.palette import FrameScheme
+from analysis import charts
+from analysis.charts import FrameScheme
 from analysis.errors import ConfigError
 
 pytestmark = pytest.mark.legacy_ok
 
 LEXICONS = Path(__file__).resolve().parents[2] / "lexicons"
+sys.path.insert(0, str(Path(__file__).parent))
+import test_charts  # noqa: E402
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -126,3 +132,69 @@ def test_palette_file_missing(tmp_path):
     shutil.copy(LEXICONS / "frames.csv", tmp_path / "frames.csv")
     with pytest.raises(ConfigError, match="frame_colours.csv.*not found"):
         FrameScheme.load(tmp_path)
+
+
+# --- one order, one colour, in every chart -------------------------------------------
+
+
+def hits() -> pd.DataFrame:
+    """One hit of every frame, in reverse frames.csv order, spread over sentences."""
+    frames = FRAMES[::-1]
+    return pd.DataFrame(
+        {
+            "doc_id": "d",
+            "sentence": range(len(frames)),
+            "start": [100 * i for i in range(len(frames))],
+            "end": [100 * i + 5 for i in range(len(frames))],
+            "frame": frames,
+            "term": [f"t{i}" for i in range(len(frames))],
+            "gloss": [f"g{i}" for i in range(len(frames))],
+            "voice": "narration",
+        }
+    )
+
+
+def hex_of(patch) -> str:
+    return mcolors.to_hex(patch.get_facecolor()).upper()
+
+
+def drawn_order(fig) -> list[str]:
+    """The colours of a chart's solid marks (not the hatched quoted-speech bars), top
+    to bottom, or left to right along a heatmap's colour strip."""
+    ax = fig.axes[0]
+    marks = [
+        p
+        for p in ax.patches
+        if isinstance(p, Rectangle) and hex_of(p) != "#FFFFFF" and not p.get_hatch()
+    ]
+    if ax.images:  # heatmap: the colour strip above the columns
+        marks = [p for p in marks if p.get_y() < -0.5]
+        marks.sort(key=lambda p: p.get_x())
+    else:
+        marks.sort(key=lambda p: p.get_y())
+    return [hex_of(p) for p in marks]
+
+
+def test_every_chart_draws_the_frames_in_one_order_and_one_colour_each():
+    scheme = FrameScheme.load(LEXICONS)
+    table = hits()
+    counts = table.assign(n=1)
+    figs = {
+        "counts": charts.plot_frame_counts(counts, frames=scheme),
+        "terms": charts.plot_term_counts(counts, frames=scheme),
+        "voice": charts.plot_frames_by_voice(table, frames=scheme),
+        "dispersion": charts.plot_frame_dispersion(table, frames=scheme),
+        "heatmap": charts.plot_sentence_frame_heatmap(table, frames=scheme),
+        "groups": charts.plot_group_frame_rates(
+            counts.assign(group="a", rate_per_1000=1.0), frames=scheme
+        ),
+    }
+    expected = [COLOURS[f] for f in FRAMES]
+    for name in ("counts", "terms", "voice", "dispersion", "heatmap"):
+        assert drawn_order(figs[name]) == expected, name
+    # Group charts colour the groups (greys), but keep the frames' order.
+    labels = [t.get_text() for t in figs["groups"].axes[0].get_yticklabels()]
+    rows = read(LEXICONS / "frames.csv")
+    for text, row in zip(labels, rows, strict=True):
+        english = row["label_en"].split()
+        assert test_charts.logical_lines(text, english + row["label_ar"].split())
