@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
-from analysis.charts.plots import Chart, arabic_style
+from analysis.charts.palette import FrameScheme
+from analysis.charts.plots import Chart
+from analysis.charts.style import NOTE_PT, TWO_COLUMN, chart_style
 from analysis.charts.text import prepare_text
 
 #: Okabe & Ito's colour-blind-safe palette, and a marker each, so outlets also
@@ -19,18 +20,19 @@ OUTLET_MARKERS = ("o", "s", "^", "D", "v", "P")
 
 def plot_outlet_rates(
     rates: pd.DataFrame,
-    labels: Mapping[str, str],
+    scheme: FrameScheme | None = None,
     title: str = "",
 ) -> Chart:
     """Each frame's rate per 1,000 words in each outlet, with its 95 % interval.
 
     ``rates``: ``outlet, frame, rate, low, high`` (:mod:`analysis.scale.outlets`);
-    ``labels``: frame id → the label shown (one row per frame, in the given order).
+    frames in the order and with the labels of ``scheme`` (``lexicons/``).
     """
-    frames = [f for f in labels if f in set(rates["frame"])]
+    scheme = scheme or FrameScheme.load()
+    frames = scheme.order(rates["frame"].unique())
     outlets = sorted(rates["outlet"].unique())
-    with mpl.rc_context(arabic_style()):
-        fig = Chart(figsize=(7.2, 0.75 * len(frames) + 1.4))
+    with chart_style():
+        fig = Chart(figsize=(TWO_COLUMN, 0.75 * len(frames) + 1.4))
         ax = fig.add_subplot()
         for k, outlet in enumerate(outlets):
             part = rates[rates["outlet"] == outlet].set_index("frame").reindex(frames)
@@ -40,12 +42,12 @@ def plot_outlet_rates(
             ax.errorbar(part["rate"], y, xerr=errors, fmt=OUTLET_MARKERS[k % 6], markersize=4,
                         color=OUTLET_COLOURS[k % 6], capsize=2, linewidth=1,
                         label=prepare_text(str(outlet)))  # fmt: skip
-        ax.set_yticks(range(len(frames)), [prepare_text(labels[f]) for f in frames])
+        ax.set_yticks(range(len(frames)), [prepare_text(scheme.label(f)) for f in frames])
         ax.invert_yaxis()
         ax.set_xlim(left=0)
         ax.set_xlabel("frame hits per 1,000 words (95 % interval)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=8)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
         if title:
             ax.set_title(prepare_text(title), pad=34)
         fig.tight_layout()
@@ -55,16 +57,17 @@ def plot_outlet_rates(
 
 def plot_monthly_rates(
     monthly: pd.DataFrame,
-    labels: Mapping[str, str],
     months: Sequence[str],
+    scheme: FrameScheme | None = None,
 ) -> Chart:
     """One panel per frame: each outlet's rate per 1,000 words, month by month."""
-    frames = [f for f in labels if f in set(monthly["frame"])]
+    scheme = scheme or FrameScheme.load()
+    frames = scheme.order(monthly["frame"].unique())
     outlets = sorted(monthly["outlet"].unique())
     columns = 2
     rows = -(-len(frames) // columns)
-    with mpl.rc_context(arabic_style()):
-        fig = Chart(figsize=(7.2, 2.0 * rows + 0.8))
+    with chart_style():
+        fig = Chart(figsize=(TWO_COLUMN, 2.0 * rows + 0.8))
         axes = fig.subplots(rows, columns, sharex=True, squeeze=False)
         for ax, frame in zip(axes.ravel(), frames, strict=False):
             for k, outlet in enumerate(outlets):
@@ -73,18 +76,17 @@ def plot_monthly_rates(
                 ax.plot(range(len(months)), part["rate"], marker=OUTLET_MARKERS[k % 6],
                         markersize=3, linewidth=1, color=OUTLET_COLOURS[k % 6],
                         label=prepare_text(str(outlet)))  # fmt: skip
-            ax.set_title(prepare_text(labels[frame].replace("\n", " · ")), fontsize=9)
+            ax.set_title(prepare_text(scheme.label(frame).replace("\n", " · ")))
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         for ax in axes.ravel()[len(frames) :]:
             ax.set_visible(False)
         for ax in axes[-1]:
-            ax.set_xticks(range(len(months)), [m[5:] for m in months], fontsize=8)
-            ax.set_xlabel(f"month of {months[0][:4]}", fontsize=8)
+            ax.set_xticks(range(len(months)), [m[5:] for m in months])
+            ax.set_xlabel(f"month of {months[0][:4]}")
         handles, names = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles, names, loc="upper center", ncols=len(outlets), frameon=False,
-                   fontsize=8)  # fmt: skip
-        fig.supylabel("hits per 1,000 words", fontsize=9)
+        fig.legend(handles, names, loc="upper center", ncols=len(outlets))
+        fig.supylabel("hits per 1,000 words", fontsize=NOTE_PT + 1)
         fig.tight_layout(rect=(0, 0, 1, 0.95))
         fig.draw_without_rendering()
     return fig

@@ -1,25 +1,36 @@
-"""Arabic-capable fonts for matplotlib, registered offline from installed packages.
+"""The fonts charts are drawn with: pinned files, found by path, never by family name.
 
-Charts use Amiri (PyPI ``fontpkg-amiri``, a dependency of the project) as the
-primary family: it covers Arabic letters, harakat, the Arabic presentation forms
-(needed where matplotlib cannot shape, see :mod:`analysis.plotting`) and also
-Latin letters, digits and brackets. DejaVu Sans, which every matplotlib bundles,
-follows as fallback for anything Amiri lacks. Nothing is ever downloaded: the
-font files are taken from the installed package's directory.
+Charts draw every text with **Amiri** (PyPI ``fontpkg-amiri``, a dependency of
+the project): it covers Arabic letters, harakat, the Arabic presentation forms
+(needed where matplotlib cannot shape, see :mod:`analysis.charts.text`) and
+Latin letters, digits and brackets. **DejaVu Sans**, the file bundled inside
+matplotlib's own package, is the fallback for a text with a character Amiri
+lacks (arrows, for instance). Nothing is downloaded.
 
-If no family in the list can draw Arabic, :func:`register_fonts` warns with
-:class:`FontWarning` instead of failing, so that a chart still appears (with
-boxes where letters should be) and the reader is told why.
+Fonts are given to matplotlib by *file*, never by family name:
+:func:`pin_fonts` sets every text of a figure (titles, tick labels, legends,
+colour bars, annotations) to ``FontProperties(fname=...)``. A family name
+would be looked up among the host's fonts, where another file may carry the
+same name (Debian's ``fonts-hosny-amiri`` installs an "Amiri" of another
+version); the figure would then depend on what the machine has installed.
+
+If Amiri is missing (a broken install), :func:`chart_fonts` warns with
+:class:`FontWarning` and charts are drawn with DejaVu Sans alone.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib as mpl
 from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
+from matplotlib.text import Text
 
 PRIMARY_FAMILY = "Amiri"
 FALLBACK_FAMILIES: tuple[str, ...] = ("DejaVu Sans",)
@@ -34,11 +45,24 @@ class FontWarning(UserWarning):
     """No font able to draw Arabic was found; charts will show boxes instead of letters."""
 
 
+@dataclass(frozen=True)
+class PinnedFont:
+    """One font of the charts: its family name and its regular and bold files."""
+
+    family: str
+    regular: Path
+    bold: Path
+
+    def file(self, bold: bool = False) -> Path:
+        """Return the bold file if *bold* and it exists, else the regular one."""
+        return self.bold if bold and self.bold.is_file() else self.regular
+
+
 def amiri_font_files() -> list[Path]:
     """Return the Amiri TTF files shipped by the installed ``fontpkg-amiri`` package.
 
-    An empty list means the package is missing (a broken install); the caller
-    then relies on the fallback families and warns.
+    An empty list means the package is missing (a broken install); the charts
+    then use DejaVu Sans alone and warn.
     """
     try:
         import fontpkg_amiri
@@ -47,8 +71,104 @@ def amiri_font_files() -> list[Path]:
     return sorted((Path(fontpkg_amiri.ROOT) / "files").glob("*.ttf"))
 
 
+def dejavu_font_files() -> list[Path]:
+    """Return DejaVu Sans regular and bold, the files inside matplotlib's own package."""
+    folder = Path(mpl.get_data_path()) / "fonts" / "ttf"
+    return [folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"]
+
+
+def _pinned(family: str, files: list[Path]) -> PinnedFont | None:
+    """Return *family*'s regular and bold files among *files*, or None without a regular."""
+    by_name = {p.name: p for p in files}
+    stem = family.replace(" ", "")
+    regular = by_name.get(f"{stem}-Regular.ttf") or by_name.get(f"{stem}.ttf")
+    if regular is None:
+        return None
+    return PinnedFont(family, regular, by_name.get(f"{stem}-Bold.ttf", regular))
+
+
+@functools.cache
+def chart_fonts() -> tuple[PinnedFont, ...]:
+    """Return the charts' fonts in order of preference: Amiri, then DejaVu Sans.
+
+    Both come from installed Python packages (``fontpkg-amiri``, matplotlib), by
+    path. Warns with :class:`FontWarning` if Amiri is missing.
+    """
+    fonts = [f for f in (_pinned("Amiri", amiri_font_files()),) if f is not None]
+    if not fonts:
+        warnings.warn(
+            "the Amiri font files (Python package fontpkg-amiri) are missing: charts fall "
+            "back to DejaVu Sans. Reinstall the project (`make setup`).",
+            FontWarning,
+            stacklevel=2,
+        )
+    dejavu = _pinned("DejaVu Sans", dejavu_font_files())
+    assert dejavu is not None and dejavu.regular.is_file(), "matplotlib ships DejaVu Sans"
+    return (*fonts, dejavu)
+
+
+@functools.cache
+def _charmap(path: Path) -> frozenset[int]:
+    """Return the code points the font file at *path* maps to a glyph."""
+    return frozenset(FT2Font(str(path)).get_charmap())
+
+
+def covers(path: str | Path, text: str) -> bool:
+    """Return True if the font file at *path* maps every character of *text* to a glyph."""
+    charmap = _charmap(Path(path))
+    return all(ord(ch) in charmap for ch in text)
+
+
+def font_file_for(text: str, *, bold: bool = False) -> Path:
+    """Return the pinned font file a chart draws *text* with.
+
+    The first of :func:`chart_fonts` that has a glyph for every character of
+    *text* (line breaks and spaces aside); if none has them all, the one that
+    lacks fewest (Amiri on a tie), so that as few boxes as possible are drawn.
+    """
+    needed = {ord(ch) for ch in text if not ch.isspace()}
+    fonts = chart_fonts()
+    missing = [len(needed - _charmap(f.file(bold))) for f in fonts]
+    return fonts[missing.index(min(missing))].file(bold)
+
+
+def font_for(text: str, size: float, *, weight: object = "normal") -> FontProperties:
+    """Return ``FontProperties`` naming the pinned file for *text*, at *size* points.
+
+    A *weight* of 600 or more (``"bold"``…) selects the font's bold file.
+    """
+    bold = _is_bold(weight)
+    return FontProperties(fname=font_file_for(text, bold=bold), size=size, weight=weight)
+
+
+def _is_bold(weight: object) -> bool:
+    """Return True for a matplotlib font weight of 600 or more (semibold, bold, heavy…)."""
+    if isinstance(weight, str):
+        return font_manager.weight_dict.get(weight, 400) >= 600
+    return float(weight) >= 600  # type: ignore[arg-type]
+
+
+def pin_fonts(fig: Figure) -> Figure:
+    """Set every text of *fig* to its pinned font file, keeping its size and weight.
+
+    Covers titles, axis and tick labels, legends, colour bars and annotations:
+    everything :meth:`Figure.findobj` reaches. Tick labels matplotlib adds later
+    copy the font of the axis' first tick, so they are pinned too. Returns *fig*.
+    """
+    for text in fig.findobj(Text):
+        prop = text.get_fontproperties()
+        text.set_fontproperties(
+            font_for(text.get_text(), prop.get_size_in_points(), weight=prop.get_weight())
+        )
+    return fig
+
+
 def font_file(family: str) -> Path | None:
-    """Return the regular font file matplotlib uses for *family*, or None if it has none."""
+    """Return the regular font file matplotlib's font manager finds for *family*, or None.
+
+    This is the host's answer, which may differ from the pinned file; charts
+    never use it, it is here to inspect what the host would pick.
+    """
     prop = font_manager.FontProperties(family=family)
     try:
         return Path(font_manager.fontManager.findfont(prop, fallback_to_default=False))
@@ -56,25 +176,21 @@ def font_file(family: str) -> Path | None:
         return None
 
 
-def covers(path: str | Path, text: str) -> bool:
-    """Return True if the font file at *path* maps every character of *text* to a glyph."""
-    charmap = FT2Font(str(path)).get_charmap()
-    return all(ord(ch) in charmap for ch in text)
-
-
 @functools.cache
 def register_fonts(need_presentation_forms: bool = False) -> tuple[str, ...]:
-    """Register Amiri with matplotlib and return the family list to use, primary first.
+    """Add the pinned files to matplotlib's font manager; return their family names.
 
-    *need_presentation_forms* is True where matplotlib cannot shape Arabic itself
-    and draws the reshaped presentation-form characters one by one: a font
-    without them (Noto Kufi, Scheherazade) would then draw boxes.
-
-    Idempotent and cached: the font files are added once per process. Warns with
-    :class:`FontWarning` if no family in the list covers Arabic.
+    Only for text a notebook draws *itself* with ``font.family`` (see
+    :func:`analysis.charts.arabic_style`): there a family name is looked up, and
+    a host font of the same name may win. The charts never rely on it
+    (:func:`pin_fonts`). *need_presentation_forms* is True where matplotlib
+    cannot shape Arabic and draws presentation forms one by one; a family
+    lacking them is then not put first. Warns with :class:`FontWarning` if no
+    family covers Arabic.
     """
-    for path in amiri_font_files():
-        font_manager.fontManager.addfont(str(path))
+    for font in chart_fonts():
+        for path in {font.regular, font.bold}:
+            font_manager.fontManager.addfont(str(path))
     families = [f for f in (PRIMARY_FAMILY, *FALLBACK_FAMILIES) if font_file(f) is not None]
     probe = ARABIC_PROBE + (PRESENTATION_PROBE if need_presentation_forms else "")
     capable = [f for f in families if covers(font_file(f), probe)]  # type: ignore[arg-type]
@@ -88,8 +204,6 @@ def register_fonts(need_presentation_forms: bool = False) -> tuple[str, ...]:
             stacklevel=2,
         )
     elif capable[0] != families[0]:
-        # Put the first Arabic-capable family first so Arabic is not drawn with a
-        # Latin-only font that happens to be earlier in the list.
         families.remove(capable[0])
         families.insert(0, capable[0])
     return tuple(families)

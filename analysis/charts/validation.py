@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
-from analysis.charts.plots import Chart, arabic_style
+from analysis.charts.plots import Chart
+from analysis.charts.style import TWO_COLUMN, chart_style
 
 #: The two parts of the evaluation corpus, their marker and offset on each row.
 PARTS = {"dev": ("o", -0.14), "test": ("s", 0.14)}
@@ -22,8 +22,8 @@ def plot_validation(targets: pd.DataFrame, scores: pd.DataFrame, title: str = ""
     ``split``, ``component`` and the ``<measure>_low``/``_high`` interval columns.
     """
     rows = targets[targets["measure"].isin(["precision", "recall", "accuracy", "f1"])]
-    with mpl.rc_context(arabic_style()):
-        fig = Chart(figsize=(7.2, 0.45 * len(rows) + 1.1))
+    with chart_style():
+        fig = Chart(figsize=(TWO_COLUMN, 0.45 * len(rows) + 1.1))
         ax = fig.add_subplot()
         for k, row in enumerate(rows.itertuples(index=False)):
             for part, (marker, offset) in PARTS.items():
@@ -40,7 +40,7 @@ def plot_validation(targets: pd.DataFrame, scores: pd.DataFrame, title: str = ""
         ax.set_xlim(0, 1.02)
         ax.set_xlabel("measured value (95 % Wilson interval; F1 without interval)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=9)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
         if title:
             ax.set_title(title, pad=24)
         fig.tight_layout()

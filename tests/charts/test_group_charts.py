@@ -38,9 +38,10 @@ def test_group_rates_draw_one_bar_per_frame_and_group() -> None:
     widths = sorted(round(b.get_width(), 6) for b in drawn)
     assert widths == [0.0, 3.0, 4.0, 5.0]
     (ax,) = fig.axes
-    # Highest rate first (at the top after invert_yaxis): solidarity (5) above colonialism (3).
+    # Without a frame scheme, highest rate first (at the top): solidarity (5), colonialism (3).
     assert [t.get_text() for t in ax.get_yticklabels()] == ["solidarity", "colonialism"]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    (legend,) = fig.legends  # under the chart
+    legend = [t.get_text() for t in legend.get_texts()]
     assert legend == ["Algeria (2 doc.)", "Morocco (1 doc.)"]
 
 

@@ -22,20 +22,24 @@ Tests marked ``legacy_ok`` also run in ``.venv-mpl310`` (``make test``).
 from __future__ import annotations
 
 import io
+import re
+import sys
 import warnings
 from pathlib import Path
 
 import arabic_reshaper
 import bidi
+import matplotlib as mpl
 import pytest
 import uharfbuzz as hb
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 
 from analysis import charts
-from analysis.charts.fonts import amiri_font_files, register_fonts
+from analysis.charts.fonts import amiri_font_files
 from analysis.errors import TextWarning
 
 SHAPES = charts.matplotlib_shapes_text()
@@ -88,8 +92,9 @@ MULTILINE = (
 # character by character and cannot form it, so this case is checked on 3.11 only.
 MARK_LIGATURE_CASE = ("مُحَمَّد", [("مُحَمَّد", "rtl")])
 
-DEJAVU = Path(font_manager.findfont("DejaVu Sans"))
-register_fonts()
+# The font files themselves (never a family name, which the host could answer with
+# another file): DejaVu Sans inside matplotlib, Amiri inside fontpkg-amiri.
+DEJAVU = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 AMIRI = next(p for p in amiri_font_files() if p.name == "Amiri-Regular.ttf")
 
 
@@ -136,17 +141,17 @@ def drawn(monkeypatch):
     return calls
 
 
-def render(label: str, family: str) -> None:
-    """Draw *label* (already prepared, or deliberately not) as a figure text with Agg."""
+def render(label: str, font: Path) -> None:
+    """Draw *label* (already prepared, or deliberately not) with Agg, from the file *font*."""
     fig = Figure(figsize=(4, 1))
-    fig.text(0.5, 0.5, label, family=family, ha="center")
+    fig.text(0.5, 0.5, label, fontproperties=FontProperties(fname=font), ha="center")
     fig.savefig(io.BytesIO(), format="png")
 
 
-def draw_lines(label: str, family: str, drawn: list[dict]) -> list[dict]:
+def draw_lines(label: str, font: Path, drawn: list[dict]) -> list[dict]:
     """Draw *label* through :func:`charts.prepare_text`; return the draw_text calls."""
     drawn.clear()
-    render(charts.prepare_text(label), family)
+    render(charts.prepare_text(label), font)
     return list(drawn)
 
 
@@ -161,7 +166,7 @@ def test_detects_capability_not_version():
 def test_dejavu_glyphs_match_harfbuzz(text, runs, drawn):
     """DejaVu Sans on both paths: its GSUB forms are the Unicode presentation forms,
     so the 3.10 path must reproduce HarfBuzz's glyphs exactly."""
-    calls = draw_lines(text, "DejaVu Sans", drawn)
+    calls = draw_lines(text, DEJAVU, drawn)
     assert len(calls) == 1 and not calls[0]["ismath"]
     assert calls[0]["glyphs"] == harfbuzz_glyphs(runs, DEJAVU)
 
@@ -169,7 +174,7 @@ def test_dejavu_glyphs_match_harfbuzz(text, runs, drawn):
 @pytest.mark.legacy_ok
 def test_multiline_each_line_shaped_and_ordered(drawn):
     text, line_runs = MULTILINE
-    calls = draw_lines(text, "DejaVu Sans", drawn)
+    calls = draw_lines(text, DEJAVU, drawn)
     assert [c["glyphs"] for c in calls] == [harfbuzz_glyphs(r, DEJAVU) for r in line_runs]
 
 
@@ -180,7 +185,7 @@ def test_multiline_each_line_shaped_and_ordered(drawn):
 def test_amiri_glyphs_match_harfbuzz(text, runs, drawn):
     """Amiri (the charts' font): with libraqm, every contextual form, ligature and
     mark glyph must be the one HarfBuzz picks."""
-    calls = draw_lines(text, "Amiri", drawn)
+    calls = draw_lines(text, AMIRI, drawn)
     assert len(calls) == 1 and not calls[0]["ismath"]
     assert calls[0]["glyphs"] == harfbuzz_glyphs(runs, AMIRI)
 
@@ -188,7 +193,7 @@ def test_amiri_glyphs_match_harfbuzz(text, runs, drawn):
 @pytest.mark.skipif(not SHAPES, reason="needs matplotlib with libraqm")
 def test_mark_ligature_dejavu(drawn):
     text, runs = MARK_LIGATURE_CASE
-    assert draw_lines(text, "DejaVu Sans", drawn)[0]["glyphs"] == harfbuzz_glyphs(runs, DEJAVU)
+    assert draw_lines(text, DEJAVU, drawn)[0]["glyphs"] == harfbuzz_glyphs(runs, DEJAVU)
 
 
 @pytest.mark.skipif(SHAPES, reason="the reshaping path only")
@@ -198,7 +203,7 @@ def test_amiri_reshaped_has_every_glyph(text, runs, drawn):
     """On 3.10 Amiri draws its presentation-form glyphs (which differ from its own
     calligraphic GSUB output, so ids cannot be compared): none may be missing, and
     Amiri itself must supply every one (no fallback to another font)."""
-    calls = draw_lines(text, "Amiri", drawn)
+    calls = draw_lines(text, AMIRI, drawn)
     glyphs = calls[0]["glyphs"]
     assert glyphs and all(gid != 0 for _, gid in glyphs)
     assert {name for name, _ in glyphs} == {"Amiri-Regular.ttf"}
@@ -215,21 +220,21 @@ def test_old_recipe_is_reversed_on_libraqm(drawn):
     )
     naive = bidi.get_display(reshaper.reshape(word))
     drawn.clear()
-    render(naive, "DejaVu Sans")
+    render(naive, DEJAVU)
     expected = harfbuzz_glyphs([(word, "rtl")], DEJAVU)
     assert drawn[0]["glyphs"] == expected[::-1]
     assert drawn[0]["glyphs"] != expected
     # …while the helper's output for the same word is drawn correctly.
-    assert draw_lines(word, "DejaVu Sans", drawn)[0]["glyphs"] == expected
+    assert draw_lines(word, DEJAVU, drawn)[0]["glyphs"] == expected
 
 
 @pytest.mark.legacy_ok
 def test_unescaped_dollars_would_be_mathtext(drawn):
     """Without the helper's escaping, two dollar signs send the label to mathtext."""
     drawn.clear()
-    render("سعر $5 أو $6", "DejaVu Sans")
+    render("سعر $5 أو $6", DEJAVU)
     assert drawn[0]["ismath"] is True
-    assert draw_lines("سعر $5 أو $6", "DejaVu Sans", drawn)[0]["ismath"] is False
+    assert draw_lines("سعر $5 أو $6", DEJAVU, drawn)[0]["ismath"] is False
 
 
 @pytest.mark.legacy_ok
@@ -237,8 +242,43 @@ def test_bidi_override_cannot_reverse_label(drawn):
     """A right-to-left override (U+202E) and an LRI/PDI pair are removed with a warning;
     the word is drawn exactly as without them."""
     with pytest.warns(TextWarning, match="bidi control"):
-        calls = draw_lines("\u202eالشعب\u202c \u2066UN\u2069", "DejaVu Sans", drawn)
+        calls = draw_lines("\u202eالشعب\u202c \u2066UN\u2069", DEJAVU, drawn)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         expected = harfbuzz_glyphs([("UN", "ltr"), (" ", "rtl"), ("الشعب", "rtl")], DEJAVU)
     assert calls[0]["glyphs"] == expected
+
+
+def chart_lines(drawn: list[dict]) -> list[dict]:
+    """Draw a frame-counts chart (bilingual labels of three frames) and return the
+    ``draw_text`` calls of its Arabic lines."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_charts
+
+    fig = test_charts.CHARTS["frame-counts"]()
+    drawn.clear()
+    with charts.chart_style():
+        fig.savefig(io.BytesIO(), format="png")
+    arabic = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+    return [c for c in drawn if arabic.search(c["s"])]
+
+
+@pytest.mark.skipif(not SHAPES, reason="needs matplotlib with libraqm")
+def test_chart_labels_drawn_as_harfbuzz_shapes_them(drawn):
+    """In a chart (pinned Amiri, wrapped labels), each Arabic line is drawn with the
+    glyphs HarfBuzz gives for that line, right to left, from the pinned file."""
+    lines = chart_lines(drawn)
+    expected = {"الاستعمار والاحتلال", "تقرير المصير والاستقلال والتحرير", "التضامن والتأييد"}
+    assert {c["s"] for c in lines} >= expected
+    for call in lines:
+        assert call["glyphs"] == harfbuzz_glyphs([(call["s"], "rtl")], AMIRI), call["s"]
+
+
+@pytest.mark.skipif(SHAPES, reason="the reshaping path only")
+@pytest.mark.legacy_ok
+def test_chart_labels_reshaped_from_amiri_without_missing_glyphs(drawn):
+    lines = chart_lines(drawn)
+    assert len(lines) >= 3
+    for call in lines:
+        assert call["glyphs"] and all(gid != 0 for _, gid in call["glyphs"])
+        assert {name for name, _ in call["glyphs"]} == {"Amiri-Regular.ttf"}
