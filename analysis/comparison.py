@@ -13,6 +13,8 @@ analysis per outlet (:mod:`analysis.evaluation`).
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,9 +67,13 @@ def compare_outlets(
     metadata: str | Path | None = None,
     workers: int = 2,
     scheduler: str | None = None,
-    output_dir: str | Path = BUILD_DIR / "comparison",
+    output_dir: str | Path | None = None,
 ) -> Comparison:
-    """The study on ``metadata`` (default: ANT's five outlets, imported once under ``build/``)."""
+    """The study on ``metadata`` (default: ANT's five outlets, imported once under ``build/``).
+
+    The corpus run's Parquet tables go to ``output_dir`` (default: a folder of
+    this process under ``build/comparison/``, removed once they are read).
+    """
     source: dict = {}
     if metadata is None:
         try:
@@ -76,8 +82,11 @@ def compare_outlets(
             return Comparison(available=False, note=str(missing), topic=topic)
         metadata = source["metadata"]
     documents = _documents(Path(metadata))
+    folder = Path(output_dir) if output_dir else BUILD_DIR / "comparison" / f"run-{os.getpid()}"
     summary = process_corpus(metadata=metadata, workers=workers, scheduler=scheduler,
-                             output_dir=Path(output_dir) / "corpus", progress=False)  # fmt: skip
+                             output_dir=folder, progress=False)  # fmt: skip
+    if output_dir is None:
+        shutil.rmtree(folder, ignore_errors=True)
     docs = summary.documents.merge(documents[["doc_id", "category", "month", "political"]],
                                    on="doc_id", how="left")  # fmt: skip
     chosen = set(select_topic(topic_mentions(metadata), topic)["doc_id"])
@@ -195,3 +204,79 @@ def _shorten_left(text: str) -> str:
 
 def _shorten_right(text: str) -> str:
     return text if len(text) <= LINE_CHARACTERS // 2 else text[: LINE_CHARACTERS // 2] + "…"
+
+
+def measured_error() -> pd.DataFrame:
+    """Frame-hit precision and recall per outlet on the evaluation articles (both parts)."""
+    from analysis.evaluation import validation
+
+    checked = validation()
+    if not checked.available:
+        return pd.DataFrame()
+    table = checked.by_outlet[checked.by_outlet["component"] == "frames"]
+    columns = ["split", "outlet", "tp", "fp", "fn", "precision", "precision_low",
+               "precision_high", "recall", "recall_low", "recall_high"]  # fmt: skip
+    return table[columns].reset_index(drop=True)
+
+
+def findings(study: Comparison, labels: dict[str, str]) -> str:
+    """The study's findings, worded from its tables (topic articles; intervals 95 %)."""
+    if not study.available:
+        return "The corpus is not available here, so there are no findings to state."
+    rates = study.rates[study.rates["scope"] == "topic"]
+    lines = []
+    for frame, part in rates.groupby("frame", sort=False):
+        part = part.dropna(subset=["low", "high"])
+        if len(part) < 2:
+            continue
+        top, bottom = part.loc[part["rate"].idxmax()], part.loc[part["rate"].idxmin()]
+        apart = top["low"] > bottom["high"]
+        lines.append(
+            f"- **{labels.get(frame, frame)}**: highest in {top['outlet']} "
+            f"({top['rate']:.1f} per 1,000 words, {top['low']:.1f}–{top['high']:.1f}), lowest in "
+            f"{bottom['outlet']} ({bottom['rate']:.1f}, {bottom['low']:.1f}–{bottom['high']:.1f}); "
+            + ("the intervals do not overlap." if apart else "the intervals overlap: no clear "
+               "difference between these two.")
+        )  # fmt: skip
+    voice = study.voice[(study.voice["scope"] == "topic")]
+    quoted = voice[(voice["quoted_share"] >= 0.5) & (voice["narration"] + voice["quoted"] >= 20)]
+    for row in quoted.itertuples(index=False):
+        lines.append(f"- In {row.outlet}, **{labels.get(row.frame, row.frame)}** is mostly voiced "
+                     f"by quoted speakers ({row.quoted} of {row.narration + row.quoted} hits): "
+                     "the outlet reports this frame rather than asserting it.")  # fmt: skip
+    return "\n".join(lines)
+
+
+def limitations(study: Comparison, error: pd.DataFrame) -> str:
+    """What the study cannot show, from its data and the measured error."""
+    written, total = study.source.get("written", 0), study.source.get("documents", 0)
+    items = [
+        f"- **The corpus is what the outlets' feeds gave**: the archive holds {total:,} articles "
+        f"({total - written} with an empty text were left out), collected from RSS feeds between "
+        "February and October 2018; it is not every article the outlets published, and the "
+        "outlets contribute very different numbers of articles.",
+        "- **Categories and dates are the outlets' own**: political news means the categories "
+        "the outlets call international news and Middle East; "
+        f"{study.outside_months:,} articles carry dates outside February–October 2018 and are "
+        "left out of the monthly rates.",
+        "- **The topic is a keyword query** (`lexicons/topics.csv`, at least two mentions): it "
+        "finds articles that name the topic, not all articles about it.",
+        "- **Scraped text keeps some page furniture** (BBC's app notices, bylines): it adds words "
+        "to the denominators and shows among each outlet's key words.",
+        _error_line(error),
+    ]
+    return "\n".join(items)
+
+
+def _error_line(error: pd.DataFrame) -> str:
+    if error.empty:
+        return "- **The error of the counts was not measured here** (evaluation corpus absent)."
+    test = error[error["split"] == "test"]
+    worst = test.loc[test["precision"].idxmin()]
+    return (
+        "- **Every count carries the analysis's error**: on the ten annotated articles per outlet "
+        "(page 5), frame-hit precision on the test part ranges from "
+        f"{test['precision'].min():.0%} ({worst['outlet']}) to {test['precision'].max():.0%}, "
+        f"and recall from {test['recall'].min():.0%} to {test['recall'].max():.0%}; "
+        "a difference between outlets smaller than that is not a finding."
+    )

@@ -12,6 +12,7 @@ source held and which were left out, and why.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -50,6 +51,15 @@ def multisource_source() -> Path:
     )
 
 
+def available() -> bool:
+    """Whether the five-outlet part of ANT can be found (archive or clone)."""
+    try:
+        multisource_source()
+    except CorpusMissing:
+        return False
+    return True
+
+
 def multisource_corpus(target: Path = MULTISOURCE_TARGET) -> dict:
     """Import the five-outlet archive once; what ``import.json`` records about the import.
 
@@ -57,6 +67,13 @@ def multisource_corpus(target: Path = MULTISOURCE_TARGET) -> dict:
     the source), ``written``, ``skipped`` (list of ``[where, why]``).
     """
     source = multisource_source()
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two runs at once: the second waits, then reuses
+        return _import_once(source, target)
+
+
+def _import_once(source: Path, target: Path) -> dict:
     record = target / "import.json"
     if record.exists():
         about = json.loads(record.read_text(encoding="utf-8"))
