@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pandas as pd
 
 from analysis.corpus.ant import CorpusMissing, multisource_corpus
 from analysis.engine import analyse_texts
+from analysis.errors import TextWarning
 from analysis.lexicon import Matcher, Tokens, load_frame_lexicon
 from analysis.measures import kwic
 from analysis.paths import BUILD_DIR
@@ -59,6 +61,7 @@ class Comparison:
     dispersion: pd.DataFrame = field(default_factory=pd.DataFrame)
     concordance: pd.DataFrame = field(default_factory=pd.DataFrame)
     outside_months: int = 0
+    repaired: int = 0
     summary: CorpusSummary | None = None
 
 
@@ -83,8 +86,12 @@ def compare_outlets(
         metadata = source["metadata"]
     documents = _documents(Path(metadata))
     folder = Path(output_dir) if output_dir else BUILD_DIR / "comparison" / f"run-{os.getpid()}"
-    summary = process_corpus(metadata=metadata, workers=workers, scheduler=scheduler,
-                             output_dir=folder, progress=False)  # fmt: skip
+    with warnings.catch_warnings():
+        # documents repaired on loading are counted in the summary (n_text_warnings)
+        # and reported by the study; one warning for the whole corpus says no more
+        warnings.simplefilter("ignore", TextWarning)
+        summary = process_corpus(metadata=metadata, workers=workers, scheduler=scheduler,
+                                 output_dir=folder, progress=False)  # fmt: skip
     if output_dir is None:
         shutil.rmtree(folder, ignore_errors=True)
     docs = summary.documents.merge(documents[["doc_id", "category", "month", "political"]],
@@ -105,6 +112,7 @@ def compare_outlets(
         dispersion=_dispersion(summary, docs),
         concordance=_concordance(metadata, docs[docs["scope_topic"]]),
         outside_months=int((~docs["month"].between(*MONTHS)).sum()),
+        repaired=int((docs["n_text_warnings"] > 0).sum()),
         summary=summary,
     )
 
@@ -262,7 +270,9 @@ def limitations(study: Comparison, error: pd.DataFrame) -> str:
         "- **The topic is a keyword query** (`lexicons/topics.csv`, at least two mentions): it "
         "finds articles that name the topic, not all articles about it.",
         "- **Scraped text keeps some page furniture** (BBC's app notices, bylines): it adds words "
-        "to the denominators and shows among each outlet's key words.",
+        "to the denominators and shows among each outlet's key words. "
+        f"{study.repaired:,} articles held invisible characters (bidi controls, zero-width "
+        "marks) that were removed from the copy used for matching.",
         _error_line(error),
     ]
     return "\n".join(items)

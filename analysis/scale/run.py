@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the text bar: the notebook widget needs ipywidgets
 
 from analysis.errors import ConfigError, TextWarning
 from analysis.lexicon.matching import Matcher
