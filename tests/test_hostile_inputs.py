@@ -10,9 +10,9 @@ lists them with what the user gets. Two kinds of outcome are allowed:
   text are compared with those of the clean seed article.
 
 The seed's frame hits were worked out by reading it (tests/lexicon/test_frames_seed.py
-lists them word by word): 28 hits, solidarity 8, international 7, struggle 4,
-humanitarian 4, self_determination 3, colonialism 2; 6 of them in quoted speech
-(ندعم ×2, استقلاله, باحتلال, وتحريرهم, الاستعمار). ``SEED_FRAMES`` below copies
+lists them word by word): 30 hits, solidarity 8, international 7, struggle 6,
+humanitarian 4, self_determination 3, colonialism 2; 7 of them in quoted speech
+(ندعم ×2, استقلاله, الثورية, باحتلال, وتحريرهم, الاستعمار). ``SEED_FRAMES`` below copies
 those hand-made numbers, and every repair test compares the full list of
 ``(frame, term, voice)`` of its hits with the clean seed's list, so a repair
 that loses, gains or moves a single hit fails.
@@ -54,12 +54,12 @@ SEED = SEED_FILE.read_bytes().decode("utf-8")  # one line, no BOM, no line break
 SEED_FRAMES = {
     "solidarity": 8,
     "international": 7,
-    "struggle": 4,
+    "struggle": 6,
     "humanitarian": 4,
     "self_determination": 3,
     "colonialism": 2,
 }
-SEED_QUOTED = 6
+SEED_QUOTED = 7
 LEXICON = load_frame_lexicon()
 HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
 HOSTILE_IMG = '"><img src=x onerror="window.__pwned=2">'
@@ -131,7 +131,7 @@ def loaded_with_warning(path: Path, phrase: str):
 
 
 def test_01_reference_seed_counts(seed_hits):
-    assert len(seed_hits) == 28
+    assert len(seed_hits) == 30
 
 
 def test_02_empty_file(tmp_path):
@@ -171,7 +171,7 @@ def test_07_mixed_scripts_arabic_article_with_latin_names(tmp_path, seed_hits):
     assert {"Barack", "Obama", "UN", "ONU"} <= set(
         tables.tokens.loc[tables.tokens.kind == "latin", "surface"]
     )
-    assert len(hits) == 28
+    assert len(hits) == 30
 
 
 def test_08_windows_1256(tmp_path, seed_hits):
@@ -286,7 +286,7 @@ def test_21_one_10_mb_line(tmp_path, seed_hits):
 
 
 def test_22_seed_repeated_on_one_long_line(seed_hits):
-    # 40 copies of the seed joined by spaces, no line break (~160 KB): 40 × 28 hits.
+    # 40 copies of the seed joined by spaces, no line break (~160 KB): 40 × 30 hits.
     text = " ".join([SEED] * 40)
     hits = hits_of(text)
     assert dict(Counter(hits["frame"])) == {f: 40 * n for f, n in SEED_FRAMES.items()}
