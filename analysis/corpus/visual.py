@@ -1,0 +1,317 @@
+"""Arabic copied from a PDF in visual order: detected by its presentation forms, put back.
+
+A PDF draws each line from left to right, so text copied out of some PDFs comes
+in *visual* order: the Arabic letters of every line reversed, while runs of
+Latin words and numbers read left to right. Such text is written with
+presentation forms (U+FB50–U+FEFF), which give it away: each letter's form says
+whether it joins the letter before it and the one after it. In reading order a
+word starts with an initial or isolated form; reversed, it starts with a final
+form. :func:`order_evidence` counts adjacent letter pairs whose forms only fit one
+of the two orders.
+
+:func:`to_reading_order` puts a text whose pairs say "visual" back in reading
+order, line by line, as the inverse of the Unicode bidirectional algorithm for a
+right-to-left paragraph (UAX #9, the rules a PDF producer applies): the line's
+units are reversed, where a unit is one character at the paragraph's level, or a
+run of Latin words and numbers that the algorithm keeps left to right (such runs
+stay as they are). Where that inverse is not unique the text is refused with the
+line and the words concerned, never guessed:
+
+* a Latin run and a number separated only by spaces or punctuation (``UN 2009``
+  reads the same as ``2009 UN`` in visual order);
+* a tab or an explicit bidi control inside a line;
+* a mirrored character other than the paired brackets and quotes listed in
+  :data:`MIRROR`, or brackets that pair neither as written nor mirrored (some PDF
+  copies swap ``(`` and ``)`` where the PDF showed them mirrored, some do not: the
+  choice that makes the brackets pair is taken);
+* a text in which some lines are in visual order and others in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from analysis.errors import CorpusError
+
+#: Mirrored characters that are put back as their pair when the copy mirrored them.
+MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
+_LINE_BREAK = re.compile("(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])")
+#: Bidi classes as one letter each: Y Arabic letter (AL), R other right-to-left,
+#: L left-to-right, E European digit, A Arabic digit, M combining mark, T European
+#: terminator (% $ #), S European separator (+ -), C common separator (/ , . :),
+#: X tab or explicit bidi control, N any other neutral.
+_CLASS_LETTER = {
+    "AL": "Y",
+    "R": "R",
+    "L": "L",
+    "EN": "E",
+    "AN": "A",
+    "NSM": "M",
+    "ET": "T",
+    "ES": "S",
+    "CS": "C",
+    "S": "X",
+    **dict.fromkeys(("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"), "X"),
+}
+#: A left-to-right stretch of a visual line: Latin letters and digits with the
+#: neutrals between them, and European terminators at either end.
+_STRETCH = re.compile(r"T*[LEA](?:[LEAMTSCNX]*[LEAM])?T*")
+
+
+class UncertainOrder(ValueError):
+    """The reading order of a visual line cannot be recovered for certain."""
+
+    def __init__(self, reason: str, fragment: str):
+        self.reason = reason
+        self.fragment = fragment
+        super().__init__(f"{reason} ({fragment!r})")
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, str]:
+    """Presentation-form letters and ligatures → ``initial``/``medial``/``final``/``isolated``."""
+    forms = {}
+    for code in (*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF)):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) < 2 or parts[0] not in ("<initial>", "<medial>", "<final>", "<isolated>"):
+            continue
+        if all(unicodedata.category(chr(int(p, 16))) == "Lo" for p in parts[1:]):
+            forms[chr(code)] = parts[0][1:-1]
+    return forms
+
+
+def _joins(form: str) -> tuple[bool, bool]:
+    """Whether a form joins the letter before it and the one after it (in reading order)."""
+    return form in ("medial", "final"), form in ("initial", "medial")
+
+
+def order_evidence(line: str) -> tuple[int, int]:
+    """``(pairs that fit reading order only, pairs that fit visual order only)``.
+
+    A pair is two adjacent presentation-form letters (combining marks between
+    them skipped). Read in order, the first joins forward exactly when the second
+    joins backward; read reversed, the other way round.
+    """
+    forms = _forms()
+    logical = visual = 0
+    previous: str | None = None
+    for char in line:
+        form = forms.get(char)
+        if form is None:
+            if unicodedata.category(char) != "Mn":
+                previous = None
+            continue
+        if previous is not None:
+            back_before, forward_before = _joins(previous)
+            back_after, forward_after = _joins(form)
+            fits_logical = forward_before == back_after
+            fits_visual = forward_after == back_before
+            logical += fits_logical and not fits_visual
+            visual += fits_visual and not fits_logical
+        previous = form
+    return logical, visual
+
+
+def _classes(line: str) -> str:
+    return "".join(_CLASS_LETTER.get(unicodedata.bidirectional(c), "N") for c in line)
+
+
+@dataclass
+class _Unit:
+    """A piece of a visual line that moves as a whole: a character, or a left-to-right run."""
+
+    text: str
+    single: bool  # one character at the paragraph's (right-to-left) level
+
+
+def _context_is_arabic(classes: str, end: int) -> bool:
+    """Whether the first strong character before a stretch (in reading order) is Arabic.
+
+    In reading order, "before" is to the right in the visual line. European digits
+    after Arabic letters behave as Arabic digits (rule W2 of UAX #9).
+    """
+    for letter in classes[end:]:
+        if letter in "YRL":
+            return letter == "Y"
+    return False  # the start of the paragraph, whose direction is right to left
+
+
+def _number_units(text: str, classes: str, arabic_context: bool) -> list[_Unit]:
+    """Units of a stretch of digits: numbers stay whole, separators between them move.
+
+    UAX #9 rules W2, W4, W5: a single separator between two numbers of one kind
+    belongs to them (``/ , . :`` for both kinds, ``+ -`` for European digits only),
+    and European terminators (``% $``) next to European digits too, unless the
+    digits follow Arabic letters and so count as Arabic digits.
+    """
+    kinds = classes.replace("E", "A") if arabic_context else classes
+    joined = list(kinds)
+    for i in range(1, len(kinds) - 1):
+        left, middle, right = kinds[i - 1], kinds[i], kinds[i + 1]
+        if left == right and left in "EA" and (middle == "C" or (middle == "S" and left == "E")):
+            joined[i] = left
+    digits = "".join(joined)
+    if "E" in digits:
+        digits = re.sub(r"T+(?=E)|(?<=E)T+", lambda m: "E" * len(m.group()), digits)
+    units = []
+    for match in re.finditer(r"[EA][EAM]*|.", digits):
+        piece = text[match.start() : match.end()]
+        units.append(_Unit(piece, single=match.group()[0] not in "EA"))
+    return units
+
+
+def _letter_run_units(text: str, classes: str) -> list[_Unit]:
+    """Units of a stretch holding Latin letters: one run, terminators at the ends apart.
+
+    In reading order, European digits after a Latin letter join its run (rule W7),
+    so between the first and the last letter anything goes. Digits set off by a
+    space or punctuation before the first letter or after the last one make the
+    order uncertain (``UN 2009`` is also what ``2009 UN`` looks like in visual
+    order); so do Arabic digits set off inside the run, a tab and a bidi control.
+    """
+    core = classes.strip("T")
+    start = len(classes) - len(classes.lstrip("T"))
+    end = start + len(core)
+    first, last = core.index("L"), core.rindex("L")
+    if "X" in core:
+        raise UncertainOrder("a tab or bidi control inside a left-to-right run", text)
+    outside = core[:first] + core[last + 1 :]
+    if re.search("[TSCN]", outside) or re.search("A[TSCN]|[TSCN]A", core):
+        raise UncertainOrder("Latin words and a number separated by spaces or punctuation", text)
+    head = [_Unit(c, True) for c in text[:start]]
+    tail = [_Unit(c, True) for c in text[end:]]
+    return [*head, _Unit(text[start:end], single=False), *tail]
+
+
+def visual_units(line: str) -> list[_Unit]:
+    """A visual line cut into the units that the bidirectional algorithm moves as wholes."""
+    classes = _classes(line)
+    units: list[_Unit] = []
+    position = 0
+    for stretch in _STRETCH.finditer(classes):
+        for index in range(position, stretch.start()):
+            if classes[index] == "X":
+                raise UncertainOrder("a tab or bidi control", line[max(0, index - 10) : index + 10])
+            units.append(_Unit(line[index], True))
+        text, kinds = line[stretch.start() : stretch.end()], stretch.group()
+        if "L" in kinds:
+            units += _letter_run_units(text, kinds)
+        else:
+            if "X" in kinds:
+                raise UncertainOrder("a tab or bidi control between numbers", text)
+            units += _number_units(text, kinds, _context_is_arabic(classes, stretch.end()))
+        position = stretch.end()
+    for index in range(position, len(line)):
+        if classes[index] == "X":
+            raise UncertainOrder("a tab or bidi control", line[max(0, index - 10) : index + 10])
+        units.append(_Unit(line[index], True))
+    return units
+
+
+def _unpaired(sequence: str) -> int:
+    """How many brackets and quotes of :data:`MIRROR` in ``sequence`` have no partner."""
+    openers = {o: c for o, c in MIRROR.items() if o in "([{<«‹"}
+    stack: list[str] = []
+    unpaired = 0
+    for char in sequence:
+        if char in openers:
+            stack.append(openers[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+        else:
+            unpaired += 1
+    return unpaired + len(stack)
+
+
+def _choose_mirroring(lines: list[list[_Unit]]) -> bool:
+    """Whether the copy mirrored brackets (so they must be swapped back).
+
+    Only characters at the paragraph's level are concerned (brackets inside a
+    Latin run are drawn as written). The choice that leaves fewer brackets without
+    a partner is taken; if both leave the same number (but not zero), refused.
+    """
+    moved = "".join(u.text for units in lines for u in reversed(units) if u.single)
+    mirrored = [c for c in moved if unicodedata.mirrored(c)]
+    strange = [c for c in mirrored if c not in MIRROR]
+    if strange:
+        raise UncertainOrder("a mirrored character with no known pair", strange[0])
+    as_written = _unpaired("".join(mirrored))
+    swapped = _unpaired("".join(MIRROR[c] for c in mirrored))
+    if as_written == swapped and as_written:
+        reason = "brackets that pair neither as written nor mirrored"
+        raise UncertainOrder(reason, "".join(mirrored))
+    return swapped < as_written
+
+
+def _reading_line(units: list[_Unit], mirror: bool) -> str:
+    pieces = []
+    for unit in reversed(units):
+        swap = mirror and unit.single and unit.text in MIRROR
+        pieces.append(MIRROR[unit.text] if swap else unit.text)
+    return "".join(pieces)
+
+
+def _split_lines(text: str) -> tuple[list[str], list[str]]:
+    """Lines and the line breaks after them (the last break may be empty)."""
+    parts = _LINE_BREAK.split(text)
+    return parts[0::2], [*parts[1::2], ""]
+
+
+def to_reading_order(text: str, path: str | Path) -> tuple[str, list[str]]:
+    """``text`` in reading order, with a warning if it was in visual order.
+
+    Text without presentation forms, or whose forms fit reading order, is
+    returned as it is (no warning). Raises :class:`CorpusError` naming ``path``
+    and the line when lines disagree about the order or the order of a visual
+    line cannot be recovered for certain (module docstring).
+    """
+    lines, breaks = _split_lines(text)
+    evidence = [order_evidence(line) for line in lines]
+    visual = [number for number, (log, vis) in enumerate(evidence, 1) if vis > log]
+    if not visual:
+        return text, []
+    logical = [number for number, (log, vis) in enumerate(evidence, 1) if log > vis]
+    if logical:
+        raise CorpusError(
+            f"presentation forms in visual order on line {visual[0]} but in reading order on "
+            f"line {logical[0]}: a mix of text copied from a PDF and typed text cannot be "
+            "put in order for certain; copy the text again in one piece",
+            path,
+            visual[0],
+        )
+    units = [_units_of_line(line, number, path) for number, line in enumerate(lines, 1)]
+    try:
+        mirror = _choose_mirroring(units)
+    except UncertainOrder as error:
+        raise _refusal(error, path, None) from None
+    repaired = "".join(_reading_line(u, mirror) + brk for u, brk in zip(units, breaks, strict=True))
+    words = sum(vis for _, vis in evidence)
+    note = (
+        f"text in visual order (copied from a PDF?): {words} pair(s) of presentation-form "
+        f"letters read only right to left reversed, e.g. a final form at the start of a "
+        f"word; {len(lines)} line(s) put back in reading order"
+        + (", brackets mirrored back" if mirror else "")
+        + ". Offsets count in the reordered text; save the text in reading order to silence"
+    )
+    return repaired, [note]
+
+
+def _units_of_line(line: str, number: int, path: str | Path) -> list[_Unit]:
+    try:
+        return visual_units(line)
+    except UncertainOrder as error:
+        raise _refusal(error, path, number) from None
+
+
+def _refusal(error: UncertainOrder, path: str | Path, line: int | None) -> CorpusError:
+    return CorpusError(
+        "text in visual order (copied from a PDF?) whose reading order cannot be "
+        f"recovered for certain: {error.reason} ({error.fragment!r}); copy the text "
+        "again in reading order (e.g. with pdftotext) or from the original source",
+        path,
+        line,
+    )
