@@ -164,6 +164,27 @@ def _number_units(text: str, classes: str, arabic_context: bool) -> list[_Unit]:
     return units
 
 
+def _brackets_enclose_words(run: str) -> bool:
+    """Whether the brackets in a left-to-right run pair as written, each around a word.
+
+    ``Obama (USA)`` is one run however it is read; ``UN( )UN`` can be the layout
+    of ``(UN) (UN)`` as well as of a run with empty brackets, so it is refused.
+    """
+    openings: list[tuple[str, int]] = []
+    for index, char in enumerate(run):
+        if char not in MIRROR:
+            continue
+        if char in "([{<«‹":
+            openings.append((MIRROR[char], index))
+        elif not openings or openings[-1][0] != char:
+            return False
+        else:
+            _, start = openings.pop()
+            if not any(c.isalnum() for c in run[start + 1 : index]):
+                return False
+    return not openings
+
+
 def _letter_run_units(text: str, classes: str) -> list[_Unit]:
     """Units of a stretch holding Latin letters: one run, terminators at the ends apart.
 
@@ -182,9 +203,30 @@ def _letter_run_units(text: str, classes: str) -> list[_Unit]:
     outside = core[:first] + core[last + 1 :]
     if re.search("[TSCN]", outside) or re.search("A[TSCN]|[TSCN]A", core):
         raise UncertainOrder("Latin words and a number separated by spaces or punctuation", text)
+    if not _brackets_enclose_words(text[start:end]):
+        raise UncertainOrder("brackets inside a Latin run that do not each enclose a word", text)
     head = [_Unit(c, True) for c in text[:start]]
     tail = [_Unit(c, True) for c in text[end:]]
     return [*head, _Unit(text[start:end], single=False), *tail]
+
+
+def _closing_brackets_end(line: str, start: int, end: int) -> int:
+    """Where a left-to-right stretch ends once the brackets it opens are closed.
+
+    In ``UN (UN)`` the brackets take the direction of the Latin word before them
+    (rule N0 of UAX #9), so the closing one belongs to the run although no letter
+    follows it.
+    """
+    expected = []
+    for char in line[start:end]:
+        if char in MIRROR and char in "([{<«‹":
+            expected.append(MIRROR[char])
+        elif expected and char == expected[-1]:
+            expected.pop()
+    while expected and end < len(line) and line[end] == expected[-1]:
+        expected.pop()
+        end += 1
+    return end
 
 
 def visual_units(line: str) -> list[_Unit]:
@@ -197,14 +239,15 @@ def visual_units(line: str) -> list[_Unit]:
             if classes[index] == "X":
                 raise UncertainOrder("a tab or bidi control", line[max(0, index - 10) : index + 10])
             units.append(_Unit(line[index], True))
-        text, kinds = line[stretch.start() : stretch.end()], stretch.group()
+        end = _closing_brackets_end(line, stretch.start(), stretch.end())
+        text, kinds = line[stretch.start() : end], classes[stretch.start() : end]
         if "L" in kinds:
             units += _letter_run_units(text, kinds)
         else:
             if "X" in kinds:
                 raise UncertainOrder("a tab or bidi control between numbers", text)
-            units += _number_units(text, kinds, _context_is_arabic(classes, stretch.end()))
-        position = stretch.end()
+            units += _number_units(text, kinds, _context_is_arabic(classes, end))
+        position = end
     for index in range(position, len(line)):
         if classes[index] == "X":
             raise UncertainOrder("a tab or bidi control", line[max(0, index - 10) : index + 10])
@@ -230,21 +273,25 @@ def _unpaired(sequence: str) -> int:
 def _choose_mirroring(lines: list[list[_Unit]]) -> bool:
     """Whether the copy mirrored brackets (so they must be swapped back).
 
-    Only characters at the paragraph's level are concerned (brackets inside a
-    Latin run are drawn as written). The choice that leaves fewer brackets without
-    a partner is taken; if both leave the same number (but not zero), refused.
+    Only brackets at the paragraph's level can be mirrored (inside a Latin run
+    they are drawn as written). The orientation in which every bracket and
+    quotation mark of the text pairs is taken; if neither makes them all pair (a
+    stray ``)``, or a layout that two texts share, such as ``UN (UN)``), the
+    text is refused.
     """
-    moved = "".join(u.text for units in lines for u in reversed(units) if u.single)
-    mirrored = [c for c in moved if unicodedata.mirrored(c)]
-    strange = [c for c in mirrored if c not in MIRROR]
+    moved = [u.text for units in lines for u in units if u.single and unicodedata.mirrored(u.text)]
+    strange = [c for c in moved if c not in MIRROR]
     if strange:
         raise UncertainOrder("a mirrored character with no known pair", strange[0])
-    as_written = _unpaired("".join(mirrored))
-    swapped = _unpaired("".join(MIRROR[c] for c in mirrored))
-    if as_written == swapped and as_written:
-        reason = "brackets that pair neither as written nor mirrored"
-        raise UncertainOrder(reason, "".join(mirrored))
-    return swapped < as_written
+    pairing = []
+    for mirror in (False, True):
+        text = "".join(_reading_line(units, mirror) for units in lines)
+        if _unpaired("".join(c for c in text if c in MIRROR)) == 0:
+            pairing.append(mirror)
+    if len(pairing) != 1 and moved:
+        reason = "brackets or quotation marks that do not all pair, as written or mirrored"
+        raise UncertainOrder(reason, "".join(moved))
+    return bool(pairing) and pairing[0]
 
 
 def _reading_line(units: list[_Unit], mirror: bool) -> str:
@@ -288,7 +335,12 @@ def to_reading_order(text: str, path: str | Path) -> tuple[str, list[str]]:
         mirror = _choose_mirroring(units)
     except UncertainOrder as error:
         raise _refusal(error, path, None) from None
-    repaired = "".join(_reading_line(u, mirror) + brk for u, brk in zip(units, breaks, strict=True))
+    reading = [_reading_line(u, mirror) for u in units]
+    for number, (line_units, candidate) in enumerate(zip(units, reading, strict=True), 1):
+        if not lays_out_as(candidate, _unmirrored(line_units, mirror)):
+            error = UncertainOrder("laid out again, it does not give this line", lines[number - 1])
+            raise _refusal(error, path, number)
+    repaired = "".join(line + brk for line, brk in zip(reading, breaks, strict=True))
     words = sum(vis for _, vis in evidence)
     note = (
         f"text in visual order (copied from a PDF?): {words} pair(s) of presentation-form "
@@ -298,6 +350,25 @@ def to_reading_order(text: str, path: str | Path) -> tuple[str, list[str]]:
         + ". Offsets count in the reordered text; save the text in reading order to silence"
     )
     return repaired, [note]
+
+
+def lays_out_as(reading: str, visual: str) -> bool:
+    """Whether the bidirectional algorithm lays ``reading`` out exactly as ``visual``.
+
+    The check of every repaired line: python-bidi (the Unicode algorithm, UAX #9)
+    lays it out right to left, without mirroring brackets (``visual`` is given
+    with any mirrored brackets turned back).
+    """
+    from bidi import get_display
+
+    return get_display(reading, base_dir="R") == visual
+
+
+def _unmirrored(units: list[_Unit], mirror: bool) -> str:
+    """The visual line with the brackets a copy mirrored turned back."""
+    return "".join(
+        MIRROR[u.text] if mirror and u.single and u.text in MIRROR else u.text for u in units
+    )
 
 
 def _units_of_line(line: str, number: int, path: str | Path) -> list[_Unit]:
