@@ -285,7 +285,11 @@ def _stage_pages(
             pending[folder / f"{source.stem}.html"] = html
     pending.update(_index_pages(executed[0][0].parent, layout, parameters, set(pending)))
     for final, content in pending.items():
-        write_atomic(staging.staged_path(final), content)
+        staged = staging.staged_path(final)
+        try:
+            write_atomic(staged, content)
+        except OSError as error:  # a full disk: write() names no file, so name it here
+            raise write_error(error, staged) from None
 
 
 def build_reports(

@@ -44,8 +44,13 @@ class ReportWriteError(AnalysisError):
 
 
 def write_error(error: OSError, fallback: Path) -> ReportWriteError:
-    """A :class:`ReportWriteError` naming the path an ``OSError`` is about."""
-    path = Path(error.filename) if error.filename else fallback
+    """A :class:`ReportWriteError` naming the path an ``OSError`` is about.
+
+    For a rename that is the destination (``filename2``); an error without a
+    path (``write()`` on a full disk) names ``fallback``.
+    """
+    named = getattr(error, "filename2", None) or error.filename
+    path = Path(named) if named else fallback
     reason = error.strerror or str(error)
     return ReportWriteError(
         f"{reason}; the run stopped and the previous reports and figures are unchanged",
@@ -83,20 +88,35 @@ def _process_is_running(pid: int) -> bool:
     return True
 
 
+def _undo_move(move: Move) -> None:
+    """Put back the previous version of one file, or remove the new one."""
+    if move.backup is not None and move.backup.exists():
+        if move.final.exists() and os.path.samefile(move.backup, move.final):
+            move.backup.unlink()  # the rename never happened: the old file is in place
+        else:
+            os.replace(move.backup, move.final)
+    elif move.backup is None and not move.staged.exists() and move.final.exists():
+        move.final.unlink()
+
+
 def undo(moves: list[Move], created: list[Path]) -> None:
     """Put every previous version back, remove every new file and every new folder.
 
     Safe to repeat, and safe on a commit that stopped anywhere: a move not yet
-    made leaves its staged file, which tells it apart from one made.
+    made leaves its staged file, which tells it apart from one made. Every move
+    is undone even if one fails; the first failure is raised at the end.
     """
+    failure: OSError | None = None
     for move in reversed(moves):
-        if move.backup is not None and move.backup.exists():
-            os.replace(move.backup, move.final)
-        elif move.backup is None and not move.staged.exists() and move.final.exists():
-            move.final.unlink()
+        try:
+            _undo_move(move)
+        except OSError as error:
+            failure = failure or error
     for folder in sorted(created, key=lambda f: len(f.parts), reverse=True):
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
+    if failure is not None:
+        raise failure
 
 
 class Staging:
@@ -128,7 +148,10 @@ class Staging:
 
     def __exit__(self, *exc_info: object) -> None:
         if (self.root / JOURNAL).exists():
-            undo(*self._journal())
+            try:
+                undo(*self._journal())
+            except OSError:
+                return  # the journal stays: the next run undoes the rest
         shutil.rmtree(self.root, ignore_errors=True)
         for folder in self.made_for_root:  # innermost first; only if left empty
             if folder.is_dir() and not any(folder.iterdir()):
@@ -251,15 +274,30 @@ class Staging:
             for move in moves:
                 _swap_in(move)
         except BaseException as error:
-            undo(moves, self.created)
-            (self.root / JOURNAL).unlink(missing_ok=True)
-            if isinstance(error, OSError):
-                raise write_error(error, self.root) from None
+            self._undo_after(error, moves)
             raise
         (self.root / JOURNAL).unlink()
         for move in moves:
             log(f"wrote {display_path(move.final)}")
         return [move.final for move in moves]
+
+    def _undo_after(self, error: BaseException, moves: list[Move]) -> None:
+        """Undo a failed commit; raise the error as a :class:`ReportWriteError` if it is an OSError.
+
+        If the undo itself fails, the journal stays, so that the next run undoes
+        the rest, and the message says so.
+        """
+        try:
+            undo(moves, self.created)
+        except OSError as failure:
+            raise ReportWriteError(
+                f"{failure.strerror}: the run stopped half-way through replacing the outputs "
+                "and could not put every previous file back; the next report run will",
+                display_path(failure.filename or self.root),
+            ) from error
+        (self.root / JOURNAL).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise write_error(error, self.root) from None
 
 
 def _swap_in(move: Move) -> None:
