@@ -14,16 +14,21 @@ order, line by line, as the inverse of the Unicode bidirectional algorithm for a
 right-to-left paragraph (UAX #9, the rules a PDF producer applies): the line's
 units are reversed, where a unit is one character at the paragraph's level, or a
 run of Latin words and numbers that the algorithm keeps left to right (such runs
-stay as they are). Where that inverse is not unique the text is refused with the
-line and the words concerned, never guessed:
+stay as they are). Every repaired line is then laid out again by python-bidi and
+must give the copied line back (:func:`lays_out_as`). Where the inverse is not
+unique, or the check fails, the text is refused with the line and the words
+concerned, never guessed:
 
 * a Latin run and a number separated only by spaces or punctuation (``UN 2009``
-  reads the same as ``2009 UN`` in visual order);
+  reads the same as ``2009 UN`` in visual order), Arabic digits set off inside a
+  Latin run, brackets inside a Latin run that do not each enclose a word
+  (``UN( )UN`` is also the layout of ``(UN) (UN)``);
 * a tab or an explicit bidi control inside a line;
 * a mirrored character other than the paired brackets and quotes listed in
-  :data:`MIRROR`, or brackets that pair neither as written nor mirrored (some PDF
-  copies swap ``(`` and ``)`` where the PDF showed them mirrored, some do not: the
-  choice that makes the brackets pair is taken);
+  :data:`MIRROR`; brackets and quotation marks that do not all pair, as written
+  or mirrored. Some PDF copies give ``)`` where the PDF showed a mirrored ``(``,
+  some do not: the orientation in which every bracket of the text pairs is taken
+  (an article's brackets pair), and a stray one (``1)``) makes it uncertain;
 * a text in which some lines are in visual order and others in reading order.
 """
 
