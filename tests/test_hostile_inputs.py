@@ -1420,11 +1420,11 @@ def test_91_outputs_inside_a_corpus_folder_are_refused(tmp_path, monkeypatch, ca
     assert sorted(p.name for p in other.iterdir()) == []
 
 
-# --- a failed run leaves the previous outputs exactly as they were (92-96) ------------
+# --- a failed run leaves the previous outputs exactly as they were (92-95) ------------
 # A good run first, then a run that fails at one point; afterwards every previous
 # file is byte-identical with the same modification time, and no staging folder,
 # temporary file or backup is left. The kernel is replaced by fake_execute (the
-# real notebooks are in 65, 97 and tests/report).
+# real notebooks are in 65, 96 and tests/report).
 
 
 def outputs_of(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -1665,7 +1665,7 @@ def test_95_a_killed_report_run_leaves_the_previous_outputs_and_is_cleaned_up(tm
     assert set(outputs_of(out)) == set(before)
 
 
-# --- every notebook runs on every valid document (97) ---------------------------------
+# --- every notebook runs on every valid document (96) ---------------------------------
 # Edge documents, run through all five notebooks in real kernels. Counted by reading:
 #   2009     التضامن: one word, one sentence (no terminator), 1 hit (ال + تضامن,
 #            solidarity), no actor, no quote; an id of digits only
@@ -1737,7 +1737,7 @@ def notebook_text(out: Path, name: str) -> str:
         ("all", (4, 6, 29, 1, 1, 6, 1, 2)),
     ],
 )
-def test_97_every_notebook_runs_on_edge_documents(edge_runs, run, numbers):
+def test_96_every_notebook_runs_on_edge_documents(edge_runs, run, numbers):
     # Before: one sentence crashed 03 (a NaN in a table), no actor failed 04 (and
     # so the report), a capital in an id broke a figure name, -p doc_ids 2009
     # became a number.
