@@ -225,7 +225,9 @@ def _show_final_parameters(nb: NotebookNode, source: Path, shown: Mapping[str, o
     nb.metadata["papermill"] = injected.metadata["papermill"]
 
 
-def _save_failed_copy(error: NotebookExecutionError, folder: Path, log: Callable) -> None:
+def _save_failed_copy(
+    error: NotebookExecutionError, folder: Path, log: Callable[[str], None]
+) -> None:
     """Keep the notebook as far as it ran, for inspection (outside the staged outputs)."""
     if error.executed is None:
         return
