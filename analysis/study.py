@@ -148,11 +148,40 @@ class Study:
         }
 
 
+def _wanted_ids(doc_ids: str | Iterable[str]) -> list[str]:
+    """The ids a ``doc_ids`` parameter names: a comma-separated string or a list of strings."""
+    if isinstance(doc_ids, str):
+        wanted = [d.strip() for d in doc_ids.split(",")]
+        if "" in wanted:
+            raise ConfigError(
+                f"parameter doc_ids {doc_ids!r} has an empty id (two commas in a row, or a "
+                "comma at either end)"
+            )
+        return wanted
+    if isinstance(doc_ids, (list, tuple)) and all(isinstance(d, str) for d in doc_ids):
+        return list(doc_ids)
+    raise ConfigError(
+        f"parameter doc_ids is {doc_ids!r} ({type(doc_ids).__name__}), not text: give the "
+        'ids as a string ("2009" or "id1,id2"); papermill reads -p doc_ids 2009 as a '
+        "number, -r doc_ids 2009 keeps it as text"
+    )
+
+
 def _selection(documents: pd.DataFrame, doc_ids: str | Iterable[str] | None) -> pd.DataFrame:
-    """The rows of ``documents`` named by ``doc_ids`` (a string may list ids with commas)."""
-    if doc_ids is None or doc_ids == "" or doc_ids == "all":
+    """The rows of ``documents`` named by ``doc_ids`` (a string may list ids with commas).
+
+    ``None`` or an empty string selects every document. A document named twice,
+    an id not in the table, or ids that are not text are refused.
+    """
+    if doc_ids is None or doc_ids == "":
         return documents
-    wanted = [d.strip() for d in doc_ids.split(",")] if isinstance(doc_ids, str) else list(doc_ids)
+    wanted = _wanted_ids(doc_ids)
+    repeated = sorted({d for d in wanted if wanted.count(d) > 1})
+    if repeated:
+        raise ConfigError(
+            f"parameter doc_ids names {repeated} more than once; name each document once "
+            "(counting it once or twice would both be a silent choice)"
+        )
     unknown = [d for d in wanted if d not in set(documents["doc_id"])]
     if unknown:
         raise ConfigError(
@@ -160,6 +189,25 @@ def _selection(documents: pd.DataFrame, doc_ids: str | Iterable[str] | None) -> 
             f"(known: {sorted(documents['doc_id'])})"
         )
     return documents.set_index("doc_id").loc[wanted].reset_index()
+
+
+def _parameter_path(value: str | Path, name: str) -> Path:
+    """A path parameter made absolute: relative paths count from the working directory.
+
+    In a notebook the working directory is the notebook's folder (``notebooks/``),
+    as in JupyterLab and in ``python -m analysis.report``; error messages name the
+    absolute path, so where a relative one led is never hidden.
+    """
+    if not isinstance(value, (str, Path)) or str(value) == "":
+        raise ConfigError(f"parameter {name} must be a path (text); got {value!r}")
+    return Path.cwd() / Path(value).expanduser()
+
+
+def _describe_relative(value: str | Path) -> str:
+    """`` 'x.csv', relative to <cwd>`` for a relative parameter, empty for an absolute one."""
+    if Path(value).expanduser().is_absolute():
+        return ""
+    return f" {str(value)!r}, relative to the working directory {Path.cwd()}"
 
 
 def run(
@@ -172,13 +220,21 @@ def run(
     """Load, analyse and match the selected documents; return every table.
 
     ``doc_ids`` is ``None`` (all documents of the metadata table), a list of ids,
-    or a comma-separated string of ids (convenient as a notebook parameter).
-    Problems with any input (missing file, bad metadata, malformed lexicon) raise
-    the project's documented errors, which name the file and the problem.
+    or a comma-separated string of ids (convenient as a notebook parameter); each
+    document may be named once. Relative paths count from the working directory
+    (a notebook's own folder). Problems with any input (missing file, bad
+    metadata, malformed lexicon) raise the project's documented errors, which
+    name the file and the problem.
     """
-    metadata = Path(metadata)
+    given = metadata
+    metadata = _parameter_path(metadata, "metadata")
+    lexicon_dir = _parameter_path(lexicon_dir, "lexicon_dir")
+    figures_dir = _parameter_path(figures_dir, "figures_dir")
     if not metadata.is_file():
-        raise ConfigError("metadata table not found (parameter metadata)", metadata)
+        what = "is not a file" if metadata.exists() else "not found"
+        raise ConfigError(
+            f"metadata table {what} (parameter metadata{_describe_relative(given)})", metadata
+        )
     documents = _selection(read_metadata(metadata), doc_ids)
     vocabulary = Vocabulary()
     loaded = iter_documents(documents, metadata)

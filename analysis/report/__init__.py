@@ -2,7 +2,8 @@
 
 ``python -m analysis.report`` (``make report``) runs :func:`analysis.report.build.main`;
 :mod:`analysis.report.notebooks` executes and parameterises notebooks,
-:mod:`analysis.report.html` turns them into sanitized right-to-left pages, and
+:mod:`analysis.report.html` turns them into sanitized right-to-left pages,
+:mod:`analysis.report.staging` swaps a run's outputs in at once, and
 :mod:`analysis.report.display` shows tables in notebooks.
 """
 
@@ -19,6 +20,8 @@ from analysis.report.html import (
 from analysis.report.notebooks import (
     NOTEBOOK_PATTERN,
     NotebookExecutionError,
+    coerce_parameter,
+    declared_parameter_types,
     declared_parameters,
     discover_notebooks,
     execute_notebook,
@@ -27,12 +30,16 @@ from analysis.report.notebooks import (
     select_notebooks,
     strip_notebook,
 )
+from analysis.report.staging import ReportWriteError
 
 __all__ = [
     "NOTEBOOK_PATTERN",
     "NotebookExecutionError",
     "OutputLayout",
+    "ReportWriteError",
     "build_reports",
+    "coerce_parameter",
+    "declared_parameter_types",
     "declared_parameters",
     "discover_notebooks",
     "execute_notebook",

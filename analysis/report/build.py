@@ -18,17 +18,26 @@ Run as ``python -m analysis.report`` (``make report`` does). For every
    (``dir="auto"`` on prose blocks, table cells and printed lines holding Arabic),
    never for the whole page, so code stays left to right.
 
-Nothing is written until every selected notebook has executed and every page is
-rendered: a failing notebook makes the command exit with status 1 and a message
-naming the notebook, the cell and the failing line, and leaves the previous reports
-and figures as they were (figures saved during the failed run are rolled back); the
-notebook as far as it ran is saved to ``build/notebooks/failed/`` for inspection.
-Every file is written to a temporary file in its own folder and then renamed over
-the old one, so no reader ever sees half a file. Bad usage exits with status 2.
+A run writes into a staging folder (``build/staging/``, or ``.staging/`` in the
+``--output-dir``) and swaps executed notebooks, pages and figures in together at
+the end (:mod:`analysis.report.staging`): notebooks that declare a ``figures_dir``
+parameter save their figures into the staging folder. A failing notebook makes the
+command exit with status 1 and a message naming the notebook, the cell and the
+failing line; a file that cannot be written (a read-only folder, a full disk)
+exits with status 1 and one line naming it. Either way the previous reports and
+figures stay exactly as they were, and no temporary file or backup is left; a
+killed run is cleaned up by the next one. The notebook as far as it ran is saved
+to ``build/notebooks/failed/`` for inspection. Bad usage exits with status 2.
 
-A parameterised run (``-p``) writes to ``--output-dir`` (default
-``build/runs/<parameters>``), never over the main reports and figures: notebooks
-that declare a ``figures_dir`` parameter get the run's own ``figures/`` folder.
+Parameters (``-p key value``) are read as the types the notebook's
+``parameters`` cell declares (``doc_ids: str | None`` keeps ``2009`` as text).
+Relative paths given for ``metadata``, ``lexicon_dir`` and ``figures_dir`` count
+from the current directory, as for any command; the notebooks receive them
+relative to their own folder, their working directory. A parameterised run writes
+to ``--output-dir`` (default ``build/runs/<parameters>``), never over the main
+reports and figures: figures go to the run's own ``figures/`` folder, or to
+``figures_dir`` if given. No output folder may lie inside the corpus folder (or
+the folder of the ``metadata`` table given).
 
 ``--strip`` removes outputs and execution counts from the source notebooks (for
 contributors, before committing); ``--strip --check`` only reports which ones need it.
@@ -40,12 +49,11 @@ import argparse
 import os
 import re
 import secrets
-import shutil
+import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -58,18 +66,24 @@ from analysis.paths import display_path
 from analysis.report.html import NO_CODE_DIR, IndexEntry, export_html, notebook_title, render_index
 from analysis.report.notebooks import (
     DEFAULT_TIMEOUT,
+    INJECTED_TAG,
     NotebookExecutionError,
-    declared_parameters,
+    Parameter,
+    coerce_parameter,
+    declared_parameter_types,
     discover_notebooks,
     execute_notebook,
-    parse_parameter_value,
+    inject_parameters,
     select_notebooks,
     strip_notebook,
 )
 from analysis.report.pages import Link, PageContext, stamp
+from analysis.report.staging import ReportWriteError, Staging, write_error
 
 #: The parameter through which a notebook learns where to save its figures.
 FIGURES_PARAMETER = "figures_dir"
+#: Parameters that name files or folders (relative ones count from the notebook's folder).
+PATH_PARAMETERS = ("metadata", "lexicon_dir", FIGURES_PARAMETER)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -98,22 +112,41 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 @dataclass(frozen=True)
 class OutputLayout:
-    """Where a run writes: executed notebooks, HTML reports, and notebooks' figures."""
+    """Where a run writes: executed notebooks, HTML reports, notebooks' figures, staging."""
 
     executed_dir: Path
     reports_dir: Path
     figures_dir: Path
+    staging_dir: Path
 
     @classmethod
     def default(cls) -> OutputLayout:
-        """The main run: ``build/notebooks``, ``reports/``, ``figures/``."""
-        return cls(paths.BUILD_DIR / "notebooks", paths.REPORTS_DIR, paths.FIGURES_DIR)
+        """The main run: ``build/notebooks``, ``reports/``, ``figures/``; ``build/staging``."""
+        return cls(
+            paths.BUILD_DIR / "notebooks",
+            paths.REPORTS_DIR,
+            paths.FIGURES_DIR,
+            paths.BUILD_DIR / "staging",
+        )
 
     @classmethod
     def under(cls, output_dir: Path) -> OutputLayout:
-        """A separate run: ``notebooks/``, ``reports/`` and ``figures/`` in ``output_dir``."""
+        """A separate run: ``notebooks/``, ``reports/``, ``figures/``, ``.staging/`` inside it."""
         output_dir = Path(output_dir)
-        return cls(output_dir / "notebooks", output_dir / "reports", output_dir / "figures")
+        return cls(
+            output_dir / "notebooks",
+            output_dir / "reports",
+            output_dir / "figures",
+            output_dir / ".staging",
+        )
+
+    def targets(self) -> dict[str, Path]:
+        """The destination folders, by the name of their staged counterpart."""
+        return {
+            "notebooks": self.executed_dir,
+            "reports": self.reports_dir,
+            "figures": self.figures_dir,
+        }
 
     @property
     def no_code_dir(self) -> Path:
@@ -141,60 +174,129 @@ def _path_for_notebook(target: Path, notebook_dir: Path) -> str:
     return str(target)
 
 
-class _FiguresGuard:
-    """Keep a copy of the figures folder while notebooks run; put it back if one fails.
+def _refuse_undeclared(
+    parameters: Mapping[str, object], declared: Mapping[Path, Mapping[str, Parameter]]
+) -> None:
+    known = {name for names in declared.values() for name in names}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ConfigError(
+            f"parameter(s) {', '.join(unknown)} not declared in the 'parameters' cell of "
+            + ", ".join(display_path(nb) for nb in declared)
+        )
 
-    Notebooks save their figures themselves, during execution. If a later notebook
-    fails, the figures of the run are not the ones the previous reports show: the
-    folder is then restored (changed files copied back with their old times, new
-    files removed), so a failed run leaves the previous good output as it was.
+
+def _inside(folder: Path, other: Path) -> bool:
+    return folder.resolve().is_relative_to(other.resolve())
+
+
+def _refuse_unsafe_outputs(
+    layout: OutputLayout, sources: Sequence[Path], parameters: Mapping[str, object]
+) -> None:
+    """No output may overwrite a source notebook or lie inside a corpus folder."""
+    for source in sources:
+        if (layout.executed_dir / source.name).resolve() == source.resolve():
+            raise ConfigError(
+                f"the executed copies would overwrite the source notebooks in "
+                f"{display_path(layout.executed_dir)}; choose another --output-dir"
+            )
+    corpora = [paths.CORPUS_DIR]
+    metadata = parameters.get("metadata")
+    if isinstance(metadata, str) and metadata:
+        corpora.append((sources[0].parent / metadata).parent)
+    for folder in (*layout.targets().values(), layout.staging_dir):
+        for corpus in corpora:
+            if _inside(folder, corpus):
+                raise ConfigError(
+                    f"{display_path(folder)} is inside the corpus folder {display_path(corpus)}, "
+                    "which is never written; choose another --output-dir (or figures_dir)"
+                )
+
+
+def _show_final_parameters(nb: NotebookNode, source: Path, shown: Mapping[str, object]) -> None:
+    """Make the injected cell of an executed notebook show ``shown``.
+
+    The notebook saved its figures into the staging folder; its executed copy
+    and pages show where they are once the run is swapped in.
     """
+    injected = inject_parameters(nbformat.read(source, as_version=4), shown)
+    cell = next(c for c in injected.cells if INJECTED_TAG in c.metadata.get("tags", []))
+    for target in nb.cells:
+        if INJECTED_TAG in target.metadata.get("tags", []):
+            target.source = cell.source
+    nb.metadata["papermill"] = injected.metadata["papermill"]
 
-    def __init__(self, folder: Path, scratch: Path):
-        self.folder = Path(folder)
-        self.scratch = Path(scratch)
-        self.backup: Path | None = None
-        self.saved: dict[str, tuple[int, int]] = {}
 
-    def _files(self) -> dict[str, tuple[int, int]]:
-        if not self.folder.is_dir():
-            return {}
-        return {
-            str(path.relative_to(self.folder)): (path.stat().st_size, path.stat().st_mtime_ns)
-            for path in self.folder.rglob("*")
-            if path.is_file()
-        }
+def _save_failed_copy(
+    error: NotebookExecutionError, folder: Path, log: Callable[[str], None]
+) -> None:
+    """Keep the notebook as far as it ran, for inspection (outside the staged outputs)."""
+    if error.executed is None:
+        return
+    saved = folder / "failed" / error.notebook.name
+    try:
+        write_atomic(saved, nbformat.writes(error.executed) + "\n")
+    except OSError as problem:
+        log(f"warning: could not save the failed notebook to {display_path(saved)}: {problem}")
+        return
+    error.saved_copy = saved
 
-    def __enter__(self) -> _FiguresGuard:
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        self.backup = Path(tempfile.mkdtemp(prefix=".figures-backup-", dir=self.scratch))
-        self.saved = self._files()
-        for relative in self.saved:
-            copy = self.backup / relative
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(self.folder / relative, copy)
-        return self
 
-    def restore(self) -> None:
-        """Put the folder back as it was when the guard was entered."""
-        assert self.backup is not None
-        for relative, stat in self._files().items():
-            if relative not in self.saved:
-                (self.folder / relative).unlink()
-            elif stat != self.saved[relative]:
-                temporary = self.folder / f"{relative}.{secrets.token_hex(6)}.restore"
-                shutil.copy2(self.backup / relative, temporary)
-                os.replace(temporary, self.folder / relative)
-        for relative in self.saved:
-            if not (self.folder / relative).exists():
-                (self.folder / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(self.backup / relative, self.folder / relative)
+def _execute(
+    source: Path,
+    own: dict[str, object],
+    declares_figures: bool,
+    staging: Staging,
+    layout: OutputLayout,
+    *,
+    timeout: int,
+    log: Callable[[str], None],
+) -> NotebookNode:
+    """Execute one notebook with its figures going to the staging folder."""
+    shown = dict(own)
+    if declares_figures:
+        own[FIGURES_PARAMETER] = _path_for_notebook(staging.folder("figures"), source.parent)
+        shown[FIGURES_PARAMETER] = _path_for_notebook(layout.figures_dir, source.parent)
+    else:
+        log(
+            f"warning: {display_path(source)} declares no '{FIGURES_PARAMETER}' parameter; "
+            "figures it saves go where it says, outside the run's staging"
+        )
+    started = time.perf_counter()
+    try:
+        nb = execute_notebook(source, own, timeout=timeout)
+    except NotebookExecutionError as error:
+        _save_failed_copy(error, layout.executed_dir, log)
+        raise
+    if declares_figures:
+        _show_final_parameters(nb, source, shown)
+    log(f"executed {display_path(source)} in {time.perf_counter() - started:.1f} s")
+    return nb
 
-    def __exit__(self, *exc_info: object) -> None:
-        if exc_info[0] is not None:
-            self.restore()
-        if self.backup is not None:
-            shutil.rmtree(self.backup, ignore_errors=True)
+
+def _stage_pages(
+    executed: Sequence[tuple[Path, NotebookNode]],
+    staging: Staging,
+    layout: OutputLayout,
+    parameters: Mapping[str, object],
+) -> None:
+    """Write the executed notebooks, their pages and the indexes into the staging folder."""
+    pending: dict[Path, str] = {}
+    titles = [notebook_title(nb, source.stem) for source, nb in executed]
+    page_stamp = stamp(_lexicon_checksum(parameters))
+    for k, (source, nb) in enumerate(executed):
+        pending[layout.executed_dir / source.name] = nbformat.writes(nb) + "\n"
+        for folder, include_code in ((layout.reports_dir, True), (layout.no_code_dir, False)):
+            page = _page_context(executed, titles, k, include_code, page_stamp)
+            html = export_html(nb, source, include_code=include_code, page=page)
+            pending[folder / f"{source.stem}.html"] = html
+    pending.update(_index_pages(executed[0][0].parent, layout, parameters, set(pending)))
+    for final, content in pending.items():
+        staged = staging.staged_path(final)
+        try:
+            write_atomic(staged, content)
+        except OSError as error:  # a full disk: write() names no file, so name it here
+            raise write_error(error, staged) from None
 
 
 def build_reports(
@@ -205,72 +307,44 @@ def build_reports(
     timeout: int = DEFAULT_TIMEOUT,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
-    """Execute ``notebooks`` and write their executed copies, HTML pages and indexes.
+    """Execute ``notebooks`` and write their executed copies, HTML pages, indexes and figures.
 
-    Every notebook is executed and every page rendered before anything is written.
-    If a notebook fails, :class:`NotebookExecutionError` is raised, the figures
-    folder is restored, the notebook as far as it got is saved to
-    ``<executed_dir>/failed/`` for inspection, and no report changes. Returns the
-    files written, in order.
+    Text values of ``parameters`` are read as the types each notebook declares;
+    a ``figures_dir`` parameter (relative to the notebooks' folder) replaces the
+    layout's figures folder. Everything is staged and swapped in at the end
+    (module docstring). If a notebook fails, :class:`NotebookExecutionError` is
+    raised and the notebook as far as it got is saved to
+    ``<executed_dir>/failed/``; if a file cannot be written,
+    :class:`~analysis.report.staging.ReportWriteError` names it. Either way no
+    output changes. Returns the files written, in order.
     """
     parameters = dict(parameters or {})
     sources = [Path(nb) for nb in notebooks]
     if not sources:
         raise ConfigError("no notebooks to run (expected files named NN-name.ipynb)")
-    declared = {nb: declared_parameters(nbformat.read(nb, as_version=4), nb) for nb in sources}
-    unknown = sorted(set(parameters) - {name for names in declared.values() for name in names})
-    if unknown:
-        raise ConfigError(
-            f"parameter(s) {', '.join(unknown)} not declared in the 'parameters' cell of "
-            + ", ".join(display_path(nb) for nb in sources)
-        )
-    for source in sources:
-        if (layout.executed_dir / source.name).resolve() == source.resolve():
-            raise ConfigError(
-                f"the executed copies would overwrite the source notebooks in "
-                f"{display_path(layout.executed_dir)}; choose another --output-dir"
-            )
-    main_run = layout == OutputLayout.default()
-    if not main_run:
-        layout.figures_dir.mkdir(parents=True, exist_ok=True)
-
-    executed: list[tuple[Path, NotebookNode]] = []
-    with _FiguresGuard(layout.figures_dir, layout.executed_dir.parent):
-        for source in sources:
-            own = {key: value for key, value in parameters.items() if key in declared[source]}
-            if not main_run and FIGURES_PARAMETER in declared[source]:
-                own[FIGURES_PARAMETER] = _path_for_notebook(layout.figures_dir, source.parent)
-            elif not main_run:
-                log(
-                    f"warning: {display_path(source)} declares no '{FIGURES_PARAMETER}' "
-                    "parameter; figures it saves go where it says, perhaps over the main ones"
-                )
-            started = time.perf_counter()
-            try:
-                nb = execute_notebook(source, own, timeout=timeout)
-            except NotebookExecutionError as error:
-                if error.executed is not None:
-                    saved = layout.executed_dir / "failed" / source.name
-                    write_atomic(saved, nbformat.writes(error.executed) + "\n")
-                    error.saved_copy = saved
-                raise
-            log(f"executed {display_path(source)} in {time.perf_counter() - started:.1f} s")
-            executed.append((source, nb))
-
-    pending: dict[Path, str] = {}
-    titles = [notebook_title(nb, source.stem) for source, nb in executed]
-    page_stamp = stamp(_lexicon_checksum(parameters))
-    for k, (source, nb) in enumerate(executed):
-        pending[layout.executed_dir / source.name] = nbformat.writes(nb) + "\n"
-        for folder, include_code in ((layout.reports_dir, True), (layout.no_code_dir, False)):
-            page = _page_context(executed, titles, k, include_code, page_stamp)
-            html = export_html(nb, source, include_code=include_code, page=page)
-            pending[folder / f"{source.stem}.html"] = html
-    pending.update(_index_pages(sources[0].parent, layout, parameters, set(pending)))
-    for path, content in pending.items():
-        write_atomic(path, content)
-        log(f"wrote {display_path(path)}")
-    return list(pending)
+    declared = {nb: declared_parameter_types(nbformat.read(nb, as_version=4), nb) for nb in sources}
+    _refuse_undeclared(parameters, declared)
+    figures = parameters.pop(FIGURES_PARAMETER, None)
+    if isinstance(figures, (str, Path)) and str(figures):
+        layout = replace(layout, figures_dir=sources[0].parent / figures)
+    _refuse_unsafe_outputs(layout, sources, parameters)
+    try:
+        with Staging(layout.staging_dir, layout.targets()) as staging:
+            staging.check_writable()
+            executed = []
+            for source in sources:
+                own = {
+                    key: coerce_parameter(value, declared[source][key], source)
+                    for key, value in parameters.items()
+                    if key in declared[source]
+                }
+                declares = FIGURES_PARAMETER in declared[source]
+                nb = _execute(source, own, declares, staging, layout, timeout=timeout, log=log)
+                executed.append((source, nb))
+            _stage_pages(executed, staging, layout, parameters)
+            return staging.commit(log)
+    except OSError as error:
+        raise write_error(error, layout.staging_dir) from None
 
 
 def _page_context(
@@ -423,6 +497,58 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _paths_for_notebooks(
+    parameters: Mapping[str, str], notebooks_dir: Path, log: Callable[[str], None]
+) -> dict[str, str]:
+    """Path parameters typed relative to the current directory, as the notebooks see them.
+
+    A notebook's working directory is its own folder, so ``-p metadata
+    corpus2/metadata.csv`` reaches it as ``../corpus2/metadata.csv`` (inside the
+    project) or as an absolute path (outside it). The change is logged.
+    """
+    converted = dict(parameters)
+    for key in PATH_PARAMETERS:
+        value = parameters.get(key, "")
+        if value in ("", "None"):
+            continue
+        converted[key] = _path_for_notebook(Path.cwd() / Path(value).expanduser(), notebooks_dir)
+        if converted[key] != value:
+            log(f"parameter {key}: {value} (from here) is {converted[key]} from the notebooks")
+    return converted
+
+
+def _layout_for(args: argparse.Namespace, parameters: Mapping[str, str]) -> OutputLayout:
+    if args.output_dir is not None:
+        return OutputLayout.under(args.output_dir)
+    if parameters:
+        return OutputLayout.under(paths.BUILD_DIR / "runs" / _run_slug(parameters))
+    return OutputLayout.default()
+
+
+def _report_failure(error: AnalysisError) -> int:
+    """Print a failed run's error to stderr; the exit status (1 failed, 2 bad usage)."""
+    print(f"error: {error}", file=sys.stderr)
+    if isinstance(error, NotebookExecutionError):
+        if error.saved_copy is not None:
+            print(
+                f"The notebook as far as it ran is in {display_path(error.saved_copy)}.",
+                file=sys.stderr,
+            )
+        print("No report was written: the previous reports are unchanged.", file=sys.stderr)
+        return 1
+    return 1 if isinstance(error, ReportWriteError) else 2
+
+
+def _stop_on_sigterm() -> None:
+    """Let ``kill`` (SIGTERM) unwind like Ctrl-C, so the staging folder is removed."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status (0 ok, 1 failed, 2 bad usage)."""
     args = _parser().parse_args(argv)
@@ -441,24 +567,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ConfigError("--check only goes with --strip")
         if not notebooks:
             raise ConfigError("no notebooks named NN-name.ipynb", notebooks_dir)
-        parameters = {key: parse_parameter_value(value) for key, value in args.parameter}
-        if args.output_dir is not None:
-            layout = OutputLayout.under(args.output_dir)
-        elif parameters:
-            layout = OutputLayout.under(paths.BUILD_DIR / "runs" / _run_slug(parameters))
-        else:
-            layout = OutputLayout.default()
+        parameters = _paths_for_notebooks(dict(args.parameter), Path(notebooks_dir), log)
+        layout = _layout_for(args, parameters)
+        _stop_on_sigterm()
         build_reports(notebooks, layout, parameters, timeout=args.timeout, log=log)
-    except NotebookExecutionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        if error.saved_copy is not None:
-            print(
-                f"The notebook as far as it ran is in {display_path(error.saved_copy)}.",
-                file=sys.stderr,
-            )
-        print("No report was written: the previous reports are unchanged.", file=sys.stderr)
-        return 1
     except AnalysisError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _report_failure(error)
+    except OSError as error:  # not from the run's own writes (those are ReportWriteError)
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 1
     return 0

@@ -94,7 +94,8 @@ def _stable_id(frame: pd.DataFrame, caption: str | None) -> str:
     digest.update((caption or "").encode("utf-8"))
     digest.update("\x1f".join(map(str, frame.columns)).encode("utf-8"))
     digest.update(str(frame.shape).encode("utf-8"))
-    head = [str(value) for value in frame.head(5).to_numpy().ravel().tolist()]
+    # str() of each cell: astype(str) leaves missing values (NaN, <NA>) as floats.
+    head = [str(value) for value in frame.head(5).to_numpy(dtype=object).ravel()]
     digest.update("\x1f".join(head).encode("utf-8"))
     return "t" + digest.hexdigest()[:12]
 

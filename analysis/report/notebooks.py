@@ -8,6 +8,7 @@ import copy
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,8 @@ def parse_parameter_value(text: str) -> object:
 
     ``True``/``False``/``None`` become those constants, integers and floats become
     numbers, anything else stays a string (``-p article 2010-x.txt`` is a string).
+    Only for parameters whose type the notebook does not declare: see
+    :func:`coerce_parameter`.
     """
     if text in {"True", "False", "None"}:
         return {"True": True, "False": False, "None": None}[text]
@@ -87,20 +90,88 @@ def _parameters_cell(nb: NotebookNode) -> NotebookNode | None:
     return None
 
 
-def declared_parameters(nb: NotebookNode, path: Path | None = None) -> list[str]:
-    """Return the names assigned at top level in the notebook's ``parameters`` cell.
+@dataclass(frozen=True)
+class Parameter:
+    """A name assigned in a notebook's ``parameters`` cell, with the types it declares.
+
+    ``types`` holds type names (``"str"``, ``"int"``, ``"float"``, ``"bool"``,
+    ``"None"``): from the annotation (``doc_ids: str | None = None``), or else
+    from the default value's type (``fail = False`` is a ``bool``). Empty when
+    neither says (``x = None``, ``x = f()``).
+    """
+
+    name: str
+    types: tuple[str, ...] = ()
+
+
+def _annotation_types(node: ast.expr | None) -> tuple[str, ...]:
+    """Type names of an annotation: ``str``, ``str | None``, ``Optional[int]``..."""
+    if node is None:
+        return ()
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _annotation_types(node.left) + _annotation_types(node.right)
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ("None",)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return _annotation_types(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return ()
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    optional = ("Optional", "typing.Optional")
+    if isinstance(node, ast.Subscript) and ast.unparse(node.value) in optional:
+        return (*_annotation_types(node.slice), "None")
+    return ()
+
+
+def _default_types(node: ast.expr | None) -> tuple[str, ...]:
+    """The type name of a literal default (not ``None``, which says nothing)."""
+    try:
+        value = ast.literal_eval(node) if node is not None else None
+    except ValueError:
+        return ()
+    if value is None:
+        return ()
+    return (type(value).__name__,)
+
+
+def _assigned(statement: ast.stmt) -> list[tuple[str, tuple[str, ...]]]:
+    """``(name, types)`` for each name a top-level statement assigns."""
+    if isinstance(statement, ast.AnnAssign):
+        targets: list[ast.expr] = [statement.target]
+        types = _annotation_types(statement.annotation)
+    elif isinstance(statement, ast.Assign):
+        targets = list(statement.targets)
+        single = len(targets) == 1 and isinstance(targets[0], ast.Name)
+        types = _default_types(statement.value) if single else ()
+    else:
+        return []
+    found = []
+    while targets:
+        target = targets.pop(0)
+        if isinstance(target, ast.Name):
+            found.append((target.id, types))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            targets[:0] = list(target.elts)
+    return found
+
+
+def declared_parameter_types(nb: NotebookNode, path: Path | None = None) -> dict[str, Parameter]:
+    """The names assigned at top level in the ``parameters`` cell, with their types.
 
     The cell is read as Python (after IPython turns any ``%magic`` into calls), so
     every assignment counts, whatever its comment says; papermill's own line parser
-    gives up on lines such as ``x = None  # None = all; or "a,b"``. A notebook
-    without such a cell declares nothing; a cell that is not valid Python raises
-    :class:`ConfigError` naming ``path``.
+    gives up on lines such as ``x = None  # None = all; or "a,b"``. The first
+    assignment of a name gives its types. A notebook without such a cell declares
+    nothing; a cell that is not valid Python raises :class:`ConfigError` naming
+    ``path``.
     """
     from IPython.core.inputtransformer2 import TransformerManager
 
     cell = _parameters_cell(nb)
     if cell is None:
-        return []
+        return {}
     try:
         tree = ast.parse(TransformerManager().transform_cell(cell.source))
     except SyntaxError as error:
@@ -109,20 +180,55 @@ def declared_parameters(nb: NotebookNode, path: Path | None = None) -> list[str]
             None if path is None else display_path(path),
             error.lineno,
         ) from error
-    names: list[str] = []
+    declared: dict[str, Parameter] = {}
     for statement in tree.body:
-        targets: list[ast.expr] = []
-        if isinstance(statement, ast.Assign):
-            targets = list(statement.targets)
-        elif isinstance(statement, ast.AnnAssign):
-            targets = [statement.target]
-        while targets:
-            target = targets.pop(0)
-            if isinstance(target, ast.Name) and target.id not in names:
-                names.append(target.id)
-            elif isinstance(target, (ast.Tuple, ast.List)):
-                targets[:0] = list(target.elts)
-    return names
+        for name, types in _assigned(statement):
+            declared.setdefault(name, Parameter(name, types))
+    return declared
+
+
+def declared_parameters(nb: NotebookNode, path: Path | None = None) -> list[str]:
+    """The names assigned at top level in the notebook's ``parameters`` cell, in order.
+
+    See :func:`declared_parameter_types`.
+    """
+    return list(declared_parameter_types(nb, path))
+
+
+_TEXT_PARSERS: dict[str, Any] = {"int": int, "float": float}
+
+
+def coerce_parameter(value: object, parameter: Parameter, notebook: Path | None = None) -> object:
+    """A ``-p`` value as the type the notebook declares for it.
+
+    Values that are not text (given from Python) are passed on as they are. Text
+    is read as the declared type: kept as text for ``str`` (``-p doc_ids 2009`` is
+    the id ``"2009"``, never the number), ``None`` for the text ``None`` where the
+    type allows it, ``True``/``False`` for ``bool``, a number for ``int`` or
+    ``float``. An undeclared type falls back to papermill's reading
+    (:func:`parse_parameter_value`). Text that is not of the declared type raises
+    :class:`ConfigError`.
+    """
+    if not isinstance(value, str) or not parameter.types:
+        return parse_parameter_value(value) if isinstance(value, str) else value
+    types = parameter.types
+    if "None" in types and value == "None":
+        return None
+    if "str" in types:
+        return value
+    if "bool" in types and value in ("True", "False"):
+        return value == "True"
+    for name in types:
+        if name in _TEXT_PARSERS:
+            try:
+                return _TEXT_PARSERS[name](value)
+            except ValueError:
+                pass
+    where = "" if notebook is None else f" in {display_path(notebook)}"
+    raise ConfigError(
+        f"parameter {parameter.name} is declared {' | '.join(types)}{where}; "
+        f"{value!r} is not of that type"
+    )
 
 
 def inject_parameters(nb: NotebookNode, parameters: Mapping[str, object]) -> NotebookNode:

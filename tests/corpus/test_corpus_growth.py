@@ -21,14 +21,16 @@ from analysis.scale import group_frame_rates, process_corpus
 ROOT = Path(__file__).resolve().parents[2]
 SEED_ID = "algiers-sahrawi-solidarity-2009"
 
-# The new article: 2 sentences, 10 words, 3 frame hits (counted by reading it).
+# The new article: 2 sentences, 10 words, 4 frame hits (counted by reading it).
 # Sentence 1: ندعم الصحراء في حقها لنيل الاستقلال .
 #   words: ندعم, الصحراء, في, حقها, لنيل, الاستقلال = 6
 #   hits:  ندعم (solidarity, lexicon verb form), الاستقلال (self_determination: ال + استقلال;
 #          its guard only fires before القضاء/الصحافة/القرار/الإعلام, here a full stop follows)
 # Sentence 2: قال ناشط «الاحتلال مرفوض» .   (the quotation is speech introduced by قال)
 #   words: قال, ناشط, الاحتلال, مرفوض = 4
-#   hits:  الاحتلال (colonialism, quoted)
+#   hits:  ناشط (struggle, narration: an activist carries the struggle under the
+#          annotation guidelines; its guard only fires before بركاني/بركان),
+#          الاحتلال (colonialism, quoted)
 NEW_TEXT = "ندعم الصحراء في حقها لنيل الاستقلال. قال ناشط «الاحتلال مرفوض».\n"
 
 
@@ -74,13 +76,14 @@ def test_adding_an_article_is_a_file_and_a_row(corpus_copy: Path, tmp_path: Path
     assert new["n_words"] == 10  # 6 + 4, see NEW_TEXT
     assert new["n_sentences"] == 2
     assert new["n_quotes"] == 1  # «الاحتلال مرفوض»
-    assert new["n_hits"] == 3
+    assert new["n_hits"] == 4
     assert new["n_chars"] == len(NEW_TEXT)
     assert (new["outlet"], new["date"]) == ("Test Outlet", "2009-12-01")
     fc = after.frame_counts[after.frame_counts["doc_id"] == "new-article"]
     assert {(r.frame, r.voice): r.n for r in fc.itertuples()} == {
         ("solidarity", "narration"): 1,
         ("self_determination", "narration"): 1,
+        ("struggle", "narration"): 1,
         ("colonialism", "quoted"): 1,
     }
     # the seed's own rows are unchanged by the addition
