@@ -98,3 +98,15 @@ def test_a_project_error_shows_as_one_short_message(tmp_path: Path) -> None:
         error.traceback[0] == f"LexiconError: {tmp_path / 'missing' / 'frames.csv'}: file not found"
     )
     assert len(error.traceback) == 2 and "full_traceback()" in error.traceback[1]
+
+
+def test_a_notebook_run_outside_make_report_leaves_figures_alone() -> None:
+    """Run as in JupyterLab (the notebook's own parameters): figures go under build/."""
+    figures = ROOT / "figures"
+    before = {p.name: p.read_bytes() for p in figures.iterdir()}
+    nb = nbformat.read(ROOT / "notebooks" / "02-framing-terms.ipynb", as_version=4)
+    where = {"metadata": {"path": str(ROOT / "notebooks")}}
+    client = nbclient.NotebookClient(nb, kernel_name="python3", resources=where)
+    client.execute()
+    assert {p.name: p.read_bytes() for p in figures.iterdir()} == before
+    assert (ROOT / "build" / "figures" / "frame-rates.png").stat().st_size > 1000
