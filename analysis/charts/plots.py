@@ -231,6 +231,17 @@ def _fit(fig: Figure, ax: Axes, axes_height: float) -> Figure:
     return _finish(fig)
 
 
+def _english(label: object) -> str:
+    """The first line of a bilingual label (its English), for alt text."""
+    return str(label).split("\n", 1)[0]
+
+
+def _described(fig: Chart, title: str, kind: str, parts: Sequence[str]) -> Chart:
+    """Give the chart its caption (the title) and an alt text listing what it shows."""
+    listed = "; ".join(parts)
+    return fig.describe(title, alt=f"{kind}. {title}: {listed}." if listed else f"{kind}. {title}.")
+
+
 def _finish(fig: Figure) -> Figure:
     """Pin every text to its font file and create the tick labels, with the charts' fonts."""
     pin_fonts(fig)
@@ -324,7 +335,9 @@ def plot_frame_counts(
         _value_axis(ax, values, value)
         _write_values(ax, values, ys, integer=value == "n")
         _title(ax, title, width * 72 * (1 - LABEL_SHARE) - 16)
-        return _fit(fig, ax, total)
+        pairs = zip(names, values, strict=True)
+        parts = [f"{_english(n)} {_number(v, value == 'n')}" for n, v in pairs]
+        return _described(_fit(fig, ax, total), title, "Bar chart", parts)
 
 
 def plot_term_counts(
@@ -381,7 +394,9 @@ def plot_term_counts(
         _write_values(ax, values, ys, integer=value == "n")
         _frame_legend(fig, ax, frames, shown, width, total)
         _title(ax, title, width * 72 * 0.35)
-        return _fit(fig, ax, total)
+        parts = [f"{t} ({g}) {_number(v, value == 'n')}" for t, g, v in
+                 zip(data["term"], data["gloss"], values, strict=True)]  # fmt: skip
+        return _described(_fit(fig, ax, total), title, "Bar chart, coloured by frame", parts)
 
 
 def _frame_legend(
@@ -463,7 +478,12 @@ def plot_frames_by_voice(
             for v in VOICES
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=2)
-        return _fit(fig, ax, total)
+        counts = table.astype(int).to_dict("index")
+        parts = [
+            f"{_english(n)}: narration {counts[f]['narration']}, quoted {counts[f]['quoted']}"
+            for f, n in zip(shown, names, strict=True)
+        ]
+        return _described(_fit(fig, ax, total), title, "Grouped bar chart", parts)
 
 
 def plot_frame_dispersion(
@@ -511,7 +531,10 @@ def plot_frame_dispersion(
         ax.set_xlim(0, limit)
         ax.set_xlabel(prepare_text(words(position)))
         _title(ax, title, width * 72 * (1 - LABEL_SHARE * 0.6) - 16)
-        return _fit(fig, ax, total)
+        counts = hits[category].astype(str).value_counts()
+        parts = [f"{_english(n)} {int(counts.get(f, 0))} hits" for f, n in
+                 zip(shown, names, strict=True)]  # fmt: skip
+        return _described(_fit(fig, ax, total), title, "Strip plot of hit positions", parts)
 
 
 # --------------------------------------------------------------------------- #
@@ -648,7 +671,10 @@ def plot_sentence_frame_heatmap(
         column = _cell_width(fig, ax, len(shown), ROW_PT)
         headers = [prepare_text(wrap(t, column - 8, TEXT_PT)) for t in names]
         ax.set_xticks(range(len(shown)), labels=headers)
-        return _fit(fig, ax, height)
+        parts = [f"{_english(n)} in sentences "
+                 + ", ".join(str(r + 1) for r in rows if table.iloc[r][f] > 0)
+                 for f, n in zip(shown, names, strict=True)]  # fmt: skip
+        return _described(_fit(fig, ax, height), title, "Heatmap of hits per sentence", parts)
 
 
 #: Height of the frame-colour strip above a heatmap, in rows.
@@ -729,7 +755,11 @@ def plot_actor_cooccurrence(
         fig.legend(handles=[key], loc="outside lower center")
         _title(ax, title, width * 72 - 40)
         _cell_width(fig, ax, n, row)
-        return _fit(fig, ax, n * row)
+        table = matrix.loc[actors, actors]
+        parts = [f"{_english(a)} named in {int(table.loc[a, a])} sentences" for a in actors]
+        pairs = [(a, b) for i, a in enumerate(actors) for b in actors[:i] if table.loc[a, b] > 0]
+        parts += [f"{_english(a)} with {_english(b)} {int(table.loc[a, b])}" for a, b in pairs]
+        return _described(_fit(fig, ax, n * row), title, "Triangular heatmap", parts)
 
 
 # --------------------------------------------------------------------------- #
