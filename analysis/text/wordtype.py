@@ -10,15 +10,21 @@ every occurrence. :class:`WordType` is one row of the ``types`` table.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.text import repair
-from analysis.text.clitics import analyse_clitics
-from analysis.text.data import LanguageData
+from analysis.text.clitics import Analysis, analyse_clitics
+from analysis.text.data import LanguageData, surface_hamza
 from analysis.text.normalize import NORMALIZATION_TABLE
 from analysis.text.sentences import CLOSERS, TERMINATORS
 from analysis.text.tokens import WORD_KINDS, token_kind
+from analysis.text.verbs import VerbForm, recognize
+
+_TANWEEN = frozenset("\u064b\u064c\u064d")
+_CIRCUMSTANTIAL = re.compile(r"م\w{3,}ا").fullmatch
 
 # Bit flags of a word type (``WordType.flags``), read by the sentence and quote rules.
 CONTENT = 1 << 0  # a word, number or Latin token (what sentences and quotes count)
@@ -30,14 +36,56 @@ APOSTROPHES = 1 << 5  # '' (two or more apostrophes), a symmetric quotation mark
 DOUBLE_QUOTE = 1 << 6  # ", the other symmetric quotation mark
 DOT = 1 << 7  # exactly "." (a decimal point between digits)
 COMMA = 1 << 8  # ، or ,
-SPEECH_VERB = 1 << 9  # a speech verb, maybe after و/ف
+SPEECH_VERB = 1 << 9  # an attribution verb (say, evaluate or relay), maybe after و/ف
 NAME_WORD = 1 << 10  # a word that may be part of a speaker's name
 ARTICLE = 1 << 11  # starts with ال
 NAME_LINK = 1 << 12  # عبد، أبو، بن …: joins the parts of one name
 RUN_TOGETHER = 1 << 13  # a run-together word the text stage splits (``pieces``)
 ARABIC_WORD = 1 << 14  # kind "word": the unit of every rate
+# What the attribution rules (analysis.text.attribution) read; the word classes
+# are those of lexicons/attribution_words.csv (analysis.text.data.WORD_CLASSES).
+EVALUATIVE = 1 << 15  # an attribution verb of evaluation or demand (وصف، اتهم، طالب)
+PARTICIPLE = 1 << 16  # a circumstantial participle of one (قائلا، معتبرة)
+RELAY = 1 << 17  # نقل: passes on another's words (نقلت الوكالة عن …)
+ISSUE = 1 << 18  # أصدر، نشر: its subject is the author of a document
+MASCULINE = 1 << 19  # a verb form of the masculine singular (قال، يقول)
+FEMININE = 1 << 20  # a verb form of the feminine singular (قالت، تقول)
+NEEDS_NEXT = 1 << 21  # a verb form that is the verb only before a given word (بين … أن)
+TITLE = 1 << 22
+BODY = 1 << 23
+NAME_NOUN = 1 << 24
+SPEECH_NOUN = 1 << 25
+DOCUMENT = 1 << 26
+ADJECTIVE = 1 << 27  # a listed adjective (المتحدة، الدائم)
+NISBA = 1 << 28  # definite and ending in ي/ية: an adjective of relation (الروسي) or a family name
+PREPOSITION = 1 << 29  # a preposition written on its own
+PREP_CLITIC = 1 << 30  # a word with ب/ك/ل attached (لبرنامج، بتويتر)
+COMPLEMENTIZER = 1 << 31
+SOURCE = 1 << 32
+ANAPHOR = 1 << 33
+CLAUSE_LINK = 1 << 34
+PLACE = 1 << 35
+CONJUNCTION = 1 << 36  # a word with و/ف attached
+STOPWORD = 1 << 37  # a word of lexicons/speaker_stopwords.txt
+CIRCUMSTANTIAL = 1 << 38  # shaped like an accusative participle م…ا (متوجها): ends a name
+COLON = 1 << 39  # : (introduces a quotation)
+DEFINITE = 1 << 40  # has the article, also after a preposition (للشؤون)
+VERB_FLAGS = (
+    SPEECH_VERB | EVALUATIVE | PARTICIPLE | RELAY | ISSUE | MASCULINE | FEMININE | NEEDS_NEXT
+)
+CLASS_FLAGS = {
+    "title": TITLE, "body": BODY, "name_noun": NAME_NOUN, "speech_noun": SPEECH_NOUN,
+    "document": DOCUMENT, "preposition": PREPOSITION, "complementizer": COMPLEMENTIZER,
+    "source": SOURCE, "anaphor": ANAPHOR, "clause_link": CLAUSE_LINK, "place": PLACE,
+}  # fmt: skip
+NOT_NAME = (
+    SPEECH_VERB | ISSUE | STOPWORD | TITLE | BODY | NAME_NOUN | SPEECH_NOUN | DOCUMENT | ADJECTIVE
+    | PREPOSITION | COMPLEMENTIZER | SOURCE | ANAPHOR | CLAUSE_LINK
+)  # fmt: skip
 
+CLITIC_EVIDENCE = 5.0  # how much more frequent a bare word must be for PREP_CLITIC
 COMMAS = ("،", ",")
+COLONS = (":", "：")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +120,12 @@ def analyse_type(surface: str, data: LanguageData) -> WordType:
             _symbol_flags(normalized, kind), "", (),
         )  # fmt: skip
     analyses = analyse_clitics(surface, data)
-    verb = speech_verb(normalized, data)
-    flags = CONTENT | ARABIC_WORD | (SPEECH_VERB if verb else 0)
-    if normalized.startswith("ال"):
-        flags |= ARTICLE
-    if normalized in data.name_links:
-        flags |= NAME_LINK
-    if not verb and normalized not in data.speaker_stopwords:
-        flags |= NAME_WORD
+    found = recognize(normalized, data.speech_verbs)
+    flags = CONTENT | ARABIC_WORD | _word_flags(surface, normalized, analyses[0], data)
+    if found:
+        flags |= _verb_flags(found[1])
+    if not flags & NOT_NAME and not analyses[0].enclitic and not _TANWEEN.intersection(surface):
+        flags |= NAME_WORD  # not with a pronoun attached (زيارته) nor tanween (عدداً)
     pieces = repair.split_surface(surface, normalized, data)
     if pieces:
         flags |= RUN_TOGETHER
@@ -95,18 +141,90 @@ def analyse_type(surface: str, data: LanguageData) -> WordType:
         proclitics=sys.intern(analyses[0].proclitic_string),
         enclitic=analyses[0].enclitic,
         flags=flags,
-        verb=_written_verb(surface, normalized, verb),
+        verb=_written_verb(surface, normalized, found[0] if flags & SPEECH_VERB else ""),
         pieces=pieces,
     )
 
 
-def speech_verb(normalized: str, data: LanguageData) -> str:
-    """The speech-verb form of a word (a conjunction و/ف stripped), or ""."""
-    if normalized in data.speech_verbs:
-        return normalized
-    if normalized[:1] in ("و", "ف") and normalized[1:] in data.speech_verbs:
-        return normalized[1:]
-    return ""
+def _verb_flags(verb: VerbForm) -> int:
+    """The flags of a written form of an attribution verb."""
+    flags = {"say": SPEECH_VERB, "evaluate": SPEECH_VERB | EVALUATIVE,
+             "relay": SPEECH_VERB | RELAY, "issue": ISSUE}[verb.verb_class]  # fmt: skip
+    if verb.participle:
+        flags |= PARTICIPLE
+    if verb.requires:
+        flags |= NEEDS_NEXT
+    return flags | {"m": MASCULINE, "f": FEMININE}.get(verb.gender, 0)
+
+
+def _surely_attached(normalized: str, analysis: Analysis, data: LanguageData) -> bool:
+    """Whether a preposition found attached to a word is surely one: the article follows
+    it (للأطفال), or the bare word is ``CLITIC_EVIDENCE`` times as frequent as the whole
+    (لبرنامج); a name that merely starts with ب/ل (باري) stays a name.
+    """
+    if "ال" in analysis.proclitics:
+        return True
+    frequency = data.frequencies.get
+    return frequency(analysis.bare, 0.0) >= CLITIC_EVIDENCE * frequency(normalized, 0.0)
+
+
+def _word_flags(surface: str, normalized: str, analysis: Analysis, data: LanguageData) -> int:
+    """The flags of an Arabic word from its form, its clitics and the word classes."""
+    flags = ARTICLE if normalized.startswith("ال") else 0
+    if normalized in data.name_links:
+        flags |= NAME_LINK
+    without_conjunction = normalized[1:] if normalized[:1] in ("و", "ف") else normalized
+    if normalized in data.speaker_stopwords or without_conjunction in data.speaker_stopwords:
+        flags |= STOPWORD
+    keys = _class_keys(normalized, analysis.bare)
+    if (
+        normalized in data.hamza_forms
+        and surface_hamza(surface) not in data.hamza_forms[normalized]
+    ):
+        keys.discard(normalized)  # إمام is not أمام
+    of_class = _class_flags(data)
+    for key in keys:
+        flags |= of_class.get(key, 0)
+    if "ل" in analysis.proclitics:
+        flags &= ~COMPLEMENTIZER  # لأن is 'because'
+    if normalized in data.word_classes["adjective"]:
+        flags |= ADJECTIVE
+    elif normalized.startswith("ال") and normalized.endswith(("ي", "ية")) and len(normalized) > 4:
+        flags |= NISBA
+    proclitics = analysis.proclitics
+    if normalized.startswith("ال") or "ال" in proclitics:
+        flags |= DEFINITE
+    if proclitics[:1] in (("و",), ("ف",)):
+        flags |= CONJUNCTION
+    if not set(proclitics).isdisjoint(("ب", "ك", "ل")) and _surely_attached(
+        normalized, analysis, data
+    ):
+        flags |= PREP_CLITIC
+    if _CIRCUMSTANTIAL(normalized):
+        flags |= CIRCUMSTANTIAL
+    return flags
+
+
+@lru_cache(maxsize=4)
+def _class_flags(data: LanguageData) -> dict[str, int]:
+    """Each word of the attribution word classes with the flags of its classes."""
+    out: dict[str, int] = {}
+    for name, flag in CLASS_FLAGS.items():
+        for word in data.word_classes[name]:
+            out[word] = out.get(word, 0) | flag
+    return out
+
+
+def _class_keys(normalized: str, bare: str) -> set[str]:
+    """The forms of a word looked up in the word classes: as written, bare, without و/ف and ال."""
+    keys = {normalized, bare}
+    for word in (normalized, bare):
+        if word[:1] in ("و", "ف") and len(word) > 3:
+            keys.add(word[1:])
+    for word in list(keys):
+        if word.startswith("ال") and len(word) > 4:
+            keys.add(word[2:])
+    return keys
 
 
 def _written_verb(surface: str, normalized: str, verb: str) -> str:
@@ -137,4 +255,6 @@ def _symbol_flags(token: str, kind: str) -> int:
         flags |= DOT
     if token in COMMAS:
         flags |= COMMA
+    if token in COLONS:
+        flags |= COLON
     return flags
