@@ -220,8 +220,9 @@ def _padded(counts: np.ndarray, size: int) -> np.ndarray:
 
 
 class _Columns:
-    """Integer columns (int32 unless ``dtype`` says otherwise) that grow by rows, readable
-    as numpy arrays at any time.
+    """Integer columns that grow by rows, readable as numpy arrays at any time.
+
+    The columns are int32 unless ``dtype`` says otherwise.
 
     Rows are gathered in Python lists and moved into numpy arrays (grown by
     doubling) when read, so reading costs only the rows added since.

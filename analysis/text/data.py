@@ -146,9 +146,10 @@ def read_speech_verbs(path: Path) -> dict[str, VerbForm]:
 def read_word_classes(
     path: Path,
 ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """The attribution word classes: class name → its words (normalized); and, for a
-    word written with a hamza on its first alef, the written forms (:func:`surface_hamza`)
-    that it stands for, so that أمام does not take إمام along.
+    """The attribution word classes: class name → its words (normalized).
+
+    Also, for a word written with a hamza on its first alef, the written forms
+    (:func:`surface_hamza`) that it stands for, so that أمام does not take إمام along.
 
     Words of the noun classes are stored without the article ال, so that a word
     is found with or without it.

@@ -6,38 +6,46 @@ the end of its paragraph, so that one stray mark cannot invert every later
 quote. « » and “ ” (also „ ‟ ‹ ›) are directional and paired with a stack per
 kind.
 
-Kind (``docs/annotation.md``, layer 2). A quotation is a ``term`` — a name — when
+Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
 
-* a noun that introduces a name comes right before it (فيلم، عملية، اسم, an
-  indefinite institution: صحيفة، مجموعة; ``lexicons/attribution_words.csv``), or a
-  word naming a source (بحسب «ديلي ميل»);
-* أن/إن follows it, or the verb it follows directly and a word follows it: it is
-  the subject (وأوضحت «فوربس» أن …، كشفت «فيسبوك» عن …).
+* a noun that introduces a name comes right before it (فيلم، عملية، اسم; an
+  indefinite institution: صحيفة، مجموعة; ``lexicons/attribution_words.csv``), unless
+  the noun is definite and the quotation long (الجائزة «لم أكن أدرك …»), or a word
+  naming a source does (بحسب «ديلي ميل»);
+* أن/إن follows it (وأوضحت «فوربس» أن …), or it is the subject after the verb
+  (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`).
 
 Otherwise it is ``speech`` when an attribution verb (``lexicons/speech_verbs.csv``,
-any third-person form, with و/ف and an object pronoun: قال، تضيف، قائلا،
-وصفتها) in its sentence, outside other quotations, introduces it:
+any third-person form, with و/ف and an object pronoun: قال، تضيف، قائلا، وصفتها),
+the last one before it in its sentence and outside quotations, introduces it,
+with no word that opens a new clause (لكن، بينما، وذلك …) between them:
 
-* directly: the verb, its subject, then nothing or adjuncts — a prepositional
-  phrase, a word of time, a comma — before the mark, at most ``VERB_WINDOW`` words
-  (وقال بنس في مقابلة تلفزيونية «…»); or a colon before the mark;
-* as the reported clause: أن/إن after the verb and at most
-  ``COMPLEMENT_WINDOW`` words before the mark (قال إن الولايات المتحدة «…»);
-* as the evaluation of a verb of evaluation or demand (وصف، اتهم، طالب، حذر …):
-  within ``EVALUATION_WINDOW`` words of it and after a preposition (وصفتها بـ«…»،
-  حذرت من «…») or right after its object (اعتبرتها ردا «…»);
-* through a noun of speech when no verb precedes in the sentence (بعيد إعلان
-  الرئيس … أنه … «…»، عبارته «…»);
+* directly: the verb, its subject, then nothing, or adjuncts of at most
+  ``VERB_WINDOW`` words that start with a preposition, a comma or a function word
+  (وقال بنس في مقابلة تلفزيونية «…»); or a colon before the mark, within
+  ``COLON_WINDOW`` words of the verb;
+* as the reported clause: أن/إن after the subject, at most ``COMPLEMENT_WINDOW``
+  words before the mark (قال إن الولايات المتحدة «…»);
+* as what a verb of evaluation or demand (وصف، اتهم، طالب، حذر …) attributes,
+  within ``EVALUATION_WINDOW`` words of it: after a preposition (وصفتها بـ«…»، حذرت
+  من «…»), right after the verb or its object (اعتبرتها ردا «…»), or starting with
+  بـ (يتهم فيها الحلفاء «بالازدراء …»);
+* through a noun of speech, when no verb precedes in the sentence (بعيد إعلان
+  الرئيس … أنه … «…»، في تعبير استنكاري عن «…»).
 
-and also, without such a verb, when it has ``MIN_SPEECH_WORDS`` words or more, or
-is a sentence on its own. ``verb`` is the introducing verb as written (conjunction
-removed); a long quotation that no verb introduces takes the nearest one before
-it in the sentence. The speaker is the verb's (:mod:`analysis.text.attribution`).
-A speech quotation still without a verb takes one that follows it — closing mark,
-comma, verb and a subject in one sentence (''…''، قالت امينتو حيدر) — unless that
-verb introduces a later quote; else a source named next to it (بحسب البيان «…»،
-«…»، حسب بيان أصدره القصر الملكي); else, when it opens a paragraph right after a
-paragraph that held a speech quotation, that quotation's speaker (the words go on).
+A quotation that no verb introduces is speech too when it has ``MIN_SPEECH_WORDS``
+words or more, or is a paragraph of its own.
+
+``verb`` is the introducing verb as written (conjunction removed); a long
+quotation that no verb introduces takes the last attribution verb before it in the
+sentence. The speaker is that verb's (:mod:`analysis.text.attribution`), or, when
+the verb's subject is a pronoun, a source named next to the quotation. A speech
+quotation still without a verb takes one that follows it: closing mark, comma, verb
+and a written subject in one sentence (''…''، قالت امينتو حيدر), unless that verb
+introduces a later quote. Failing that, its speaker is a source named next to it
+(بحسب البيان «…»; «…»، حسب بيان أصدره القصر الملكي), else the speaker of the
+quotation before it in the same sentence with no verb between, or in the paragraph
+just before when it opens its own (the words go on).
 """
 
 from __future__ import annotations
@@ -46,7 +54,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.text.attribution import Document, Speakers, subject_at
+from analysis.text.attribution import Speakers
+from analysis.text.subjects import Document, subject_at
 from analysis.text.wordtype import (
     APOSTROPHES,
     BODY,
@@ -81,6 +90,7 @@ VERB_WINDOW = 8
 COLON_WINDOW = 20
 COMPLEMENT_WINDOW = 10
 EVALUATION_WINDOW = 12
+SOURCE_BEFORE = 3  # tokens before a quote in which a source word may name its speaker
 ADJUNCT_START = COMMA | COLON | PREPOSITION | PREP_CLITIC | STOPWORD | COMPLEMENTIZER | SPEECH_NOUN
 
 
@@ -139,64 +149,70 @@ def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:
 
 
 def _introduce(doc: Document, speakers: Speakers, q: Quote, introducing: set[int]) -> None:
-    """Kind, and verb and speaker when a verb before the quote attributes it."""
+    """The kind of a quote, and its verb and speaker when a verb before it attributes it."""
     o, c = q.open, q.close
     words = doc.words_between(o + 1, c)
-    if _is_name(doc, o, c):
+    if _is_name(doc, o, c, words):
         return
-    verb, connected = _verb_before(doc, speakers, o, c, words)
+    verb = _verb_before(doc, o)
+    connected = verb is not None and _introduces(doc, speakers, verb, o)
     if connected:
-        q.kind = "speech"
         introducing.add(verb)
-    elif words >= MIN_SPEECH_WORDS or _alone_in_paragraph(doc, o, c):
-        q.kind = "speech"
-    else:
+    elif not (words >= MIN_SPEECH_WORDS or _alone_in_paragraph(doc, o, c)):
         return
+    if verb is not None and _names_the_subject(speakers, verb, o):
+        return  # وقالت مجموعة «مواطنون من أجل …»: a name
+    q.kind = "speech"
     if verb is not None and (connected or doc.f[verb] & SPEECH_VERB):
         q.verb = doc.word(verb).verb
         q.speaker = speakers.of_verb(verb)
-        if not speakers.subject(verb).explicit:
+        if not doc.f[verb] & PARTICIPLE and not speakers.subject(verb).explicit:
             q.speaker = _source(doc, speakers, q) or q.speaker
 
 
-def _is_name(doc: Document, o: int, c: int) -> bool:
-    """Whether the quotation is a name: after a noun that introduces one, or the subject
-    of a clause (أن/إن after it).
-    """
+def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
+    """Whether the words around the quote make it a name (module docstring)."""
     before = doc.f[o - 1] if o > 0 else 0
-    short = doc.words_between(o + 1, c) < MIN_SPEECH_WORDS
+    short = words < MIN_SPEECH_WORDS
     if before & SOURCE or (before & (NAME_NOUN | BODY) and (short or not before & DEFINITE)):
         return True
     after = c + 1 + int(doc.has(c + 1, COMMA))
     return doc.has(after, COMPLEMENTIZER) and doc.s[after] == doc.s[c]
 
 
-def _verb_before(doc: Document, speakers: Speakers, o: int, c: int, words: int):
-    """The attribution verb (or noun of speech) before the quote in its sentence, and
-    whether it introduces the quote (module docstring); ``(None, False)`` if none.
+def _verb_before(doc: Document, o: int) -> int | None:
+    """The last attribution verb before the quote in its sentence.
+
+    Else the last noun of speech (without a preposition attached), else None.
     """
     start = doc.sentence_start(o)
     verb = doc.verb_before(o, start)
-    if verb is None:
-        verb = next((k for k in range(o - 1, start - 1, -1)
-                     if doc.f[k] & SPEECH_NOUN and not doc.f[k] & PREP_CLITIC
-                     and not doc.inside[k]), None)  # fmt: skip
-        if verb is None:
-            return None, False
-    subject = speakers.subject(verb) if not doc.f[verb] & PARTICIPLE else None
-    if subject is not None and subject.quote is not None and subject.quote[0] == o + 1:
-        return None, False  # the quote names the subject (وقالت مجموعة «…»)
-    end = min(subject.end if subject is not None else verb + 1, o)
-    if _breaks(doc, verb + 1, o):
-        return verb, False
+    if verb is not None:
+        return verb
+    for k in range(o - 1, start - 1, -1):
+        if doc.f[k] & SPEECH_NOUN and not doc.f[k] & PREP_CLITIC and not doc.inside[k]:
+            return k
+    return None
+
+
+def _names_the_subject(speakers: Speakers, verb: int, o: int) -> bool:
+    if speakers.doc.f[verb] & PARTICIPLE:
+        return False
+    quote = speakers.subject(verb).quote
+    return quote is not None and quote[0] == o + 1
+
+
+def _introduces(doc: Document, speakers: Speakers, verb: int, o: int) -> bool:
+    """Whether the verb (or noun of speech) introduces the quote at ``o`` (module docstring)."""
+    if _breaks(doc, verb + 1, o) or _names_the_subject(speakers, verb, o):
+        return False
+    end = verb + 1 if doc.f[verb] & PARTICIPLE else min(speakers.subject(verb).end, o)
     if doc.has(o - 1, COLON) and doc.words_between(verb + 1, o) <= COLON_WINDOW:
         if end >= o - 1 or doc.f[end] & ADJUNCT_START:
-            return verb, True
-    if end == o or _adjuncts(doc, end, o):
-        return verb, True
-    if _complement(doc, end, o):
-        return verb, True
-    return verb, bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, o)
+            return True
+    if end == o or _adjuncts(doc, end, o) or _complement(doc, end, o):
+        return True
+    return bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, o)
 
 
 def _breaks(doc: Document, a: int, b: int) -> bool:
@@ -222,29 +238,24 @@ def _complement(doc: Document, a: int, o: int) -> bool:
 
 
 def _evaluation(doc: Document, verb: int, o: int) -> bool:
-    """Whether the quote is the evaluation a verb of evaluation attributes."""
+    """Whether the quote is what a verb of evaluation (or noun of speech) attributes."""
     between = doc.words_between(verb + 1, o)
     if between > EVALUATION_WINDOW:
         return False
-    first_inside = o + 1
-    attached = set(doc.word(o - 1).proclitics.split("+")) & {"ب", "ل", "ك"}
+    before = doc.word(o - 1)
+    attached = not {"ب", "ل", "ك"}.isdisjoint(before.proclitics.split("+"))
     predicate = between == 1 and not doc.f[o - 1] & PREPOSITION and not attached
-    return bool(
-        between == 0
-        or predicate
-        or doc.f[o - 1] & PREPOSITION
-        or doc.f[first_inside] & PREP_CLITIC
-        and doc.word(first_inside).proclitics.startswith("ب")
-    )
+    starts_with_bi = doc.word(o + 1).proclitics.startswith("ب")
+    return between == 0 or predicate or bool(doc.f[o - 1] & PREPOSITION) or starts_with_bi
 
 
 def _alone_in_paragraph(doc: Document, o: int, c: int) -> bool:
     """Whether the quotation is all the words of its paragraph (a line of quoted words)."""
-    paragraph = doc.paragraph
+    paragraph = doc.paragraph[o]
     start, end = o, c + 1
-    while start > 0 and paragraph[start - 1] == paragraph[o]:
+    while start > 0 and doc.paragraph[start - 1] == paragraph:
         start -= 1
-    while end < len(doc) and paragraph[end] == paragraph[o]:
+    while end < len(doc) and doc.paragraph[end] == paragraph:
         end += 1
     return not any(doc.f[k] & CONTENT for k in (*range(start, o), *range(c + 1, end)))
 
@@ -257,25 +268,20 @@ def _attribute_unintroduced(
     if _attributes_after(doc, speakers, introducing, q.close, after):
         q.verb, q.speaker = doc.word(after).verb, speakers.of_verb(after)
         return
-    source = _source(doc, speakers, q)
-    if source:
-        q.speaker = source
+    q.speaker = q.speaker or _source(doc, speakers, q)
+    if q.speaker or previous is None or previous.kind != "speech":
         return
-    if q.speaker or previous is None or previous.kind != "speech" or not previous.speaker:
-        return
-    if doc.s[previous.close] == doc.s[q.open] and not any(
-        doc.is_verb(k) for k in range(previous.close, q.open)
-    ):
-        q.speaker = previous.speaker  # «…»، وذلك بعد مراجعة «…»: the same words go on
-        return
-    paragraph = int(doc.paragraph[q.open])
-    opens = q.open == 0 or int(doc.paragraph[q.open - 1]) < paragraph
-    if opens and int(doc.paragraph[previous.close]) == paragraph - 1:
+    same_sentence = doc.s[previous.close] == doc.s[q.open]
+    if same_sentence and not any(doc.is_verb(k) for k in range(previous.close, q.open)):
+        q.speaker = previous.speaker  # «…»، وذلك بعد مراجعة «…»
+    paragraph = doc.paragraph[q.open]
+    opens = q.open == 0 or doc.paragraph[q.open - 1] < paragraph
+    if opens and doc.paragraph[previous.close] == paragraph - 1:
         q.speaker = previous.speaker
 
 
 def _attributes_after(
-    doc: Document, speakers: Speakers, introducing, close: int, verb: int
+    doc: Document, speakers: Speakers, introducing: set[int], close: int, verb: int
 ) -> bool:
     """Whether ``''…''، قالت فلانة`` holds after a quote.
 
@@ -294,9 +300,9 @@ def _attributes_after(
 
 
 def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
-    """The source a word such as بحسب names right before or after the quote, or ""."""
+    """The source a word such as بحسب names right before or right after the quote, or ""."""
     start, end = doc.sentence_start(q.open), doc.sentence_end(q.open)
-    for k in range(q.open - 1, max(start, q.open - 4) - 1, -1):
+    for k in range(q.open - 1, max(start, q.open - SOURCE_BEFORE) - 1, -1):
         if doc.f[k] & SOURCE:
             return _source_speaker(doc, speakers, k, q.open)
         if doc.f[k] & (SPEECH_VERB | QUOTE):
@@ -308,11 +314,13 @@ def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
 
 
 def _source_speaker(doc: Document, speakers: Speakers, source: int, limit: int) -> str:
-    """Who the source after ``source`` is: بحسب البيان → البيان; حسب بيان أصدره القصر
-    الملكي → القصر الملكي (the author of a document); وفقا لـ X → X.
+    """Who the source named after the word at ``source`` is.
+
+    بحسب البيان → البيان; وفقا لـ X → X; حسب بيان أصدره القصر الملكي → القصر الملكي
+    (a document's author); بحسب ما أعلنته X → X.
     """
     j = source + 1
-    if j < limit and doc.word(j).normalized in ("ل", "لما", "ما"):
+    if j < limit and doc.normalized(j) in ("ل", "لما", "ما"):
         j += 1
     if j < limit and doc.f[j] & (SPEECH_VERB | ISSUE):
         return speakers.of_verb(j)

@@ -158,9 +158,11 @@ def _verb_flags(verb: VerbForm) -> int:
 
 
 def _surely_attached(normalized: str, analysis: Analysis, data: LanguageData) -> bool:
-    """Whether a preposition found attached to a word is surely one: the article follows
-    it (للأطفال), or the bare word is ``CLITIC_EVIDENCE`` times as frequent as the whole
-    (لبرنامج); a name that merely starts with ب/ل (باري) stays a name.
+    """Whether a preposition found attached to a word is surely one.
+
+    The article follows it (للأطفال), or the bare word is ``CLITIC_EVIDENCE`` times as
+    frequent as the whole (لبرنامج); a name that merely starts with ب/ل (باري) stays
+    a name.
     """
     if "ال" in analysis.proclitics:
         return True
