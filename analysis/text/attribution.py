@@ -19,8 +19,9 @@ subject after the verb (:mod:`analysis.text.subjects`):
 * **a quoted name** (وقالت مجموعة «…»): that name;
 * **a pronoun, a participle (قائلا، معتبرة) or an anaphor (المصدر ذاته)**: the last
   speaker mentioned before, of a compatible gender (:attr:`Speakers.mentions`);
-  before that, a relative pronoun's antecedent (ديفيد مونديل الذي قال) and the author
-  of the document the verb speaks in (رسالة من الرئيس …، يتهم فيها).
+  before that, a relative pronoun's antecedent (ديفيد مونديل الذي قال), the
+  indefinite noun that a verb after a comma describes (تقارير إعلامية، نقلت أنها …),
+  and the author of the document the verb speaks in (رسالة من الرئيس …، يتهم فيها).
 
 Relayed words belong to the person after عن (نقلت الوكالة عن مصادر ميدانية). The
 mentions, in text order, are the speakers of the attribution verbs (a pronoun
@@ -50,6 +51,8 @@ from analysis.text.wordtype import (
     ARTICLE,
     BODY,
     CLAUSE_LINK,
+    COMMA,
+    CONJUNCTION,
     CONTENT,
     DEFINITE,
     DOCUMENT,
@@ -129,7 +132,7 @@ class Speakers:
                 return relayed
         subject = self.subject(verb)
         if not subject.explicit and not subject.anaphoric:
-            implied = self._antecedent(verb) or self._author(verb)
+            implied = self._antecedent(verb) or self._described(verb) or self._author(verb)
             if implied:
                 return implied
         return self.speaker(subject, verb)
@@ -178,6 +181,22 @@ class Speakers:
             if name.end == verb - 1 and _compatible(name.gender, doc.gender(verb)):
                 return doc.text(name.start, name.end)
         return ""
+
+    def _described(self, verb: int) -> str:
+        """The indefinite noun phrase a verb after a comma qualifies, or "".
+
+        A clause that qualifies an indefinite noun has it as subject (تقارير إعلامية،
+        نقلت أنها …).
+        """
+        doc = self.doc
+        if doc.f[verb] & CONJUNCTION or not doc.has(verb - 1, COMMA):
+            return ""
+        start = verb - 1
+        while start > 0 and doc.f[start - 1] & NAME_WORD and not doc.f[start - 1] & DEFINITE:
+            start -= 1
+        if start == verb - 1 or verb - 1 - start > MAX_NAME_WORDS:
+            return ""
+        return doc.text(start, verb - 1)
 
     def _author(self, verb: int) -> str:
         """The author of the document a verb speaks in (رسالة من X، يتهم فيها …), or ""."""
@@ -316,10 +335,13 @@ def _opening_verb(doc: Document, start: int) -> int | None:
     """The word that opens the sentence at ``start``, when it may be a verb.
 
     An attribution verb, or a name word or function word (كانت) that no noun class,
-    article or preposition marks as something else.
+    article or preposition marks as something else; after a word that opens a clause
+    (حيث رحبت تركيا …), the word after it.
     """
     if start >= len(doc) or doc.inside[start] or not doc.f[start] & CONTENT:
         return None
+    if doc.f[start] & CLAUSE_LINK and doc.s[start] == doc.s[min(start + 1, len(doc) - 1)]:
+        start += 1
     if doc.f[start] & (SPEECH_VERB | ISSUE):
         return start
     not_verb = DEFINITE | PREP_CLITIC | PREPOSITION | TITLE | BODY | DOCUMENT | CLAUSE_LINK

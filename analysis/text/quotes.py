@@ -3,7 +3,8 @@
 Pairing. ``''`` (two apostrophes, common in Algerian web text) and ``"`` are
 symmetric: they open and close alternately, and an unclosed one is dropped at
 the end of its paragraph, so that one stray mark cannot invert every later
-quote. « » and “ ” (also „ ‟ ‹ ›) are directional and paired with a stack per
+quote; in a paragraph with an odd number of them, a doubled opening mark counts
+once. « » and “ ” (also „ ‟ ‹ ›) are directional and paired with a stack per
 kind.
 
 Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
@@ -108,27 +109,40 @@ class Quote:
 def pair_marks(marks: list[tuple[int, str, int]]) -> list[tuple[int, int]]:
     """Pair quotation marks: ``(token, mark text, paragraph)`` in text order → ``(open, close)``.
 
-    Symmetric marks alternate within a paragraph; directional marks use a stack
-    per kind; a closing mark with nothing open is ignored. Sorted by opening mark.
+    Symmetric marks alternate within a paragraph (:func:`_alternate`); directional
+    marks use a stack per kind; a closing mark with nothing open is ignored. Sorted
+    by opening mark.
     """
     pairs = []
-    waiting: dict[str, tuple[int, int]] = {}  # symmetric mark -> (token, paragraph) of an opener
+    symmetric: dict[tuple[int, str], list[int]] = {}  # (paragraph, mark) -> tokens
     stacks: dict[str, list[int]] = {opener: [] for opener in DIRECTIONAL}
     closer_of = {closer: opener for opener, closer in DIRECTIONAL.items()}
     for token, mark, paragraph in marks:
         first = mark[0]
         if first == "'" or mark == '"':
-            key = "'" if first == "'" else '"'
-            opener = waiting.pop(key, None)
-            if opener is not None and opener[1] == paragraph:
-                pairs.append((opener[0], token))
-            else:
-                waiting[key] = (token, paragraph)
+            symmetric.setdefault((paragraph, "'" if first == "'" else '"'), []).append(token)
         elif first in DIRECTIONAL:
             stacks[first].append(token)
         elif first in closer_of and stacks[closer_of[first]]:
             pairs.append((stacks[closer_of[first]].pop(), token))
+    for tokens in symmetric.values():
+        pairs += _alternate(tokens)
     return sorted(pairs)
+
+
+def _alternate(tokens: list[int]) -> list[tuple[int, int]]:
+    """Pair one paragraph's symmetric marks of one kind in turn; a last one is dropped.
+
+    With an odd number of marks, a doubled mark (two with nothing between, where a
+    quotation would open: " "لقد كان …") counts once, so that the quotation it opens
+    is paired with its closing mark.
+    """
+    if len(tokens) % 2:
+        for k in range(0, len(tokens) - 1, 2):
+            if tokens[k + 1] == tokens[k] + 1:
+                tokens = tokens[:k] + tokens[k + 1 :]
+                break
+    return list(zip(tokens[::2], tokens[1::2], strict=False))
 
 
 def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:

@@ -28,7 +28,8 @@ the subject in the tokens right after the verb, through the flags of
 
 After ما, a preposition with a pronoun that refers back to ما is skipped (ما أفاد
 به رئيس دائرة الغابات …). A noun of speech (إعلان، عبارته) takes a definite genitive
-as its subject, else none.
+as its subject, else none. After a verb with an object pronoun, an indefinite
+accusative noun is the object's predicate, not the subject (اعتبرتها ردا «…»).
 """
 
 from __future__ import annotations
@@ -237,12 +238,25 @@ def subject_after(doc: Document, verb: int) -> Subject:
     i = verb + 1
     if doc.f[verb] & SPEECH_NOUN and not doc.has(i, DEFINITE | TITLE | BODY):
         return Subject(end=i)  # تعبير استنكاري، عبارته: no genitive agent
+    if doc.word(verb).enclitic and _predicate(doc, i):
+        return Subject(end=i)  # اعتبرتها ردا «…»: the object's predicate, not a name
     if verb > 0 and doc.normalized(verb - 1) in RELATIVE_MA:
         if doc.has(i, QUOTE):
             return _quoted_subject(doc, i, limit, at_end=True)  # بحسب ما نقلته «رويترز»
         if i + 1 < limit and doc.f[i] & PREPOSITION and _starts_subject(doc, i + 1):
             i += 1  # ما أفاد به رئيس …
     return subject_at(doc, i, limit)
+
+
+def _predicate(doc: Document, i: int) -> bool:
+    """Whether token ``i`` is an indefinite accusative noun (ردا).
+
+    It ends in ا after a frequent word, and is no country.
+    """
+    if i >= len(doc) or not doc.f[i] & NAME_WORD or doc.f[i] & (ARTICLE | PLACE):
+        return False
+    word = doc.normalized(i)
+    return word.endswith("ا") and doc.data.frequencies.get(word[:-1], 0.0) >= RARE
 
 
 def _starts_subject(doc: Document, i: int) -> bool:

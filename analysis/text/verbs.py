@@ -56,7 +56,7 @@ def conjugate(
     past: str, present: str, participle: str, verb_class: str, requires: str = "", exclude=()
 ) -> dict[str, VerbForm]:
     """The third-person forms (normalized) of one verb (module docstring)."""
-    lemma = normalize_word(past)
+    lemma = normalize_word(past or present or participle)
     requires = normalize_word(requires)
     out: dict[str, VerbForm] = {}
 
