@@ -41,6 +41,7 @@ WORD_CLASSES = {
     "document": "a document whose author is named after it (بيان، رسالة، تغريدة)",
     "adjective": "an adjective that may follow a title (المتحدة، الدائم، السابق)",
     "preposition": "a preposition written as a word of its own (في، لدى، خلال)",
+    "pronoun_phrase": "a preposition with a pronoun attached (به، عنه، فيها)",
     "complementizer": "أن/إن and their forms, which open a reported clause",
     "source": "a word that names the source of words (بحسب، وفقا)",
     "anaphor": "a word that refers back to the speaker named before (ذاته، المصدر)",

@@ -12,7 +12,8 @@ Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
 * a noun that introduces a name comes right before it (فيلم، عملية، اسم; an
   indefinite institution: صحيفة، مجموعة; ``lexicons/attribution_words.csv``), unless
   the noun is definite and the quotation long (الجائزة «لم أكن أدرك …»), or a word
-  naming a source does (بحسب «ديلي ميل»);
+  naming a source does (بحسب «ديلي ميل»), or a short one follows لـ (قال لـ«رويترز»:
+  whom the words were said to);
 * أن/إن follows it (وأوضحت «فوربس» أن …), or it is the subject after the verb
   (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`).
 
@@ -190,6 +191,8 @@ def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
     short = words < MIN_SPEECH_WORDS
     if before & SOURCE or (before & (NAME_NOUN | BODY) and (short or not before & DEFINITE)):
         return True
+    if short and o > 0 and doc.normalized(o - 1) == "ل":
+        return True  # قال مصدر لـ«رويترز»: whom the words were said to
     after = c + 1 + int(doc.has(c + 1, COMMA))
     return doc.has(after, COMPLEMENTIZER) and doc.s[after] == doc.s[c]
 

@@ -26,10 +26,12 @@ the subject in the tokens right after the verb, through the flags of
 * **nothing**: a preposition, a complementizer, a colon or a long quotation follows
   the verb (وقالت: «…»، قال فيها), and the subject is the pronoun in the verb.
 
-After ما, a preposition with a pronoun that refers back to ما is skipped (ما أفاد
-به رئيس دائرة الغابات …). A noun of speech (إعلان، عبارته) takes a definite genitive
-as its subject, else none. After a verb with an object pronoun, an indefinite
-accusative noun is the object's predicate, not the subject (اعتبرتها ردا «…»).
+A preposition with a pronoun between the verb and its subject is skipped (ويقول عنه
+المدرسون …; after ما: ما أفاد به رئيس دائرة الغابات …), except after a verb of
+evaluation, whose object may follow it (يتهم فيها الحلفاء «…»). A noun of speech
+(إعلان، عبارته) takes a definite genitive as its subject, else none. After a verb
+with an object pronoun, an indefinite accusative noun is the object's predicate,
+not the subject (اعتبرتها ردا «…»).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from analysis.text.wordtype import (
     CONTENT,
     DEFINITE,
     DOCUMENT,
+    EVALUATIVE,
     FEMININE,
     MASCULINE,
     NAME_LINK,
@@ -64,6 +67,7 @@ from analysis.text.wordtype import (
     PLACE,
     PREP_CLITIC,
     PREPOSITION,
+    PRONOUN_PHRASE,
     QUOTE,
     SPEECH_NOUN,
     SPEECH_VERB,
@@ -240,11 +244,12 @@ def subject_after(doc: Document, verb: int) -> Subject:
         return Subject(end=i)  # تعبير استنكاري، عبارته: no genitive agent
     if doc.word(verb).enclitic and _predicate(doc, i):
         return Subject(end=i)  # اعتبرتها ردا «…»: the object's predicate, not a name
-    if verb > 0 and doc.normalized(verb - 1) in RELATIVE_MA:
-        if doc.has(i, QUOTE):
-            return _quoted_subject(doc, i, limit, at_end=True)  # بحسب ما نقلته «رويترز»
-        if i + 1 < limit and doc.f[i] & PREPOSITION and _starts_subject(doc, i + 1):
-            i += 1  # ما أفاد به رئيس …
+    relative = verb > 0 and doc.normalized(verb - 1) in RELATIVE_MA
+    if relative and doc.has(i, QUOTE):
+        return _quoted_subject(doc, i, limit, at_end=True)  # بحسب ما نقلته «رويترز»
+    if doc.has(i, PRONOUN_PHRASE) and i + 1 < limit and _starts_subject(doc, i + 1):
+        if relative or not doc.f[verb] & EVALUATIVE:
+            i += 1  # ما أفاد به رئيس …، ويقول عنه المدرسون …
     return subject_at(doc, i, limit)
 
 

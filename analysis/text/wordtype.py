@@ -70,12 +70,14 @@ STOPWORD = 1 << 37  # a word of lexicons/speaker_stopwords.txt
 CIRCUMSTANTIAL = 1 << 38  # shaped like an accusative participle م…ا (متوجها): ends a name
 COLON = 1 << 39  # : (introduces a quotation)
 DEFINITE = 1 << 40  # has the article, also after a preposition (للشؤون)
+PRONOUN_PHRASE = 1 << 41  # a preposition with a pronoun attached (به، عنه، فيها)
 VERB_FLAGS = (
     SPEECH_VERB | EVALUATIVE | PARTICIPLE | RELAY | ISSUE | MASCULINE | FEMININE | NEEDS_NEXT
 )
 CLASS_FLAGS = {
     "title": TITLE, "body": BODY, "name_noun": NAME_NOUN, "speech_noun": SPEECH_NOUN,
-    "document": DOCUMENT, "preposition": PREPOSITION, "complementizer": COMPLEMENTIZER,
+    "document": DOCUMENT, "preposition": PREPOSITION,
+    "pronoun_phrase": PREPOSITION | PRONOUN_PHRASE, "complementizer": COMPLEMENTIZER,
     "source": SOURCE, "anaphor": ANAPHOR, "clause_link": CLAUSE_LINK, "place": PLACE,
 }  # fmt: skip
 NOT_NAME = (
