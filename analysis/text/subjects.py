@@ -351,7 +351,7 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
             open_chain = not word & (DEFINITE | PLACE)
         elif word & (ADJECTIVE | NISBA):
             pass
-        elif word & (TITLE | BODY) and not word & PREP_CLITIC:
+        elif word & TITLE and not word & PREP_CLITIC:
             open_chain = not word & DEFINITE  # ولي العهد السعودي الأمير …
         elif word & PREPOSITION and j + 1 < limit and f[j + 1] & CONTENT:
             core_end = core_end or j
