@@ -261,6 +261,7 @@ def _quotes(pairs, flags, sentence, paragraph, doc, first, tokens: _Tokens, voca
             flags=flags[base:end],
             sentence=sentence[base:end],
             paragraph=paragraph[base:end],
+            ids=ids,
             word=lambda i, ids=ids: types[ids[i]],
             data=vocabulary.data,
         )

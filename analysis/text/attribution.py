@@ -98,14 +98,16 @@ class Name:
 class Mention:
     """A speaker mentioned in the text.
 
-    Where, as written, the gender of what named them, and the only sentence it may be
-    referred to from (None: any later one).
+    Where, the gender of what named them, and the only sentence it may be referred
+    to from (None: any later one). ``text`` is the speaker when a pronoun was
+    resolved to it; otherwise the subject after ``at`` names them, and
+    :meth:`Speakers.text_of` reads it when it is asked for.
     """
 
     at: int
-    text: str
     gender: str
     sentence: int | None = None
+    text: str = ""
 
 
 class Speakers:
@@ -158,7 +160,19 @@ class Speakers:
 
     def referent(self, at: int, gender: str = "") -> str:
         """The last speaker mentioned before token ``at``, of a compatible gender, or ""."""
-        return _last(self.mentions, at, self.doc.s[at], gender)
+        mention = _last(self.mentions, at, self.doc.s[at], gender)
+        return self.text_of(mention) if mention else ""
+
+    def text_of(self, mention: Mention) -> str:
+        """The speaker a mention names."""
+        if mention.text:
+            return mention.text
+        subject = self.subject(mention.at)
+        if self.doc.f[mention.at] & SPEECH_VERB:
+            return self.speaker(subject, mention.at)
+        if subject.quote is not None:
+            return self.doc.text(*subject.quote)
+        return self.full_name(subject.name, subject.name[0], "")
 
     def _relayed(self, verb: int) -> str:
         """The speaker after عن in نقل X عن Y, or ""."""
@@ -225,22 +239,16 @@ class Speakers:
             gender = _gender(doc, k)
             subject = self.subject(k)
             if subject.explicit and attributing:
-                out.append(Mention(k, self.speaker(subject, k), gender))
+                out.append(Mention(k, gender))
             elif subject.explicit and (subject.name or subject.quote):
                 place = subject.name is not None and doc.f[subject.name[0]] & PLACE
                 sure = subject.quote is not None or subject.title is not None or place
-                text = self._named(subject)
-                out.append(Mention(k, text, gender, None if sure else doc.s[k]))
+                out.append(Mention(k, gender, None if sure else doc.s[k]))
             elif attributing and not subject.explicit:
-                text = _last(out, k, doc.s[k], gender)
-                if text:
-                    out.append(Mention(k, text, gender))
-        return [m for m in out if m.text]
-
-    def _named(self, subject: Subject) -> str:
-        if subject.quote is not None:
-            return self.doc.text(*subject.quote)
-        return self.full_name(subject.name, subject.name[0], "")
+                mention = _last(out, k, doc.s[k], gender)
+                if mention:
+                    out.append(Mention(k, gender, text=self.text_of(mention)))
+        return out
 
     @cached_property
     def _openers(self) -> list[int]:
@@ -275,6 +283,8 @@ class Speakers:
     def full_name(self, span: tuple[int, int], at: int, gender: str) -> str:
         """The fullest form of the name at ``span`` the document gives (module docstring)."""
         doc = self.doc
+        if not any(doc.repeated(k) for k in range(*span)):
+            return doc.text(*span)  # written only here: the document gives no other form
         words = tuple(doc.normalized(k) for k in range(*span))
         best: tuple[int, int, int] | None = None  # (length, nearness, start)
         for name in self.names:
@@ -319,16 +329,16 @@ class Speakers:
         return ""
 
 
-def _last(mentions: list[Mention], at: int, sentence: int, gender: str) -> str:
-    """The last of ``mentions`` before token ``at`` that fits, or "".
+def _last(mentions: list[Mention], at: int, sentence: int, gender: str) -> Mention | None:
+    """The last of ``mentions`` before token ``at`` that fits, or None.
 
     It must be one that may be referred to from ``sentence``, by a verb of ``gender``.
     """
     for mention in reversed(mentions):
         if mention.at < at and _compatible(mention.gender, gender):
             if mention.sentence is None or mention.sentence == sentence:
-                return mention.text
-    return ""
+                return mention
+    return None
 
 
 def _opening_verb(doc: Document, start: int) -> int | None:

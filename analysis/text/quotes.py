@@ -268,13 +268,18 @@ def _evaluation(doc: Document, verb: int, o: int) -> bool:
 
 def _alone_in_paragraph(doc: Document, o: int, c: int) -> bool:
     """Whether the quotation is all the words of its paragraph (a line of quoted words)."""
-    paragraph = doc.paragraph[o]
-    start, end = o, c + 1
-    while start > 0 and doc.paragraph[start - 1] == paragraph:
-        start -= 1
-    while end < len(doc) and doc.paragraph[end] == paragraph:
-        end += 1
-    return not any(doc.f[k] & CONTENT for k in (*range(start, o), *range(c + 1, end)))
+    paragraph = doc.p[o]
+    k = o - 1
+    while k >= 0 and doc.p[k] == paragraph:
+        if doc.f[k] & CONTENT:
+            return False
+        k -= 1
+    k = c + 1
+    while k < len(doc) and doc.p[k] == paragraph:
+        if doc.f[k] & CONTENT:
+            return False
+        k += 1
+    return True
 
 
 def _attribute_unintroduced(
@@ -291,9 +296,9 @@ def _attribute_unintroduced(
     same_sentence = doc.s[previous.close] == doc.s[q.open]
     if same_sentence and not any(doc.is_verb(k) for k in range(previous.close, q.open)):
         q.speaker = previous.speaker  # «…»، وذلك بعد مراجعة «…»
-    paragraph = doc.paragraph[q.open]
-    opens = q.open == 0 or doc.paragraph[q.open - 1] < paragraph
-    if opens and doc.paragraph[previous.close] == paragraph - 1:
+    paragraph = doc.p[q.open]
+    opens = q.open == 0 or doc.p[q.open - 1] < paragraph
+    if opens and doc.p[previous.close] == paragraph - 1:
         q.speaker = previous.speaker
 
 

@@ -90,16 +90,17 @@ _MARKS = "\u0640" + "".join(chr(c) for c in range(0x064B, 0x0660))  # tatweel an
 class Document:
     """The tokens of one document, as the quotation rules read them.
 
-    ``flags``, ``sentence`` (numbered from 0) and ``paragraph`` are per token (the
-    flags of :mod:`analysis.text.wordtype`); ``word(i)`` is token ``i``'s word type;
-    ``data`` the language data the flags were made from; ``inside`` marks the tokens
-    inside a quotation (:func:`analysis.text.quotes.annotate` sets it before the
-    rules read the document).
+    ``flags``, ``sentence`` (numbered from 0), ``paragraph`` and ``ids`` (word type
+    numbers) are per token (the flags of :mod:`analysis.text.wordtype`); ``word(i)``
+    is token ``i``'s word type; ``data`` the language data the flags were made from;
+    ``inside`` marks the tokens inside a quotation
+    (:func:`analysis.text.quotes.annotate` sets it before the rules read the document).
     """
 
     flags: np.ndarray
     sentence: np.ndarray
     paragraph: np.ndarray
+    ids: np.ndarray
     word: Callable[[int], WordType]
     data: LanguageData
     inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -107,6 +108,7 @@ class Document:
     def __post_init__(self) -> None:
         self.f: list[int] = self.flags.tolist()
         self.s: list[int] = self.sentence.tolist()
+        self.p: list[int] = self.paragraph.tolist()
         if len(self.inside) != len(self.f):
             self.inside = np.zeros(len(self.f), dtype=bool)
         count = self.s[-1] + 2 if self.s else 1
@@ -134,6 +136,10 @@ class Document:
     def sentence_starts(self) -> list[int]:
         """The first token of every sentence."""
         return sorted(set(self._starts[:-1]) - {len(self.f)})
+
+    def repeated(self, i: int) -> bool:
+        """Whether token ``i``'s written form occurs elsewhere in the document."""
+        return int(np.count_nonzero(self.ids == self.ids[i])) > 1
 
     def words_between(self, a: int, b: int) -> int:
         """Content tokens (words, numbers) among tokens ``a`` … ``b - 1``."""
