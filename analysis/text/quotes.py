@@ -15,7 +15,8 @@ Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
   naming a source does (بحسب «ديلي ميل»), or a short one follows لـ (قال لـ«رويترز»:
   whom the words were said to);
 * أن/إن follows it (وأوضحت «فوربس» أن …), or it is the subject after the verb
-  (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`).
+  (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`);
+* it is short and و joins it to a term right before it («تكافل» و«كرامة»).
 
 Otherwise it is ``speech`` when an attribution verb (``lexicons/speech_verbs.csv``,
 any third-person form, with و/ف and an object pronoun: قال، تضيف، قائلا، وصفتها),
@@ -65,6 +66,7 @@ from analysis.text.wordtype import (
     COLON,
     COMMA,
     COMPLEMENTIZER,
+    CONJUNCTION,
     CONTENT,
     DEFINITE,
     DOCUMENT,
@@ -155,7 +157,9 @@ def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:
     speakers = Speakers(doc)
     quotes = [Quote(o, c) for o, c in pairs]
     introducing: set[int] = set()
-    for q in quotes:
+    for k, q in enumerate(quotes):
+        if k and _coordinated(doc, quotes[k - 1], q):
+            continue  # «تكافل» و«كرامة»: a name joined to a name
         _introduce(doc, speakers, q, introducing)
     for k, q in enumerate(quotes):
         if q.kind == "speech" and not q.verb:
@@ -185,16 +189,26 @@ def _introduce(doc: Document, speakers: Speakers, q: Quote, introducing: set[int
             q.speaker = _source(doc, speakers, q) or q.speaker
 
 
+def _coordinated(doc: Document, previous: Quote, q: Quote) -> bool:
+    """Whether the quote is a term joined by و (and a comma) to the term before it."""
+    if previous.kind != "term" or doc.words_between(q.open + 1, q.close) >= MIN_SPEECH_WORDS:
+        return False
+    between = [k for k in range(previous.close + 1, q.open) if not doc.f[k] & COMMA]
+    return len(between) == 1 and doc.normalized(between[0]) == "و"
+
+
 def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
     """Whether the words around the quote make it a name (module docstring)."""
     before = doc.f[o - 1] if o > 0 else 0
     short = words < MIN_SPEECH_WORDS
-    if before & SOURCE or (before & (NAME_NOUN | BODY) and (short or not before & DEFINITE)):
+    introduces = before & (NAME_NOUN | BODY) and not doc.word(o - 1).enclitic  # not مكتبها «…»
+    if before & SOURCE or (introduces and (short or not before & DEFINITE)):
         return True
     if short and o > 0 and doc.normalized(o - 1) == "ل":
         return True  # قال مصدر لـ«رويترز»: whom the words were said to
     after = c + 1 + int(doc.has(c + 1, COMMA))
-    return doc.has(after, COMPLEMENTIZER) and doc.s[after] == doc.s[c]
+    subject_of = doc.has(after, COMPLEMENTIZER) and not doc.f[after] & CONJUNCTION
+    return subject_of and doc.s[after] == doc.s[c]
 
 
 def _verb_before(doc: Document, o: int) -> int | None:

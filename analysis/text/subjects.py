@@ -83,6 +83,7 @@ RARE = 2e-5  # a word rarer than this (wordfreq frequency) after a definite word
 PLURAL_ENDING = "ات"  # a definite word ending so is a plural noun, not a family name
 RELATIVE_MA = ("ما", "لما", "مما")
 APPOSITION_PRONOUNS = ("وهو", "وهي")
+COMPLEMENTIZER_WORD = "ان"  # أن/إن normalized
 _MARKS = "\u0640" + "".join(chr(c) for c in range(0x064B, 0x0660))  # tatweel and diacritics
 
 
@@ -201,9 +202,15 @@ class Document:
 
 
 def _is_word(word: WordType, required: str) -> bool:
-    """Whether ``word`` is the required word: itself, its bare form, or a preposition on it."""
-    if word.normalized == required or word.bare == required:
+    """Whether ``word`` is the required word.
+
+    The word itself, أن/إن with a pronoun or preposition (أنه، بأن), or a word with
+    the required preposition attached (بالإفراج).
+    """
+    if word.normalized == required:
         return True
+    if required == COMPLEMENTIZER_WORD:
+        return bool(word.flags & COMPLEMENTIZER)
     return len(required) == 1 and required in word.proclitics.split("+")
 
 

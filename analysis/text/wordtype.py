@@ -189,8 +189,8 @@ def _word_flags(surface: str, normalized: str, analysis: Analysis, data: Languag
     of_class = _class_flags(data)
     for key in keys:
         flags |= of_class.get(key, 0)
-    if "ل" in analysis.proclitics:
-        flags &= ~COMPLEMENTIZER  # لأن is 'because'
+    if without_conjunction not in data.word_classes["complementizer"]:
+        flags &= ~COMPLEMENTIZER  # only the listed forms: لأن is 'because', كأن 'as if'
     if normalized in data.word_classes["adjective"]:
         flags |= ADJECTIVE
     elif normalized.startswith("ال") and normalized.endswith(("ي", "ية")) and len(normalized) > 4:
@@ -220,10 +220,14 @@ def _class_flags(data: LanguageData) -> dict[str, int]:
 
 
 def _class_keys(normalized: str, bare: str) -> set[str]:
-    """The forms of a word looked up in the word classes: as written, bare, without و/ف and ال."""
+    """The forms of a word looked up in the word classes.
+
+    As written, bare, and without a first letter that may be a conjunction or
+    preposition (و ف ب ل ك) or the article ال.
+    """
     keys = {normalized, bare}
     for word in (normalized, bare):
-        if word[:1] in ("و", "ف") and len(word) > 3:
+        if word[:1] in ("و", "ف", "ب", "ل", "ك") and len(word) > 3:
             keys.add(word[1:])
     for word in list(keys):
         if word.startswith("ال") and len(word) > 4:
