@@ -21,7 +21,8 @@ subject after the verb (:mod:`analysis.text.subjects`):
   speaker mentioned before, of a compatible gender (:attr:`Speakers.mentions`);
   before that, a relative pronoun's antecedent (ديفيد مونديل الذي قال), the
   indefinite noun that a verb after a comma describes (تقارير إعلامية، نقلت أنها …),
-  and the author of the document the verb speaks in (رسالة من الرئيس …، يتهم فيها).
+  a subject written right before the verb (أمير قطر قال …), and the author of the
+  document the verb speaks in (رسالة من الرئيس …، يتهم فيها).
 
 Relayed words belong to the person after عن (نقلت الوكالة عن مصادر ميدانية). The
 mentions, in text order, are the speakers of the attribution verbs (a pronoun
@@ -134,7 +135,12 @@ class Speakers:
                 return relayed
         subject = self.subject(verb)
         if not subject.explicit and not subject.anaphoric:
-            implied = self._antecedent(verb) or self._described(verb) or self._author(verb)
+            implied = (
+                self._antecedent(verb)
+                or self._described(verb)
+                or self._before(verb)
+                or self._author(verb)
+            )
             if implied:
                 return implied
         return self.speaker(subject, verb)
@@ -211,6 +217,25 @@ class Speakers:
         if start == verb - 1 or verb - 1 - start > MAX_NAME_WORDS:
             return ""
         return doc.text(start, verb - 1)
+
+    def _before(self, verb: int) -> str:
+        """The subject written right before the verb, or "".
+
+        A title phrase (أمير قطر قال …), not one inside a prepositional phrase (على موقع
+        تويتر قال فيها), or a name (سيسليا مالستروم قالت …) that ends there.
+        """
+        doc = self.doc
+        start = max(doc.sentence_start(verb), verb - 1 - MAX_NAME_WORDS)
+        for t in range(verb - 1, start - 1, -1):
+            heads = doc.f[t] & (TITLE | BODY) and not doc.f[t] & (PREP_CLITIC | CONJUNCTION)
+            if heads and not doc.has(t - 1, PREPOSITION):
+                subject = titled(doc, t, verb)
+                if subject.end == verb:
+                    return self.speaker(subject, verb)
+        for name in self.names:
+            if name.end == verb and _compatible(name.gender, doc.gender(verb)):
+                return self.full_name((name.start, name.end), verb, doc.gender(verb))
+        return ""
 
     def _author(self, verb: int) -> str:
         """The author of the document a verb speaks in (رسالة من X، يتهم فيها …), or ""."""

@@ -151,9 +151,9 @@ class Document:
     def verbs(self) -> list[int]:
         """The attribution verbs outside quotations, in order.
 
-        A form that is also another word (بين، عبر، طالب) is the verb only when its
-        required word (أن، عن، بـ) follows within ``REQUIRED_WITHIN`` tokens of its
-        sentence.
+        A form after a preposition is a noun (في ردّه على …). A form that is also
+        another word (بين، عبر، طالب) is the verb only when its required word (أن، عن،
+        بـ) follows within ``REQUIRED_WITHIN`` tokens of its sentence.
         """
         found = np.flatnonzero((self.flags & SPEECH_VERB) != 0).tolist()
         return [i for i in found if not self.inside[i] and self._is_verb_here(i)]
@@ -172,6 +172,8 @@ class Document:
         return self.verbs[k] if k >= 0 and self.verbs[k] >= start else None
 
     def _is_verb_here(self, i: int) -> bool:
+        if i > 0 and self.f[i - 1] & PREPOSITION and not self.f[i - 1] & PRONOUN_PHRASE:
+            return False  # في ردّه على …: after a preposition, a noun
         if not self.f[i] & NEEDS_NEXT:
             return True
         found = recognize(self.normalized(i), self.data.speech_verbs)
@@ -416,7 +418,7 @@ def name_run(doc: Document, i: int, limit: int) -> tuple[int, int]:
             break
         linked = j > i and bool(f[j - 1] & NAME_LINK)
         if word & ARTICLE and not word & NAME_LINK and not linked:
-            family = given == 1 and name_may_end(doc, j + 1, limit)
+            family = given == 1 and not word & PLACE and name_may_end(doc, j + 1, limit)
             if j == i or not family or doc.normalized(j).endswith(PLURAL_ENDING):
                 break
         elif not linked:

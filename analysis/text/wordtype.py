@@ -57,7 +57,9 @@ NAME_NOUN = 1 << 24
 SPEECH_NOUN = 1 << 25
 DOCUMENT = 1 << 26
 ADJECTIVE = 1 << 27  # a listed adjective (المتحدة، الدائم)
-NISBA = 1 << 28  # definite and ending in ي/ية: an adjective of relation (الروسي) or a family name
+NISBA = (
+    1 << 28
+)  # definite, ending in ي/ية/يون/يين/يات: an adjective of relation (الروسي) or a family name
 PREPOSITION = 1 << 29  # a preposition written on its own
 PREP_CLITIC = 1 << 30  # a word with ب/ك/ل attached (لبرنامج، بتويتر)
 COMPLEMENTIZER = 1 << 31
@@ -86,6 +88,7 @@ NOT_NAME = (
 )  # fmt: skip
 
 CLITIC_EVIDENCE = 5.0  # how much more frequent a bare word must be for PREP_CLITIC
+NISBA_ENDINGS = ("ي", "ية", "يون", "يين")
 COMMAS = ("،", ",")
 COLONS = (":", "：")
 
@@ -193,7 +196,7 @@ def _word_flags(surface: str, normalized: str, analysis: Analysis, data: Languag
         flags &= ~COMPLEMENTIZER  # only the listed forms: لأن is 'because', كأن 'as if'
     if normalized in data.word_classes["adjective"]:
         flags |= ADJECTIVE
-    elif normalized.startswith("ال") and normalized.endswith(("ي", "ية")) and len(normalized) > 4:
+    elif normalized.startswith("ال") and normalized.endswith(NISBA_ENDINGS) and len(normalized) > 4:
         flags |= NISBA
     proclitics = analysis.proclitics
     if normalized.startswith("ال") or "ال" in proclitics:

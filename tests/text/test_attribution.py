@@ -64,6 +64,8 @@ def speakers(text: str) -> list[str]:
             "«الزيارة فرصة لتعزيز الروابط بين البلدين».",
             ["ديفيد مونديل"],
         ),
+        # The subject written before the verb.
+        ("لكن أمير قطر قال خلال اللقاء: «لن نتسامح مع من يمول الإرهاب».", ["أمير قطر"]),
         # A paragraph that is only a quotation goes on with the speaker before it.
         (
             "وتضيف لورا: «أشعر أنني أقوى الآن».\n«الأصوات لم تعد تسيطر علي».",
