@@ -57,9 +57,7 @@ NAME_NOUN = 1 << 24
 SPEECH_NOUN = 1 << 25
 DOCUMENT = 1 << 26
 ADJECTIVE = 1 << 27  # a listed adjective (المتحدة، الدائم)
-NISBA = (
-    1 << 28
-)  # definite, ending in ي/ية/يون/يين/يات: an adjective of relation (الروسي) or a family name
+NISBA = 1 << 28  # definite, ending in NISBA_ENDINGS: a relative adjective (الروسي) or family name
 PREPOSITION = 1 << 29  # a preposition written on its own
 PREP_CLITIC = 1 << 30  # a word with ب/ك/ل attached (لبرنامج، بتويتر)
 COMPLEMENTIZER = 1 << 31
