@@ -135,15 +135,19 @@ class Speakers:
                 return relayed
         subject = self.subject(verb)
         if not subject.explicit and not subject.anaphoric:
-            implied = (
-                self._antecedent(verb)
-                or self._described(verb)
-                or self._before(verb)
-                or self._author(verb)
-            )
+            implied = self._implied(verb)
             if implied:
                 return implied
         return self.speaker(subject, verb)
+
+    def _implied(self, verb: int) -> str:
+        """The subject of a pronoun verb that its sentence gives, or "" (module docstring)."""
+        return (
+            self._antecedent(verb)
+            or self._described(verb)
+            or self._before(verb)
+            or self._author(verb)
+        )
 
     def speaker(self, subject: Subject, at: int) -> str:
         """The speaker a subject phrase after token ``at`` names (module docstring)."""
@@ -271,8 +275,10 @@ class Speakers:
                 out.append(Mention(k, gender, None if sure else doc.s[k]))
             elif attributing and not subject.explicit:
                 mention = _last(out, k, doc.s[k], gender)
-                if mention:
-                    out.append(Mention(k, gender, text=self.text_of(mention)))
+                text = "" if subject.anaphoric else self._implied(k)
+                text = text or (self.text_of(mention) if mention else "")
+                if text:
+                    out.append(Mention(k, gender, text=text))
         return out
 
     @cached_property
