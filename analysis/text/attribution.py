@@ -236,6 +236,8 @@ class Speakers:
                 subject = titled(doc, t, verb)
                 if subject.end == verb:
                     return self.speaker(subject, verb)
+        if not doc.has(verb - 1, NAME_WORD):
+            return ""
         for name in self.names:
             if name.end == verb and _compatible(name.gender, doc.gender(verb)):
                 return self.full_name((name.start, name.end), verb, doc.gender(verb))

@@ -27,7 +27,7 @@ from pathlib import Path
 from analysis.errors import ConfigError, LexiconError
 from analysis.paths import CONFIG_DIR, LEXICON_DIR
 from analysis.text.normalize import normalize_word, normalize_word_keep_hamza
-from analysis.text.verbs import CLASSES, VerbForm, conjugate
+from analysis.text.verbs import CLASSES, VerbForm, conjugate, with_clitics
 from analysis.text.wordlist import frequencies
 
 NAME_LINKS = ("عبد", "أبو", "بن", "ابن", "بنت", "أم")
@@ -72,7 +72,7 @@ class LanguageData:
 
     frequencies: dict[str, float]
     clitic_exceptions: frozenset[str]
-    speech_verbs: dict[str, VerbForm]
+    speech_verbs: dict[str, tuple[str, VerbForm]]
     speaker_stopwords: frozenset[str]
     word_classes: dict[str, frozenset[str]]
     hamza_forms: dict[str, frozenset[str]]
@@ -87,7 +87,7 @@ class LanguageData:
         return cls(
             frequencies=frequencies(),
             clitic_exceptions=read_word_list(lexicon_dir / "clitic_exceptions.txt"),
-            speech_verbs=read_speech_verbs(lexicon_dir / "speech_verbs.csv"),
+            speech_verbs=with_clitics(read_speech_verbs(lexicon_dir / "speech_verbs.csv")),
             speaker_stopwords=read_word_list(lexicon_dir / "speaker_stopwords.txt"),
             word_classes=classes,
             hamza_forms=hamza_forms,

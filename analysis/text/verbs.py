@@ -17,8 +17,9 @@ must follow it. The news register reports in the third person, so
 
 Forms in the ``exclude`` column are not made (مضيفة is a hostess, لافتة a banner).
 
-:func:`recognize` finds the form behind a written word: as written, after a
-conjunction و/ف, and after an object pronoun (وصفتها → وصفت, اتهمه → اتهم).
+:func:`with_clitics` writes each form as the text may: after a conjunction و/ف
+and with an object pronoun (وصفتها → وصفت, اتهمه → اتهم); :func:`recognize` finds
+the form behind a written word.
 """
 
 from __future__ import annotations
@@ -86,29 +87,37 @@ def conjugate(
     return out
 
 
-def recognize(normalized: str, forms: dict[str, VerbForm]) -> tuple[str, VerbForm] | None:
-    """The verb form behind a normalized word and its written verb part, or None.
+def with_clitics(forms: dict[str, VerbForm]) -> dict[str, tuple[str, VerbForm]]:
+    """Every written variant of the forms, with the form it is written for.
 
-    Tries the word as it is, without a conjunction و (or ف before at least three
-    letters: فرد is 'individual', not ف + رد), and without an object
-    pronoun (a form ending in و gets back the ا of وا before it: وصفوها → وصفوا).
-    The first element is the word without its conjunction.
+    A variant maps to the word without its conjunction and to its form: the form
+    as it is, with an object pronoun (a form ending in وا loses its ا before it:
+    وصفوها), after a conjunction و, or ف before at least three letters (فرد is
+    'individual', not ف + رد), and both. An earlier reading wins: the word as it is
+    before one with clitics.
     """
-    candidates = [normalized]
-    if (
-        normalized[:1] == "و"
-        and len(normalized) > 2
-        or normalized[:1] == "ف"
-        and len(normalized) > 3
-    ):
-        candidates.append(normalized[1:])
-    for word in candidates:
-        if word in forms:
-            return word, forms[word]
-        for pronoun in OBJECT_PRONOUNS:
-            if word.endswith(pronoun) and len(word) - len(pronoun) >= 2:
-                stem = word[: -len(pronoun)]
-                for form in (stem, stem + "ا" if stem.endswith("و") else ""):
-                    if form in forms:
-                        return word, forms[form]
-    return None
+    out: dict[str, tuple[str, VerbForm]] = {}
+    with_pronoun: dict[str, VerbForm] = {}
+    for form, verb in forms.items():
+        out.setdefault(form, (form, verb))
+        stems = (form, form[:-1]) if form.endswith("وا") else (form,)
+        for stem in stems:
+            for pronoun in OBJECT_PRONOUNS:
+                with_pronoun.setdefault(stem + pronoun, verb)
+    for word, verb in with_pronoun.items():
+        out.setdefault(word, (word, verb))
+    for word, (_, verb) in list(out.items()):
+        out.setdefault("و" + word, (word, verb))
+        if len(word) >= 3:
+            out.setdefault("ف" + word, (word, verb))
+    return out
+
+
+def recognize(
+    normalized: str, written: dict[str, tuple[str, VerbForm]]
+) -> tuple[str, VerbForm] | None:
+    """The verb form behind a normalized word, and the word without its conjunction.
+
+    ``written`` is :func:`with_clitics` of the forms (``LanguageData.speech_verbs``).
+    """
+    return written.get(normalized)

@@ -23,8 +23,7 @@ from analysis.text.sentences import CLOSERS, TERMINATORS
 from analysis.text.tokens import WORD_KINDS, token_kind
 from analysis.text.verbs import VerbForm, recognize
 
-_TANWEEN = frozenset("\u064b\u064c\u064d")
-_CIRCUMSTANTIAL = re.compile(r"م\w{3,}ا").fullmatch
+_TANWEEN = re.compile("[\u064b\u064c\u064d]").search
 
 # Bit flags of a word type (``WordType.flags``), read by the sentence and quote rules.
 CONTENT = 1 << 0  # a word, number or Latin token (what sentences and quotes count)
@@ -127,7 +126,7 @@ def analyse_type(surface: str, data: LanguageData) -> WordType:
     flags = CONTENT | ARABIC_WORD | _word_flags(surface, normalized, analyses[0], data)
     if found:
         flags |= _verb_flags(found[1])
-    if not flags & NOT_NAME and not analyses[0].enclitic and not _TANWEEN.intersection(surface):
+    if not flags & NOT_NAME and not analyses[0].enclitic and not _TANWEEN(surface):
         flags |= NAME_WORD  # not with a pronoun attached (زيارته) nor tanween (عدداً)
     pieces = repair.split_surface(surface, normalized, data)
     if pieces:
@@ -186,7 +185,7 @@ def _word_flags(surface: str, normalized: str, analysis: Analysis, data: Languag
         normalized in data.hamza_forms
         and surface_hamza(surface) not in data.hamza_forms[normalized]
     ):
-        keys.discard(normalized)  # إمام is not أمام
+        keys = [key for key in keys if key != normalized]  # إمام is not أمام
     of_class = _class_flags(data)
     for key in keys:
         flags |= of_class.get(key, 0)
@@ -205,7 +204,7 @@ def _word_flags(surface: str, normalized: str, analysis: Analysis, data: Languag
         normalized, analysis, data
     ):
         flags |= PREP_CLITIC
-    if _CIRCUMSTANTIAL(normalized):
+    if len(normalized) > 4 and normalized[0] == "م" and normalized[-1] == "ا":
         flags |= CIRCUMSTANTIAL
     return flags
 
@@ -220,19 +219,17 @@ def _class_flags(data: LanguageData) -> dict[str, int]:
     return out
 
 
-def _class_keys(normalized: str, bare: str) -> set[str]:
+def _class_keys(normalized: str, bare: str) -> list[str]:
     """The forms of a word looked up in the word classes.
 
     As written, bare, and without a first letter that may be a conjunction or
     preposition (و ف ب ل ك) or the article ال.
     """
-    keys = {normalized, bare}
+    keys = [normalized, bare]
     for word in (normalized, bare):
-        if word[:1] in ("و", "ف", "ب", "ل", "ك") and len(word) > 3:
-            keys.add(word[1:])
-    for word in list(keys):
-        if word.startswith("ال") and len(word) > 4:
-            keys.add(word[2:])
+        if len(word) > 3 and word[0] in "وفبلك":
+            keys.append(word[1:])
+    keys += [word[2:] for word in keys if len(word) > 4 and word.startswith("ال")]
     return keys
 
 
