@@ -49,6 +49,7 @@ WORD_CLASSES = {
     "place": "a country or capital: a name without the article",
 }
 """The classes of ``lexicons/attribution_words.csv`` and what a word of each is."""
+HAMZA_ALEFS = ("أ", "إ", "آ")
 WITH_ARTICLE = ("adjective", "anaphor")
 """Classes whose entries are matched as written, article included (المصدر is not مصدر);
 the others are matched with or without it."""
@@ -126,7 +127,11 @@ def read_word_list(path: Path) -> frozenset[str]:
 
 
 def read_speech_verbs(path: Path) -> dict[str, VerbForm]:
-    """Every written form (normalized) of the verbs in the speech-verb table."""
+    """The third-person forms (normalized) of the verbs in the speech-verb table.
+
+    Each row gives a verb's past, present and participle, its class, the word that
+    must follow an ambiguous form, and forms not to make (:func:`analysis.text.verbs.conjugate`).
+    """
     forms: dict[str, VerbForm] = {}
     for number, row in _csv_rows(path, ("past", "present", "participle", "class")):
         verb_class = (row["class"] or "").strip()
@@ -174,9 +179,6 @@ def read_word_classes(
         {name: frozenset(words) for name, words in classes.items()},
         {word: frozenset(forms) for word, forms in hamza.items()},
     )
-
-
-HAMZA_ALEFS = ("أ", "إ", "آ")
 
 
 def surface_hamza(word: str) -> str:

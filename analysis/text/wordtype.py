@@ -41,8 +41,8 @@ ARTICLE = 1 << 11  # starts with ال
 NAME_LINK = 1 << 12  # عبد، أبو، بن …: joins the parts of one name
 RUN_TOGETHER = 1 << 13  # a run-together word the text stage splits (``pieces``)
 ARABIC_WORD = 1 << 14  # kind "word": the unit of every rate
-# What the attribution rules (analysis.text.attribution) read; the word classes
-# are those of lexicons/attribution_words.csv (analysis.text.data.WORD_CLASSES).
+# What the quotation rules (analysis.text.quotes, .subjects, .attribution) read; the
+# word classes are those of lexicons/attribution_words.csv (analysis.text.data.WORD_CLASSES).
 EVALUATIVE = 1 << 15  # an attribution verb of evaluation or demand (وصف، اتهم، طالب)
 PARTICIPLE = 1 << 16  # a circumstantial participle of one (قائلا، معتبرة)
 RELAY = 1 << 17  # نقل: passes on another's words (نقلت الوكالة عن …)
@@ -50,29 +50,26 @@ ISSUE = 1 << 18  # أصدر، نشر: its subject is the author of a document
 MASCULINE = 1 << 19  # a verb form of the masculine singular (قال، يقول)
 FEMININE = 1 << 20  # a verb form of the feminine singular (قالت، تقول)
 NEEDS_NEXT = 1 << 21  # a verb form that is the verb only before a given word (بين … أن)
-TITLE = 1 << 22
-BODY = 1 << 23
-NAME_NOUN = 1 << 24
-SPEECH_NOUN = 1 << 25
-DOCUMENT = 1 << 26
+TITLE = 1 << 22  # class title: الرئيس، وزير، المتحدثة
+BODY = 1 << 23  # class body: وزارة، صحيفة، مجموعة
+NAME_NOUN = 1 << 24  # class name_noun: فيلم، عملية، اسم
+SPEECH_NOUN = 1 << 25  # class speech_noun: قول، إعلان، عبارة
+DOCUMENT = 1 << 26  # class document: بيان، رسالة، تغريدة
 ADJECTIVE = 1 << 27  # a listed adjective (المتحدة، الدائم)
 NISBA = 1 << 28  # definite, ending in NISBA_ENDINGS: a relative adjective (الروسي) or family name
 PREPOSITION = 1 << 29  # a preposition written on its own
 PREP_CLITIC = 1 << 30  # a word with ب/ك/ل attached (لبرنامج، بتويتر)
-COMPLEMENTIZER = 1 << 31
-SOURCE = 1 << 32
-ANAPHOR = 1 << 33
-CLAUSE_LINK = 1 << 34
-PLACE = 1 << 35
+COMPLEMENTIZER = 1 << 31  # class complementizer: أن، إن، بأنه
+SOURCE = 1 << 32  # class source: بحسب، وفقا
+ANAPHOR = 1 << 33  # class anaphor: ذاته، المصدر
+CLAUSE_LINK = 1 << 34  # class clause_link: لكن، بينما، وذلك
+PLACE = 1 << 35  # class place: روسيا، دمشق
 CONJUNCTION = 1 << 36  # a word with و/ف attached
 STOPWORD = 1 << 37  # a word of lexicons/speaker_stopwords.txt
 CIRCUMSTANTIAL = 1 << 38  # shaped like an accusative participle م…ا (متوجها): ends a name
 COLON = 1 << 39  # : (introduces a quotation)
 DEFINITE = 1 << 40  # has the article, also after a preposition (للشؤون)
 PRONOUN_PHRASE = 1 << 41  # a preposition with a pronoun attached (به، عنه، فيها)
-VERB_FLAGS = (
-    SPEECH_VERB | EVALUATIVE | PARTICIPLE | RELAY | ISSUE | MASCULINE | FEMININE | NEEDS_NEXT
-)
 CLASS_FLAGS = {
     "title": TITLE, "body": BODY, "name_noun": NAME_NOUN, "speech_noun": SPEECH_NOUN,
     "document": DOCUMENT, "preposition": PREPOSITION,
