@@ -101,7 +101,7 @@ def analyse_batch(items: list[tuple[str, str]], vocabulary: Vocabulary) -> Batch
     first = np.searchsorted(doc, np.arange(len(items)))
     local_sentence = sentence - sentence[first[doc]] if len(doc) else sentence
     quotes, quote_id, in_quote = _quotes(
-        pairs, flags, local_sentence, doc, first, tokens, vocabulary
+        pairs, flags, local_sentence, paragraph, doc, first, tokens, vocabulary
     )
     for row in quotes:
         base = doc_starts[row["doc"]]
@@ -308,7 +308,7 @@ def _sentences(tokens: _Tokens, flags, line, doc, pairs) -> np.ndarray:
     )
 
 
-def _quotes(pairs, flags, sentence, doc, first, tokens: _Tokens, vocabulary):
+def _quotes(pairs, flags, sentence, paragraph, doc, first, tokens: _Tokens, vocabulary):
     """Quote rows, each token's innermost quote number, and whether it is inside a quote.
 
     Kind, verb and speaker come from :func:`analysis.text.quotes.annotate`.
@@ -328,8 +328,10 @@ def _quotes(pairs, flags, sentence, doc, first, tokens: _Tokens, vocabulary):
         view = quote_rules.Document(
             flags=flags[base:end],
             sentence=sentence[base:end],
-            surface=lambda i, ids=ids: types[ids[i]].surface,
-            verb=lambda i, ids=ids: types[ids[i]].verb,
+            paragraph=paragraph[base:end],
+            ids=ids,
+            word=lambda i, ids=ids: types[ids[i]],
+            data=vocabulary.data,
         )
         local = [(o - base, c - base) for o, c in doc_pairs]
         for number, q in enumerate(quote_rules.annotate(view, local)):

@@ -68,7 +68,7 @@ class Vocabulary:
     def _reset(self, types: list[WordType]) -> None:
         self.types = types
         self._ids = {t.surface: k for k, t in enumerate(types)}  # and chunks: -1 - chunk id
-        self._flags = _Columns("flags")
+        self._flags = _Columns("flags", dtype=np.int64)
         for t in types:
             self._flags.add(t.flags)
         self.uses = np.zeros(len(types), dtype=np.int64)  # tokens seen per type
@@ -222,15 +222,18 @@ def _padded(counts: np.ndarray, size: int) -> np.ndarray:
 class _Columns:
     """Integer columns that grow by rows, readable as numpy arrays at any time.
 
+    The columns are int32 unless ``dtype`` says otherwise.
+
     Rows are gathered in Python lists and moved into numpy arrays (grown by
     doubling) when read, so reading costs only the rows added since.
     """
 
-    def __init__(self, *names: str) -> None:
+    def __init__(self, *names: str, dtype=np.int32) -> None:
         self.names = names
+        self.dtype = dtype
         self.pending: list[tuple[int, ...]] = []
         self.size = 0
-        self.data = {name: np.zeros(1024, dtype=np.int32) for name in names}
+        self.data = {name: np.zeros(1024, dtype=dtype) for name in names}
 
     def __len__(self) -> int:
         return self.size + len(self.pending)
@@ -244,12 +247,12 @@ class _Columns:
 
     def arrays(self) -> dict[str, np.ndarray]:
         if self.pending:
-            new = np.array(self.pending, dtype=np.int32).reshape(len(self.pending), -1)
+            new = np.array(self.pending, dtype=self.dtype).reshape(len(self.pending), -1)
             end = self.size + len(new)
             for k, name in enumerate(self.names):
                 column = self.data[name]
                 if end > len(column):
-                    grown = np.zeros(max(2 * len(column), end), dtype=np.int32)
+                    grown = np.zeros(max(2 * len(column), end), dtype=self.dtype)
                     grown[: self.size] = column[: self.size]
                     self.data[name] = column = grown
                 column[self.size : end] = new[:, k]

@@ -14,56 +14,96 @@ first is written as a closing mark (glued to the word before it and to no word
 after it, ``… الخاصة".``). « » and “ ” (also „ ‟ ‹ ›) are directional and paired
 with a stack per kind.
 
-Kind:
+Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
 
-* ``speech`` when a speech verb (``lexicons/speech_verbs.csv``: قال، يضيف، أوضح،
-  أكد …, with or without و/ف) introduces the quote — the verb is among the five
-  words before the opening mark in the same sentence, with only a name between
-  (قال الرئيس: «…») — or when the quoted span has 4 or more words (a clause,
-  even without a verb next to it);
-* ``term`` otherwise: a quoted name or expression (''لانثاروتي'', ''امينتو حيدر'').
+* a noun that introduces a name comes right before it (فيلم، عملية، اسم; an
+  indefinite institution: صحيفة، مجموعة; ``lexicons/attribution_words.csv``), unless
+  the noun is definite and the quotation long (الجائزة «لم أكن أدرك …»), or a word
+  naming a source does (بحسب «ديلي ميل»), or a short one follows لـ (قال لـ«رويترز»:
+  whom the words were said to);
+* أن/إن follows it (وأوضحت «فوربس» أن …), or it is the subject after the verb
+  (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`);
+* it is short and و joins it to a term right before it («تكافل» و«كرامة»).
 
-``verb`` is the introducing verb as written (conjunction removed); for a speech
-span without one next to it, the nearest speech verb earlier in the same
-sentence. ``speaker`` is the name the text gives right after that verb (up to
-four words, stopping at punctuation, at a word of
-``lexicons/speaker_stopwords.txt`` or at a definite title after a name: رد
-الصادق بوقطاية الناشط → الصادق بوقطاية); when the verb has no name after it
-(حيث قال ''…''), the nearest speaker named earlier in the same sentence or the
-one before. A speech span still without a verb takes a speech verb that
-follows it: closing mark, comma (، or ,), verb and name in one sentence
-(''…''، قالت امينتو حيدر → قالت, امينتو حيدر), unless that verb introduces a
-later quote (''…''، وقال فلان: ''…''). A later, shorter mention of a speaker
-named in full earlier in the document takes the full name (الصادق بوقطاية …
-وأوضح بوقطاية → الصادق بوقطاية), so counts by speaker do not split one person
-in two.
+Otherwise it is ``speech`` when an attribution verb (``lexicons/speech_verbs.csv``,
+any third-person form, with و/ف and an object pronoun: قال، تضيف، قائلا، وصفتها),
+the last one before it in its sentence and outside quotations, introduces it,
+with no word that opens a new clause (لكن، بينما، وذلك …) between them:
+
+* directly: the verb, its subject, then nothing, or adjuncts of at most
+  ``VERB_WINDOW`` words that start with a preposition, a comma or a function word
+  (وقال بنس في مقابلة تلفزيونية «…»); or a colon before the mark, within
+  ``COLON_WINDOW`` words of the verb;
+* as the reported clause: أن/إن after the subject, at most ``COMPLEMENT_WINDOW``
+  words before the mark (قال إن الولايات المتحدة «…»);
+* as what a verb of evaluation or demand (وصف، اتهم، طالب، حذر …) attributes,
+  within ``EVALUATION_WINDOW`` words of it: after a preposition (وصفتها بـ«…»، حذرت
+  من «…»), right after the verb or its object (اعتبرتها ردا «…»), or starting with
+  بـ (يتهم فيها الحلفاء «بالازدراء …»);
+* through a noun of speech, when no verb precedes in the sentence (بعيد إعلان
+  الرئيس … أنه … «…»، في تعبير استنكاري عن «…»).
+
+A quotation that no verb introduces is speech too when it has ``MIN_SPEECH_WORDS``
+words or more, or is a paragraph of its own.
+
+``verb`` is the introducing verb as written (conjunction removed); a long
+quotation that no verb introduces takes the last attribution verb before it in the
+sentence. The speaker is that verb's (:mod:`analysis.text.attribution`), or, when
+the verb's subject is a pronoun, a source named next to the quotation. A speech
+quotation still without a verb takes one that follows it: closing mark, comma, verb
+and a written subject in one sentence (''…''، قالت امينتو حيدر), unless that verb
+introduces a later quote. Failing that, its speaker is a source named next to it
+(بحسب البيان «…»; «…»، حسب بيان أصدره القصر الملكي), else the speaker of the
+quotation before it in the same sentence with no verb between, or in the paragraph
+just before when it opens its own (the words go on).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from analysis.text.normalize import normalize_word
+from analysis.text.attribution import Speakers
+from analysis.text.subjects import Document, subject_at
 from analysis.text.wordtype import (
     APOSTROPHES,
-    ARTICLE,
+    BODY,
+    CLAUSE_LINK,
+    COLON,
     COMMA,
+    COMPLEMENTIZER,
+    CONJUNCTION,
     CONTENT,
+    DEFINITE,
+    DOCUMENT,
     DOUBLE_QUOTE,
-    NAME_LINK,
-    NAME_WORD,
+    EVALUATIVE,
+    ISSUE,
+    NAME_NOUN,
+    PARTICIPLE,
+    PREP_CLITIC,
+    PREPOSITION,
+    QUOTE,
+    SOURCE,
+    SPEECH_NOUN,
     SPEECH_VERB,
+    STOPWORD,
+    TERMINATOR,
 )
+
+__all__ = ["Document", "Mark", "Quote", "annotate", "is_symmetric", "pair_marks"]
 
 DIRECTIONAL = {"«": "»", "“": "”", "„": "‟", "‹": "›"}
 CLOSING_MARKS = frozenset(DIRECTIONAL.values())
 MIN_SPEECH_WORDS = 4
-VERB_WINDOW = 5
-MAX_SPEAKER_WORDS = 4
+VERB_WINDOW = 8
+COLON_WINDOW = 20
+COMPLEMENT_WINDOW = 10
+EVALUATION_WINDOW = 12
+SOURCE_BEFORE = 3  # tokens before a quote in which a source word may name its speaker
+ADJUNCT_START = COMMA | COLON | PREPOSITION | PREP_CLITIC | STOPWORD | COMPLEMENTIZER | SPEECH_NOUN
 
 
 @dataclass
@@ -75,28 +115,6 @@ class Quote:
     kind: str = "term"
     verb: str = ""
     speaker: str = ""
-
-
-@dataclass
-class Document:
-    """The tokens of one document, as the quote rules read them.
-
-    ``flags`` and ``sentence`` are per token (the flags of
-    :mod:`analysis.text.wordtype`); ``surface(i)`` and ``verb(i)`` give token
-    ``i``'s written form and its speech verb as written.
-    """
-
-    flags: np.ndarray
-    sentence: np.ndarray
-    surface: Callable[[int], str]
-    verb: Callable[[int], str]
-
-    def __len__(self) -> int:
-        return len(self.flags)
-
-    def has(self, i: int, flag: int) -> bool:
-        """Whether token ``i`` exists and has ``flag``."""
-        return 0 <= i < len(self.flags) and bool(self.flags[i] & flag)
 
 
 class Mark(NamedTuple):
@@ -173,120 +191,220 @@ def _runs_on_marks(marks: list[Mark]) -> set[int]:
 
 def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:
     """Kind, verb and speaker of each quote of one document (module docstring)."""
-    content = np.concatenate(([0], np.cumsum((doc.flags & CONTENT) != 0)))
-    verbs = np.flatnonzero(doc.flags & SPEECH_VERB)
-    names = {int(v): _name_length(doc, int(v)) for v in verbs}
+    inside = np.zeros(len(doc), dtype=bool)
+    for o, c in pairs:
+        inside[o + 1 : c] = True
+    doc.inside = inside
+    speakers = Speakers(doc)
     quotes = [Quote(o, c) for o, c in pairs]
-    introducing = set()
-    for q in quotes:
-        verb = _verb_before(doc, verbs, names, content, q.open)
-        inner_words = int(content[q.close] - content[q.open + 1])
-        if verb is not None and verb[1]:
-            introducing.add(verb[0])
-        direct = verb is not None and verb[1]
-        if direct or inner_words >= MIN_SPEECH_WORDS:
-            q.kind = "speech"
-            if verb is not None:
-                q.verb = doc.verb(verb[0])
-                q.speaker = _speaker_at(doc, verbs, names, verb[0], doc.sentence[q.open])
-    for q in quotes:
+    introducing: set[int] = set()
+    for k, q in enumerate(quotes):
+        if k and _coordinated(doc, quotes[k - 1], q):
+            continue  # «تكافل» و«كرامة»: a name joined to a name
+        _introduce(doc, speakers, q, introducing)
+    for k, q in enumerate(quotes):
         if q.kind == "speech" and not q.verb:
-            after = q.close + 2
-            if _attributes_after(doc, names, introducing, q.close, after):
-                q.verb = doc.verb(after)
-                q.speaker = _name(doc, after, names[after])
-    for q, full in zip(quotes, full_names([q.speaker for q in quotes]), strict=True):
-        q.speaker = full
+            _attribute_unintroduced(doc, speakers, q, introducing, quotes[k - 1] if k else None)
     return quotes
 
 
-def _verb_before(doc: Document, verbs, names, content, opening: int) -> tuple[int, bool] | None:
-    """The last speech verb before ``opening`` in its sentence, and whether it introduces it.
+def _introduce(doc: Document, speakers: Speakers, q: Quote, introducing: set[int]) -> None:
+    """The kind of a quote, and its verb and speaker when a verb before it attributes it."""
+    o, c = q.open, q.close
+    words = doc.words_between(o + 1, c)
+    if _is_name(doc, o, c, words):
+        return
+    verb = _verb_before(doc, o)
+    connected = verb is not None and _introduces(doc, speakers, verb, o)
+    if connected:
+        introducing.add(verb)
+    elif not (words >= MIN_SPEECH_WORDS or _alone_in_paragraph(doc, o, c)):
+        return
+    if verb is not None and _names_the_subject(speakers, verb, o):
+        return  # وقالت مجموعة «مواطنون من أجل …»: a name
+    q.kind = "speech"
+    if verb is not None and (connected or doc.f[verb] & SPEECH_VERB):
+        q.verb = doc.word(verb).verb
+        q.speaker = speakers.of_verb(verb)
+        if not doc.f[verb] & PARTICIPLE and not speakers.subject(verb).explicit:
+            q.speaker = _source(doc, speakers, q) or q.speaker
 
-    It introduces the quote when at most ``VERB_WINDOW`` words lie between them,
-    all of them the name after the verb.
+
+def _coordinated(doc: Document, previous: Quote, q: Quote) -> bool:
+    """Whether the quote is a term joined by و (and a comma) to the term before it."""
+    if previous.kind != "term" or doc.words_between(q.open + 1, q.close) >= MIN_SPEECH_WORDS:
+        return False
+    between = [k for k in range(previous.close + 1, q.open) if not doc.f[k] & COMMA]
+    return len(between) == 1 and doc.normalized(between[0]) == "و"
+
+
+def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
+    """Whether the words around the quote make it a name (module docstring)."""
+    before = doc.f[o - 1] if o > 0 else 0
+    short = words < MIN_SPEECH_WORDS
+    introduces = before & (NAME_NOUN | BODY) and not doc.word(o - 1).enclitic  # not مكتبها «…»
+    if before & SOURCE or (introduces and (short or not before & DEFINITE)):
+        return True
+    if short and o > 0 and doc.normalized(o - 1) == "ل":
+        return True  # قال مصدر لـ«رويترز»: whom the words were said to
+    after = c + 1 + int(doc.has(c + 1, COMMA))
+    subject_of = doc.has(after, COMPLEMENTIZER) and not doc.f[after] & CONJUNCTION
+    return subject_of and doc.s[after] == doc.s[c]
+
+
+def _verb_before(doc: Document, o: int) -> int | None:
+    """The last attribution verb before the quote in its sentence.
+
+    Else the last noun of speech (without a preposition attached), else None.
     """
-    k = int(np.searchsorted(verbs, opening)) - 1
-    if k < 0 or doc.sentence[verbs[k]] != doc.sentence[opening]:
-        return None
-    verb = int(verbs[k])
-    between = content[opening] - content[verb + 1]
-    after_name = content[opening] - content[min(verb + 1 + names[verb], opening)]
-    return verb, bool(between <= VERB_WINDOW and after_name == 0)
+    start = doc.sentence_start(o)
+    verb = doc.verb_before(o, start)
+    if verb is not None:
+        return verb
+    for k in range(o - 1, start - 1, -1):
+        if doc.f[k] & SPEECH_NOUN and not doc.f[k] & PREP_CLITIC and not doc.inside[k]:
+            return k
+    return None
 
 
-def _speaker_at(doc: Document, verbs, names, verb: int, sentence: int) -> str:
-    """The name after ``verb``.
-
-    Without one, the last name after an earlier verb of this sentence or the one before.
-    """
-    if names[verb]:
-        return _name(doc, verb, names[verb])
-    earlier = [int(v) for v in verbs if v < verb and names[int(v)]]
-    if earlier and doc.sentence[earlier[-1]] >= sentence - 1:
-        return _name(doc, earlier[-1], names[earlier[-1]])
-    return ""
+def _names_the_subject(speakers: Speakers, verb: int, o: int) -> bool:
+    if speakers.doc.f[verb] & PARTICIPLE:
+        return False
+    quote = speakers.subject(verb).quote
+    return quote is not None and quote[0] == o + 1
 
 
-def _attributes_after(doc: Document, names, introducing, close: int, verb: int) -> bool:
+def _introduces(doc: Document, speakers: Speakers, verb: int, o: int) -> bool:
+    """Whether the verb (or noun of speech) introduces the quote at ``o`` (module docstring)."""
+    if _breaks(doc, verb + 1, o) or _names_the_subject(speakers, verb, o):
+        return False
+    end = verb + 1 if doc.f[verb] & PARTICIPLE else min(speakers.subject(verb).end, o)
+    if doc.has(o - 1, COLON) and doc.words_between(verb + 1, o) <= COLON_WINDOW:
+        if end >= o - 1 or doc.f[end] & ADJUNCT_START:
+            return True
+    if end == o or _adjuncts(doc, end, o) or _complement(doc, end, o):
+        return True
+    return bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, o)
+
+
+def _breaks(doc: Document, a: int, b: int) -> bool:
+    """Whether a word that opens a new clause comes among tokens ``a`` … ``b - 1``."""
+    return any(doc.f[k] & CLAUSE_LINK and not doc.inside[k] for k in range(a, b))
+
+
+def _adjuncts(doc: Document, a: int, b: int) -> bool:
+    """Whether tokens ``a`` … ``b - 1`` are adjuncts between a subject and its quote."""
+    if not doc.f[a] & ADJUNCT_START or doc.words_between(a, b) > VERB_WINDOW:
+        return False
+    return not any(doc.f[k] & (QUOTE | TERMINATOR) or doc.is_verb(k) for k in range(a, b))
+
+
+def _complement(doc: Document, a: int, o: int) -> bool:
+    """Whether the quote lies in a reported clause that opens with أن/إن after token ``a``."""
+    for k in range(o - 1, a - 1, -1):
+        if doc.f[k] & COMPLEMENTIZER and not doc.inside[k]:
+            return doc.words_between(k + 1, o) <= COMPLEMENT_WINDOW
+        if doc.is_verb(k):
+            return False
+    return False
+
+
+def _evaluation(doc: Document, verb: int, o: int) -> bool:
+    """Whether the quote is what a verb of evaluation (or noun of speech) attributes."""
+    between = doc.words_between(verb + 1, o)
+    if between > EVALUATION_WINDOW:
+        return False
+    before = doc.word(o - 1)
+    attached = not {"ب", "ل", "ك"}.isdisjoint(before.proclitics.split("+"))
+    predicate = between == 1 and not doc.f[o - 1] & PREPOSITION and not attached
+    starts_with_bi = doc.word(o + 1).proclitics.startswith("ب")
+    return between == 0 or predicate or bool(doc.f[o - 1] & PREPOSITION) or starts_with_bi
+
+
+def _alone_in_paragraph(doc: Document, o: int, c: int) -> bool:
+    """Whether the quotation is all the words of its paragraph (a line of quoted words)."""
+    paragraph = doc.p[o]
+    k = o - 1
+    while k >= 0 and doc.p[k] == paragraph:
+        if doc.f[k] & CONTENT:
+            return False
+        k -= 1
+    k = c + 1
+    while k < len(doc) and doc.p[k] == paragraph:
+        if doc.f[k] & CONTENT:
+            return False
+        k += 1
+    return True
+
+
+def _attribute_unintroduced(
+    doc: Document, speakers: Speakers, q: Quote, introducing: set[int], previous: Quote | None
+) -> None:
+    """Verb and speaker of a speech quotation that no verb before it introduces."""
+    after = q.close + 2
+    if _attributes_after(doc, speakers, introducing, q.close, after):
+        q.verb, q.speaker = doc.word(after).verb, speakers.of_verb(after)
+        return
+    q.speaker = q.speaker or _source(doc, speakers, q)
+    if q.speaker or previous is None or previous.kind != "speech":
+        return
+    same_sentence = doc.s[previous.close] == doc.s[q.open]
+    if same_sentence and not any(doc.is_verb(k) for k in range(previous.close, q.open)):
+        q.speaker = previous.speaker  # «…»، وذلك بعد مراجعة «…»
+    paragraph = doc.p[q.open]
+    opens = q.open == 0 or doc.p[q.open - 1] < paragraph
+    if opens and doc.p[previous.close] == paragraph - 1:
+        q.speaker = previous.speaker
+
+
+def _attributes_after(
+    doc: Document, speakers: Speakers, introducing: set[int], close: int, verb: int
+) -> bool:
     """Whether ``''…''، قالت فلانة`` holds after a quote.
 
-    A comma, then a named speech verb, in one sentence, that introduces no other quote.
+    A comma, then an attribution verb with a written subject, in one sentence, that
+    introduces no other quote.
     """
     return (
         verb < len(doc)
         and doc.has(close + 1, COMMA)
-        and doc.has(verb, SPEECH_VERB)
-        and names.get(verb, 0) > 0
+        and doc.is_verb(verb)
+        and not doc.f[verb] & PARTICIPLE
         and verb not in introducing
-        and doc.sentence[verb] == doc.sentence[close]
+        and doc.s[verb] == doc.s[close]
+        and speakers.subject(verb).explicit
     )
 
 
-def _name_length(doc: Document, verb: int) -> int:
-    """How many tokens after ``verb`` form a speaker's name (at most ``MAX_SPEAKER_WORDS``).
-
-    Each must be a name word; the name stops before a word with the article that
-    follows a word without it, unless that word is a name link (عبد، أبو، بن):
-    رد الصادق بوقطاية الناشط → الصادق بوقطاية.
-    """
-    length = 0
-    for k in range(1, MAX_SPEAKER_WORDS + 1):
-        j = verb + k
-        if not doc.has(j, NAME_WORD):
+def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
+    """The source a word such as بحسب names right before or right after the quote, or ""."""
+    start, end = doc.sentence_start(q.open), doc.sentence_end(q.open)
+    for k in range(q.open - 1, max(start, q.open - SOURCE_BEFORE) - 1, -1):
+        if doc.f[k] & SOURCE:
+            return _source_speaker(doc, speakers, k, q.open)
+        if doc.f[k] & (SPEECH_VERB | QUOTE):
             break
-        if k > 1 and doc.has(j, ARTICLE):
-            previous = j - 1
-            if not doc.has(previous, ARTICLE) and not doc.has(previous, NAME_LINK):
-                break
-        length = k
-    return length
+    k = q.close + 1 + int(doc.has(q.close + 1, COMMA))
+    if k < end and doc.f[k] & SOURCE:
+        return _source_speaker(doc, speakers, k, end)
+    return ""
 
 
-def _name(doc: Document, verb: int, length: int) -> str:
-    return " ".join(doc.surface(j) for j in range(verb + 1, verb + 1 + length))
+def _source_speaker(doc: Document, speakers: Speakers, source: int, limit: int) -> str:
+    """Who the source named after the word at ``source`` is.
 
-
-def full_names(speakers: list[str]) -> list[str]:
-    """Speakers of one document's quotes, short mentions replaced by the full name.
-
-    A speaker whose words (normalized) are the last words of a longer speaker
-    name met earlier in the document becomes that name; the most recent such
-    name wins. Empty speakers stay empty.
+    بحسب البيان → البيان; وفقا لـ X → X; حسب بيان أصدره القصر الملكي → القصر الملكي
+    (a document's author); بحسب ما أعلنته X → X.
     """
-    out = list(speakers)
-    seen: list[tuple[tuple[str, ...], str]] = []
-    for k, name in enumerate(speakers):
-        if not name:
-            continue
-        words = tuple(normalize_word(w) for w in name.split())
-        for full_words, full in reversed(seen):
-            if len(full_words) > len(words) and full_words[-len(words) :] == words:
-                out[k] = full
-                break
-        else:
-            seen.append((words, name))
-    return out
+    j = source + 1
+    if j < limit and doc.normalized(j) in ("ل", "لما", "ما"):
+        j += 1
+    if j < limit and doc.f[j] & (SPEECH_VERB | ISSUE):
+        return speakers.of_verb(j)
+    if j + 1 < limit and doc.f[j] & DOCUMENT and doc.f[j + 1] & ISSUE:
+        return speakers.of_verb(j + 1)
+    subject = subject_at(doc, j, limit, attached=True)
+    return speakers.speaker(subject, source) if subject.explicit else ""
 
 
 def is_symmetric(flags: int) -> bool:

@@ -198,8 +198,9 @@ def test_guillemets_with_verb_and_name_are_speech():
     assert q.text.tolist() == ["نحن مع الحق"]
     assert q.kind.tolist() == ["speech"]
     assert q.verb.tolist() == ["قال"]  # conjunction و removed
-    # name after the verb: الرئيس عبد العزيز (عبد links to the next word)
-    assert q.speaker.tolist() == ["الرئيس عبد العزيز"]
+    # the name after the verb and its title: عبد العزيز (عبد links to the next
+    # word); the speaker is the name without the title (docs/annotation.md, layer 2)
+    assert q.speaker.tolist() == ["عبد العزيز"]
     # two sentences: ". " after the closing » ends the first, "ثم غادر." the second
     assert len(t.sentences) == 2
     assert t.sentences.text.tolist() == ["وقال الرئيس عبد العزيز: «نحن مع الحق».", "ثم غادر."]
@@ -325,9 +326,12 @@ def test_a_later_surname_mention_takes_the_full_name_given_earlier() -> None:
         # A one-word quote stays a term: after a quoted word, "، قال الوزير" is
         # more often a new clause than the attribution of that word.
         ("«نعم»، قال الوزير.", [("نعم", "term", "", "")]),
+        # ندد is a verb of evaluation: its quoted object is the words of its subject
+        # (docs/annotation.md: an evaluative word attributed to someone is speech),
+        # whose subject the text does not give; أكد does not take it over.
         (
             "ندد بـ«الاحتلال»، أكد الرئيس أن الحل قريب",
-            [("الاحتلال", "term", "", "")],
+            [("الاحتلال", "speech", "ندد", "")],
         ),
         # "وقال الوزير:" introduces the second quote (verb, name, colon, mark), so
         # it does not also attribute the first one, which stays without a verb.

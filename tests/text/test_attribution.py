@@ -1,0 +1,269 @@
+"""Kind, verb and speaker of quotations, on sentences written for these tests.
+
+Every expected value was decided by reading the sentence under the annotation
+guidelines (docs/annotation.md, layer 2): the speaker as the text names them, in
+the fullest form the document gives, without titles; a pronoun → its referent; a
+relayed statement → whose words they are; a quoted evaluation → speech of the one
+who evaluates; a quoted name → a term.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.engine import analyse_text
+from analysis.text.quotes import Mark, pair_marks
+
+
+def quotes(text: str) -> list[tuple[str, str, str]]:
+    q = analyse_text(text, "t").quotes
+    return list(zip(q.text, q.kind, q.speaker, strict=True))
+
+
+def speakers(text: str) -> list[str]:
+    return [speaker for _, _, speaker in quotes(text)]
+
+
+# --- the verb carries the subject: the speaker is the referent -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # وأضاف has no subject after it: the minister named in the sentence before.
+        (
+            "قال الوزير أحمد سالم: «سنواصل العمل من أجل السلام». وأضاف: «لن نتراجع عن مواقفنا».",
+            ["أحمد سالم", "أحمد سالم"],
+        ),
+        # A feminine verb refers back over a man named in between to the woman.
+        (
+            "وقالت الوزيرة ليلى حسن: «نريد حلا عادلا للجميع». ورد عمر خالد على الاتهامات. "
+            "وأضافت: «لن نقبل بأقل من ذلك أبدا».",
+            ["ليلى حسن", "ليلى حسن"],
+        ),
+        # Words of a verb inside a quotation are no attribution: إذا استخدم is no speaker.
+        (
+            "وقالت هايلي: «تحدثت مع الرئيس، وقال إذا استخدم النظام الغاز سنرد». "
+            "وأضافت: «رئيسنا سيطبق الخط الأحمر».",
+            ["هايلي", "هايلي"],
+        ),
+        # قال فيها: the preposition is no subject; the one who posted the tweet speaks.
+        (
+            "ونشر وزير الدولة أنور قرقاش تغريدة قال فيها: «نقف مع المغرب في قضاياه الوطنية».",
+            ["أنور قرقاش"],
+        ),
+        # المصدر ذاته refers back to the source named before.
+        (
+            "وأفاد رئيس دائرة الغابات محمد دبابي بأن الأشغال انتهت. "
+            "وأضاف المصدر ذاته أن «المشروع سيكتمل قريبا في كل الولايات».",
+            ["محمد دبابي"],
+        ),
+        # الذي قال: the relative pronoun's antecedent speaks.
+        (
+            "وكان في استقباله السكرتير الاسكتلندي ديفيد مونديل الذي قال إن "
+            "«الزيارة فرصة لتعزيز الروابط بين البلدين».",
+            ["ديفيد مونديل"],
+        ),
+        # The subject written before the verb.
+        ("لكن أمير قطر قال خلال اللقاء: «لن نتسامح مع من يمول الإرهاب».", ["أمير قطر"]),
+        # A paragraph that is only a quotation goes on with the speaker before it.
+        (
+            "وتضيف لورا: «أشعر أنني أقوى الآن».\n«الأصوات لم تعد تسيطر علي».",
+            ["لورا", "لورا"],
+        ),
+    ],
+)
+def test_a_pronoun_subject_is_the_speaker_named_before(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # قائلا attaches to the clause of أعلن: its subject speaks; the fragment is speech.
+        (
+            "وأعلن ترامب عن الضربات، قائلا إن الحلفاء «حشدوا قوتهم».",
+            [("حشدوا قوتهم", "speech", "ترامب")],
+        ),
+        (
+            "وشددت الوزيرة فيديريكا موغيريني على أن «الحل سياسي»، معتبرة أن «الحرب لن تحسم شيئا».",
+            [
+                ("الحل سياسي", "speech", "فيديريكا موغيريني"),
+                ("الحرب لن تحسم شيئا", "speech", "فيديريكا موغيريني"),
+            ],
+        ),
+    ],
+)
+def test_a_participle_speaks_for_the_subject_of_its_clause(text, expected) -> None:
+    assert quotes(text) == expected
+
+
+# --- what stands between the verb and the name -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title with its complement before the name
+        (
+            "وقال الرئيس المشترك لمجلس سوريا الديمقراطية رياض درار «نعمل للوصول إلى حل».",
+            ["رياض درار"],
+        ),
+        # the name between commas after the title, then the object of ووصفت
+        (
+            "ووصفت مبعوثة الولايات المتحدة، نيكي هايلي، الضربات بأنها «مبررة ومتناسبة».",
+            ["نيكي هايلي"],
+        ),
+        # a prepositional phrase between the subject and the quotation; the full name
+        # given before, where the object تركيا follows it
+        (
+            "وهدد نائب الرئيس الأمريكي مايك بنس تركيا بعقوبات. "
+            "وقال بنس في مقابلة تلفزيونية «سنفرض عقوبات كبيرة عليها».",
+            ["مايك بنس"],
+        ),
+        # the name ends before a preposition attached to the next word
+        ("وقالت لورا مولدنغ لبرنامج إذاعي «كان الأمر مخيفا جدا».", ["لورا مولدنغ"]),
+        # a circumstantial participle ends the name
+        (
+            "وقال منصور متوجها إلى رئيس الاتحاد: «سأقول للعالم كله كيف نجحت».",
+            ["منصور"],
+        ),
+        # titles are not part of the name
+        ("وقالت الدكتورة سارة باري «الأطفال يرون الأصوات جزءا منهم».", ["سارة باري"]),
+        (
+            "وصرحت المتحدثة ماريا زاخاروفا أن «تأمين المساعدات لا يمكن أن يكون مشروطا».",
+            ["ماريا زاخاروفا"],
+        ),
+    ],
+)
+def test_the_name_after_titles_and_phrases(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the full name is given before any quotation
+        (
+            "التقى الرئيس الأمريكي دونالد ترامب بنظيره. وقال ترامب «كان لقاء جيدا جدا».",
+            ["دونالد ترامب"],
+        ),
+        # a woman with the same family name is another person: قالت takes her full
+        # name, قال does not
+        (
+            "حصلت إيفانكا ترامب على ترخيص جديد. وقالت ترامب «أنا سعيدة بهذا القرار». "
+            "وقال ترامب «هذا اتفاق جيد جدا للبلدين».",
+            ["إيفانكا ترامب", "ترامب"],
+        ),
+        # a first name alone takes the family name given with it
+        (
+            "وقالت لورا مولدنغ لبرنامج إذاعي «كان الأمر مخيفا جدا». "
+            "وقالت لورا «كنت أعاني كثيرا في تلك الفترة»",
+            ["لورا مولدنغ", "لورا مولدنغ"],
+        ),
+        # a family name with the article, after a single first name
+        (
+            "وقال بشار الجعفري، مندوب سوريا، إن الدول الغربية «كاذبة ومنافقة». "
+            "وأضاف الجعفري «لن نقبل بهذا العدوان على بلدنا».",
+            ["بشار الجعفري", "بشار الجعفري"],
+        ),
+        # a title alone: the person named before with that title
+        (
+            "ووصف المخرج اللبناني زياد دويري الترشيح بأنه «إنجاز للبنان كله». "
+            "وأكد المخرج «ما كنا وصلنا إلى هنا لولا الفريق».",
+            ["زياد دويري", "زياد دويري"],
+        ),
+    ],
+)
+def test_the_fullest_name_in_the_document(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+# --- verbs of evaluation and demand ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("واتهمت الوزارة الحكومة بـ«التقصير».", [("التقصير", "speech", "الوزارة")]),
+        ("وحذرت الحكومة من «التصعيد».", [("التصعيد", "speech", "الحكومة")]),
+        # an object pronoun on the verb
+        (
+            "وتحدث التقرير عن طرق تعذيب وصفتها المنظمة بـ«الوحشية».",
+            [("الوحشية", "speech", "المنظمة")],
+        ),
+        # the predicate of اعتبرتها is no subject: the pronoun refers to تركيا
+        (
+            "ورحبت تركيا بالضربات واعتبرتها ردا «مناسبا».",
+            [("مناسبا", "speech", "تركيا")],
+        ),
+    ],
+)
+def test_a_quoted_evaluation_is_speech_of_who_evaluates(text, expected) -> None:
+    assert quotes(text) == expected
+
+
+def test_a_short_fragment_of_a_reported_clause_is_speech() -> None:
+    text = "قال الرئيس الروسي فلاديمير بوتين إن الرئيس الأمريكي «محق بعض الشيء»."
+    assert quotes(text) == [("محق بعض الشيء", "speech", "فلاديمير بوتين")]
+
+
+# --- speakers named by a noun ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وجاء القرار، بحسب البيان «بناء على شكوى رسمية».", ["البيان"]),
+        # the author of the statement that reports the words
+        (
+            "وجاء ذلك عقب دعوات حذرت من «الثقافة الدينية التكفيرية»، حسب بيان أصدره القصر الملكي.",
+            ["القصر الملكي"],
+        ),
+        # relayed words belong to those the agency relays them from
+        (
+            "ونقلت الوكالة عن مصادر ميدانية: «الجيش استعاد عدة مواقع جديدة».",
+            ["مصادر ميدانية"],
+        ),
+        # an unnamed speaker: the noun phrase without what follows it
+        ("وقال بيان صادر عن الوقفة إن «رمضان الرابع يأتي والمئات في السجون».", ["بيان"]),
+    ],
+)
+def test_speakers_named_by_a_noun(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+# --- names in quotation marks ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ذكرت مجلة «فوربس» الأميركية أن ثروته تراجعت.", [("فوربس", "term", "")]),
+        # the quoted name is the subject: أن follows it
+        ("وأوضحت «فوربس» أن ثروته تراجعت كثيرا.", [("فوربس", "term", "")]),
+        # a four-word name after a noun that introduces names
+        (
+            "وشاركوا في معرض «سيتي سكيب جلوبال 2018» العقاري.",
+            [("سيتي سكيب جلوبال 2018", "term", "")],
+        ),
+        # the group is named by the quotation: that name speaks the second one
+        (
+            "وقالت مجموعة «مواطنون من أجل المسؤولية» إن تلك "
+            "«ليست المرة الأولى التي يحدث فيها ذلك».",
+            [
+                ("مواطنون من أجل المسؤولية", "term", ""),
+                ("ليست المرة الأولى التي يحدث فيها ذلك", "speech", "مواطنون من أجل المسؤولية"),
+            ],
+        ),
+    ],
+)
+def test_quoted_names_are_terms(text, expected) -> None:
+    assert quotes(text) == expected
+
+
+def test_a_doubled_opening_mark_counts_once() -> None:
+    # tokens 0 and 1 are two marks with no word between (3 words before both); 5
+    # closes the quotation after two more words
+    marks = [Mark(0, '"', 0, False, 3), Mark(1, '"', 0, False, 3), Mark(5, '"', 0, True, 5)]
+    assert pair_marks(marks) == [(1, 5)]
