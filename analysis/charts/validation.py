@@ -28,7 +28,8 @@ def plot_validation(targets: pd.DataFrame, scores: pd.DataFrame, title: str = ""
         for k, row in enumerate(rows.itertuples(index=False)):
             for part, (marker, offset) in PARTS.items():
                 value, low, high = _interval(scores, part, row.component, row.measure)
-                ax.errorbar(value, k + offset, xerr=[[value - low], [high - value]],
+                below, above = max(0.0, value - low), max(0.0, high - value)  # rounding
+                ax.errorbar(value, k + offset, xerr=[[below], [above]],
                             fmt=marker, color=PART_COLOURS[part], capsize=3,
                             label=part if k == 0 else None)  # fmt: skip
             ax.plot([row.target] * 2, [k - 0.35, k + 0.35], color="#d62728", linewidth=1.5,
