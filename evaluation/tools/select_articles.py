@@ -10,6 +10,12 @@ turn. Articles of 120-650 words only, one per distinct text. Topics are found
 by place and topic names, not by the frame lexicon.
 
 Run: python evaluation/tools/select_articles.py
+
+``--more`` draws a second round of dev articles (``MORE_POLITICAL`` political
+and ``MORE_OTHER`` other per outlet, seed ``SEED_MORE``) among those not drawn
+yet, and appends them to articles.csv as ``dev``: drawn after the first
+measurement of the test part, so that the rules are tuned on more text, never
+on the test part.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from pathlib import Path
 import ant
 
 SEED = 20261205
+SEED_MORE = 20261206
+MORE_POLITICAL, MORE_OTHER = 4, 1
 PER_OUTLET_POLITICAL = 7
 PER_OUTLET_OTHER = 3
 MIN_WORDS, MAX_WORDS = 120, 650
@@ -49,14 +57,13 @@ TOPICS = {
 OUT = Path(__file__).resolve().parents[1] / "articles.csv"
 
 
-def main() -> None:
-    """Draw the articles and write ``evaluation/articles.csv``."""
-    rng = random.Random(SEED)
+def pools_of_articles(excluded: set[str]) -> dict[tuple[str, str], list[dict]]:
+    """Candidate articles by (outlet, topic), one per distinct text, ``excluded`` left out."""
     pools: dict[tuple[str, str], list[dict]] = {}
     seen_texts: set[str] = set()
     for article in ant.articles():
         src, cat, text = article.get("SRC"), article.get("CAT"), article.get("TEXT", "")
-        if src not in OUTLETS or not text:
+        if src not in OUTLETS or not text or article["DOCNO"] in excluded:
             continue
         words = len(text.split())
         digest = ant.sha256(text)
@@ -77,26 +84,39 @@ def main() -> None:
                     break
         elif cat in OTHER_CATEGORIES:
             pools.setdefault((src, "other:" + cat), []).append({**row, "topic": "other"})
+    return pools
+
+
+def draw(pools, rng: random.Random, src: str, political: int, other: int) -> list[dict]:
+    """``political`` articles of ``src`` round-robin over topics, then ``other`` ones."""
+    topics = [t for t in TOPICS if pools.get((src, t))]
+    rng.shuffle(topics)
+    picked: list[dict] = []
+    while len(picked) < political and topics:
+        for topic in list(topics):
+            pool = pools[(src, topic)]
+            if not pool:
+                topics.remove(topic)
+                continue
+            picked.append(pool.pop(rng.randrange(len(pool))))
+            if len(picked) == political:
+                break
+    others = sorted(k for k in pools if k[0] == src and k[1].startswith("other:"))
+    rng.shuffle(others)
+    for key in others[:other]:
+        pool = pools[key]
+        picked.append(pool.pop(rng.randrange(len(pool))))
+    return picked
+
+
+def main() -> None:
+    """Draw the articles and write ``evaluation/articles.csv``."""
+    rng = random.Random(SEED)
+    pools = pools_of_articles(set())
     chosen = []
     odd = 0
     for src in OUTLETS:
-        topics = [t for t in TOPICS if pools.get((src, t))]
-        rng.shuffle(topics)
-        picked: list[dict] = []
-        while len(picked) < PER_OUTLET_POLITICAL and topics:
-            for topic in list(topics):
-                pool = pools[(src, topic)]
-                if not pool:
-                    topics.remove(topic)
-                    continue
-                picked.append(pool.pop(rng.randrange(len(pool))))
-                if len(picked) == PER_OUTLET_POLITICAL:
-                    break
-        others = sorted(k for k in pools if k[0] == src and k[1].startswith("other:"))
-        rng.shuffle(others)
-        for key in others[:PER_OUTLET_OTHER]:
-            pool = pools[key]
-            picked.append(pool.pop(rng.randrange(len(pool))))
+        picked = draw(pools, rng, src, PER_OUTLET_POLITICAL, PER_OUTLET_OTHER)
         political = [p for p in picked if p["topic"] != "other"]
         other = [p for p in picked if p["topic"] == "other"]
         for group in (political, other):
@@ -108,7 +128,29 @@ def main() -> None:
             for k, row in enumerate(group):
                 row["split"] = "dev" if k < half else "test"
         chosen.extend(sorted(political + other, key=lambda r: (r["split"], r["docno"])))
-    columns = ["docno", "outlet", "category", "topic", "split", "words", "sha256"]
+    write(chosen)
+
+
+COLUMNS = ["docno", "outlet", "category", "topic", "split", "words", "sha256"]
+
+
+def more() -> None:
+    """Append a second round of dev articles to ``evaluation/articles.csv``."""
+    with open(OUT, encoding="utf-8", newline="") as handle:
+        existing = list(csv.DictReader(handle))
+    rng = random.Random(SEED_MORE)
+    pools = pools_of_articles({row["docno"] for row in existing})
+    added = []
+    for src in OUTLETS:
+        for row in draw(pools, rng, src, MORE_POLITICAL, MORE_OTHER):
+            added.append({**row, "split": "dev"})
+    write(existing + sorted(added, key=lambda r: r["docno"]))
+
+
+def write(rows: list[dict]) -> None:
+    """Write ``rows`` to ``evaluation/articles.csv``."""
+    columns = COLUMNS
+    chosen = rows
     with open(OUT, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -118,4 +160,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    more() if sys.argv[1:] == ["--more"] else main()
