@@ -44,6 +44,7 @@ from analysis.errors import CorpusError
 
 #: Mirrored characters that are put back as their pair when the copy mirrored them.
 MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
+_PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 _LINE_BREAK = re.compile("(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])")
 #: Bidi classes as one letter each: Y Arabic letter (AL), R other right-to-left,
 #: L left-to-right, E European digit, A Arabic digit, M combining mark, T European
@@ -321,6 +322,8 @@ def to_reading_order(text: str, path: str | Path) -> tuple[str, list[str]]:
     and the line when lines disagree about the order or the order of a visual
     line cannot be recovered for certain (module docstring).
     """
+    if not _PRESENTATION_FORM.search(text):
+        return text, []  # no presentation forms, no evidence: most texts stop here
     lines, breaks = _split_lines(text)
     evidence = [order_evidence(line) for line in lines]
     visual = [number for number, (log, vis) in enumerate(evidence, 1) if vis > log]
