@@ -186,14 +186,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--size", type=int, default=50, help="MB of synthetic text")
-    parser.add_argument("--corpora", default="synthetic,ant")
+    parser.add_argument("--corpora", default="synthetic,ant",
+                        help="synthetic, ant, and/or paths of metadata.csv files")  # fmt: skip
     parser.add_argument("--methods", default=",".join(METHODS))
     args = parser.parse_args()
     methods = args.methods.split(",")
     corpora = {}
     if "synthetic" in args.corpora:
         corpora["synthetic"] = synthetic_corpus(args.size)
-    if "ant" in args.corpora:
+    for item in args.corpora.split(","):
+        if item.endswith(".csv"):  # any corpus folder's metadata table
+            corpora[Path(item).parent.name] = Path(item)
+    if "ant" in args.corpora.split(","):
         metadata = ant_corpus()
         if metadata is None:
             print(f"ANT corpus not found ({ANT_ARCHIVE}): skipped")
