@@ -27,6 +27,14 @@ from analysis.errors import ConfigError
 from analysis.lexicon import Matcher, Tokens, coverage, load_actor_lexicon, load_frame_lexicon
 from analysis.paths import FIGURES_DIR, LEXICON_DIR, METADATA_FILE
 
+#: The coverage report's reasons, as the overview and the notebooks show them.
+READABLE_REASONS = {
+    "guard": "set aside by a sense guard",
+    "partial_phrase": "first word of a multi-word term",
+    "exact_with_clitics": "exact term written with clitics",
+    "unlisted_variant": "lexicon word with an unlisted ending",
+}
+
 
 @dataclass
 class Study:
@@ -115,6 +123,42 @@ class Study:
         if not tables:
             return measures.collocations(self.tokens, "", span=span, min_freq=min_freq).iloc[0:0]
         return pd.concat(tables, ignore_index=True)
+
+    def readable(self, table: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``table`` for readers: labels for ids, written forms beside normalized ones.
+
+        Frame and actor ids become their labels, coverage reasons plain words;
+        ``node``/``collocate`` (normalized forms) get their most frequent written
+        form beside them; ``doc_id`` goes when the run has one document, and
+        bookkeeping columns (``line``, ``entry_id``) go.
+        """
+        out = table.drop(columns=[c for c in ("line", "entry_id") if c in table.columns])
+        if len(self.documents) == 1 and "doc_id" in out.columns:
+            out = out.drop(columns="doc_id")
+        if "frame" in out.columns:
+            out["frame"] = out["frame"].map(lambda f: self.frame_caption(str(f)))
+        if "actor" in out.columns:
+            labels = dict(zip(self.actors["actor"], self.actors["label_en"], strict=True))
+            out["actor"] = out["actor"].map(lambda a: labels.get(a, a))
+        if "reason" in out.columns:
+            out["reason"] = out["reason"].map(lambda r: READABLE_REASONS.get(r, r))
+        written = self._written_forms()
+        for column in ("node", "collocate"):
+            if column in out.columns:
+                position = list(out.columns).index(column) + 1
+                out.insert(position, f"{column} as written", out[column].map(written).fillna(""))
+        return out
+
+    def _written_forms(self) -> dict[str, str]:
+        """Each bare or normalized form with its most frequent written form in the run."""
+        words = self.words
+        forms: dict[str, str] = {}
+        for column in ("bare", "normalized"):
+            pairs = words.groupby([column, "surface"], observed=True).size().reset_index(name="n")
+            pairs = pairs.sort_values(["n", "surface"], ascending=[False, True], kind="stable")
+            for form, surface in zip(pairs[column], pairs["surface"], strict=True):
+                forms.setdefault(str(form), str(surface))
+        return forms
 
     def summary(self) -> dict[str, int]:
         """Headline numbers quoted in the notebooks' prose (all computed, never typed)."""
