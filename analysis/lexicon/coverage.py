@@ -4,7 +4,8 @@ One row per token occurrence, with a ``reason``:
 
 ``guard``
     a candidate hit set aside by a sense guard (``detail`` names the rule and
-    the word that fired it);
+    the word that fired it, or says that an ``only`` rule found none of its
+    words);
 ``partial_phrase``
     the word matches the first word of a multi-word term but the rest of the
     term does not follow (وقوف without إلى جانب);
@@ -24,6 +25,7 @@ from collections import defaultdict
 
 import pandas as pd
 
+from analysis.lexicon.guards import ONLY
 from analysis.lexicon.matching import Form, Matcher, MatchResult, Tokens, TypeKeys
 
 #: Endings tried when looking for unlisted variants of a lexicon word (feminine,
@@ -75,7 +77,11 @@ def coverage_report(tokens: Tokens, types, matcher: Matcher, result: MatchResult
     for ex in result.exclusions.itertuples(index=False):
         span = [(ex.doc_id, i) for i in range(ex.token_start, ex.token_end)]
         if covered.isdisjoint(span):
-            detail = f"guard {ex.guard} fired on '{ex.guard_word}'"
+            detail = (
+                f"guard {ex.guard}: none of its words in scope"
+                if ex.guard.startswith(ONLY + " ")
+                else f"guard {ex.guard} fired on '{ex.guard_word}'"
+            )
             add(position[span[0]], "guard", entry_of[ex.entry_id], detail)
             covered.update(span)
     index = _NearMissIndex(matcher.forms)

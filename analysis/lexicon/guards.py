@@ -7,6 +7,11 @@ scope, a colon and words separated by ``|``:
   before or after the candidate, in its sentence (punctuation skipped);
 * ``sentence``: any other word of the candidate's sentence.
 
+A rule written with ``only`` in front (``only sentence:@distress``) works the
+other way round: the candidate is counted only if one of the words *is* in its
+scope. It states the one context in which a word belongs to a frame (migrants
+count as ``humanitarian`` only where the text presents them as suffering).
+
 A word may be a **word class**, ``@name``: every word listed in
 ``lexicons/wordclasses/<name>.txt``. Classes name a domain once (technology,
 prices and the economy, illness, places) so that a rule says what the scholar
@@ -32,6 +37,7 @@ SCOPES = ("prev", "next", "sentence")
 MAX_GUARD_WINDOW = 10
 WORDCLASS_DIR = "wordclasses"
 _SCOPE = re.compile(r"^(prev|next|sentence)([0-9]*)$")
+ONLY = "only"
 
 # Letters (and the diacritics / tatweel that normalization removes) that may appear
 # in a term, a suffix or a guard word. Everything else (Latin, digits, punctuation,
@@ -49,13 +55,16 @@ class Guard:
     ``direction`` is ``prev``, ``next`` or ``sentence``; ``window`` counts word
     tokens (not punctuation) within the same sentence (0 for ``sentence``: all of
     it); ``words`` are normalized, teh-marbuta folded forms compared with the
-    tokens' bare forms; ``text`` is the rule as written in the file.
+    tokens' bare forms; ``text`` is the rule as written in the file. With
+    ``required`` (a rule written ``only …``) the candidate is excluded when *none*
+    of ``words`` is in its scope.
     """
 
     direction: str
     window: int
     words: frozenset[str]
     text: str
+    required: bool = False
 
 
 def script_problem(text: str) -> str | None:
@@ -85,13 +94,17 @@ def read_wordclasses(directory: Path) -> dict[str, frozenset[str]]:
 def parse_guards(
     value: str, path: Path, line: int, classes: dict[str, frozenset[str]] | None = None
 ) -> tuple[Guard, ...]:
-    """Parse a guard cell such as ``next:رسالة|رسائل; prev2:رئيس; sentence:@technology``."""
+    """Parse a guard cell such as ``next:رسالة|رسائل; prev2:رئيس; only sentence:@distress``."""
     rules = [rule.strip() for rule in value.split(";")] if value else []
     return tuple(_parse_rule(rule, path, line, classes or {}) for rule in rules if rule)
 
 
 def _parse_rule(rule: str, path: Path, line: int, classes: dict[str, frozenset[str]]) -> Guard:
     where, colon, words_text = rule.partition(":")
+    first, _, rest = where.strip().partition(" ")
+    required = first == ONLY and bool(rest.strip())
+    if required:
+        where = rest
     if not colon:
         raise LexiconError(
             f"guard '{rule}' has no ':' (expected e.g. next:رسالة|رسائل)", path, line
@@ -99,7 +112,8 @@ def _parse_rule(rule: str, path: Path, line: int, classes: dict[str, frozenset[s
     scope = _SCOPE.match(where.strip())
     if not scope:
         raise LexiconError(
-            f"guard '{rule}': '{where.strip()}' is not prev, next, sentence, prevN or nextN",
+            f"guard '{rule}': '{where.strip()}' is not prev, next, sentence, prevN or nextN"
+            " (optionally after 'only ')",
             path,
             line,
         )
@@ -129,7 +143,7 @@ def _parse_rule(rule: str, path: Path, line: int, classes: dict[str, frozenset[s
             words |= classes[raw[1:]]
         else:
             words.add(_guard_word(raw, f"guard '{rule}'", path, line))
-    return Guard(direction, window, frozenset(words), rule)
+    return Guard(direction, window, frozenset(words), rule, required)
 
 
 def _guard_word(raw: str, what: str, path: Path, line: int) -> str:

@@ -16,8 +16,9 @@ How a term matches (for scholars: ``docs/lexicon.md``):
   between them (no punctuation, no quotation mark).
 * **Sense guards** are checked on every candidate first: a candidate with a guard
   word in its window (words only, within the sentence; or anywhere in the
-  sentence for a ``sentence`` guard) is set aside in the exclusions table, not
-  counted (:mod:`analysis.lexicon.guards`).
+  sentence for a ``sentence`` guard) — or, for an ``only`` guard, without any of
+  its words there — is set aside in the exclusions table, not counted
+  (:mod:`analysis.lexicon.guards`).
 * **Names that are not frames** (``lexicons/not_frames.csv``) compete like
   terms; a candidate inside such a name (تحرير in منظمة التحرير الفلسطينية) is set
   aside in the exclusions table with the guard ``name: …``.
@@ -295,16 +296,26 @@ class Matcher:
         return found
 
     def _guard_fired(self, tokens: Tokens, p: int, q: int, form: Form) -> tuple | None:
-        """``(guard, token)`` of the first guard whose word is in its window, or None."""
+        """``(guard, token)`` of the first guard that excludes the candidate, or None.
+
+        A guard excludes it when one of its words is in its window (the token is
+        that word); an ``only`` guard when none is (the token is the candidate's
+        first).
+        """
         if form.entry < 0:
             return None  # a name that is not a frame has no guards
         types = self._types
         for guard in self._guards[form.entry]:
             spellings = self._guard_spellings[guard.text]
-            for r in _window(tokens, types, p, q, guard.direction, guard.window):
-                word_type = types[tokens.type_id[r]]
-                if _spelled(word_type, spellings):
-                    return guard, r
+            found = next(
+                (r for r in _window(tokens, types, p, q, guard.direction, guard.window)
+                 if _spelled(types[tokens.type_id[r]], spellings)),
+                None,
+            )  # fmt: skip
+            if guard.required and found is None:
+                return guard, p
+            if not guard.required and found is not None:
+                return guard, found
         return None
 
     def _row(self, tokens: Tokens, types, quotes, p: int, q: int, form: Form) -> dict:

@@ -55,6 +55,26 @@ def test_a_sentence_guard_looks_at_the_whole_sentence_only(tmp_path: Path) -> No
     assert hits["sentence"].tolist() == [1]
 
 
+def test_an_only_guard_counts_a_word_only_with_one_of_its_words_in_scope(tmp_path: Path) -> None:
+    lex = lexicon(tmp_path, ["self_determination,مهاجر,migrant,bare,ين,only sentence:@distress,"],
+                  {"distress": "غرق\nإنقاذ\n"})  # fmt: skip
+    # migrants who drowned or were rescued count; migrants as a statistic do not
+    text = "أعلنت البحرية غرق 11 مهاجرا. ووصل آلاف المهاجرين إلى إيطاليا. وتم إنقاذ المهاجرين."
+    assert surfaces(text, lex) == ["مهاجرا", "المهاجرين"]
+    assert match_frames(analyse_text(text, "t"), lex)["sentence"].tolist() == [0, 2]
+    excluded = guard_exclusions(analyse_text(text, "t"), lex)
+    assert excluded["guard"].tolist() == ["only sentence:@distress"]
+    assert excluded["guard_word"].tolist() == ["المهاجرين"]  # the candidate itself
+
+
+def test_an_only_guard_with_a_window_and_an_exclusion_together(tmp_path: Path) -> None:
+    lex = lexicon(tmp_path, ["solidarity,دعم,support,bare,,only next:الشعب|القضية; prev:لا,"])
+    text = "أعلن دعم الشعب. وأعلن دعم الأسعار. ولا دعم الشعب."
+    assert surfaces(text, lex) == ["دعم"]
+    excluded = guard_exclusions(analyse_text(text, "t"), lex)
+    assert excluded["guard"].tolist() == ["only next:الشعب|القضية", "prev:لا"]
+
+
 def test_a_word_inside_a_name_is_not_a_frame(tmp_path: Path) -> None:
     lex = lexicon(tmp_path, ["self_determination,تحرير,liberation,bare,,,"],
                   names="منظمة التحرير الفلسطينية,PLO,\n")  # fmt: skip
@@ -68,6 +88,10 @@ def test_a_word_inside_a_name_is_not_a_frame(tmp_path: Path) -> None:
 def test_unknown_classes_and_bad_names_are_errors(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match="no word class 'sport'"):
         lexicon(tmp_path, ["solidarity,دعم,support,bare,,sentence:@sport,"])
+    with pytest.raises(LexiconError, match="is not prev, next, sentence"):
+        lexicon(tmp_path, ["solidarity,دعم,support,bare,,only:الأسعار,"])
+    with pytest.raises(LexiconError, match="is not prev, next, sentence"):
+        lexicon(tmp_path, ["solidarity,دعم,support,bare,,never sentence:الأسعار,"])
     with pytest.raises(LexiconError, match="a sentence guard takes no window"):
         lexicon(tmp_path, ["solidarity,دعم,support,bare,,sentence3:الأسعار,"])
     with pytest.raises(LexiconError, match="needs two words or more"):
