@@ -17,8 +17,10 @@ import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -156,40 +158,55 @@ class Reducer:
 
 
 class _Totals:
-    """Word tokens per (group, word form), summed as the chunks arrive.
+    """Word tokens per (group, word form), as integer codes: 16 bytes per distinct pair.
 
-    New rows wait in a buffer and are merged (a pandas group-by, hashed in C)
-    once they are as many as the totals (or 256k rows), so merging costs a
-    constant amount per row on average and memory grows with the distinct pairs.
+    Forms and groups get integer codes on arrival (a dictionary look-up per row,
+    run in C by ``map``); new rows wait in a buffer and are merged once they are
+    as many as the totals (or 64k rows), so merging costs a constant amount per
+    row on average and memory grows with the distinct pairs, not the corpus.
     """
 
     def __init__(self) -> None:
-        self.totals = pd.DataFrame({"group": [], "term": [], "n": []})
-        self.pending: list[pd.DataFrame] = []
+        self.forms: dict[str, int] = {}
+        self.groups: dict[str, int] = {}
+        self.keys = np.zeros(0, dtype=np.int64)  # group code * 2**32 + form code, distinct
+        self.n = np.zeros(0, dtype=np.int64)
+        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
         self.pending_rows = 0
 
     def add(self, columns: tuple[list, list, list]) -> None:
         """Add the rows of three columns: groups, word forms, counts (a pair may recur)."""
         groups, forms, n = columns
-        self.pending.append(pd.DataFrame({"group": groups, "term": forms, "n": n}))
+        keys = (_codes(self.groups, groups) << 32) + _codes(self.forms, forms)
+        self.pending.append((keys, np.asarray(n, dtype=np.int64)))
         self.pending_rows += len(forms)
-        if self.pending_rows >= max(1 << 18, len(self.totals)):
+        if self.pending_rows >= max(1 << 16, len(self.keys)):
             self._merge()
 
     def _merge(self) -> None:
-        if not self.pending:
-            return
-        rows = pd.concat([self.totals, *self.pending], ignore_index=True)
-        summed = rows.groupby(["group", "term"], sort=False)["n"].sum()
-        self.totals = summed.reset_index()
+        keys = np.concatenate([self.keys, *(k for k, _ in self.pending)])
+        n = np.concatenate([self.n, *(c for _, c in self.pending)])
+        self.keys, inverse = np.unique(keys, return_inverse=True)
+        self.n = np.bincount(inverse, weights=n, minlength=len(self.keys)).astype(np.int64)
         self.pending, self.pending_rows = [], 0
 
     def table(self, group_by: str) -> pd.DataFrame:
         """The totals as ``<group_by>, term, n``, sorted by group and form."""
         self._merge()
-        table = self.totals.rename(columns={"group": group_by})
-        table["n"] = table["n"].astype("int64")
+        forms = np.array(list(self.forms), dtype=object)
+        groups = np.array(list(self.groups), dtype=object)
+        table = pd.DataFrame(
+            {group_by: groups[self.keys >> 32], "term": forms[self.keys & 0xFFFFFFFF], "n": self.n}
+        )
         return table.sort_values([group_by, "term"], ignore_index=True)
+
+
+def _codes(known: dict[str, int], values: list[str]) -> np.ndarray:
+    """The integer code of each value, new values numbered as they come."""
+    codes = np.fromiter(map(known.get, values, repeat(-1)), dtype=np.int64, count=len(values))
+    for k in np.flatnonzero(codes < 0).tolist():
+        codes[k] = known.setdefault(values[k], len(known))
+    return codes
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:

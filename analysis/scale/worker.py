@@ -35,7 +35,7 @@ COUNT_COLUMNS = (
     "n_hits",
     "n_text_warnings",
 )
-MAX_TYPES = 100_000
+MAX_TYPES = 60_000
 
 
 @dataclass(frozen=True)
