@@ -103,25 +103,30 @@ class Reducer:
             self.terms.add(chunk.term_counts)
 
     def result(self, term_form: str | None, backend: str) -> CorpusSummary:
-        """Write the sorted tables to the folder and return them."""
+        """Write the sorted tables to the folder and return them.
+
+        One table at a time, each written as soon as it is made and the
+        structures it came from freed, so the peak is one table's, not four.
+        """
         for writer in self.writers.values():
             writer.close()
-        documents = self._sorted_part("documents", ["seq"]).drop(columns="seq")
-        order = dict(zip(documents["doc_id"], range(len(documents)), strict=True))
-        frame_counts = self._sorted_part("frame_counts", ["seq", "frame", "voice"])
-        frame_counts = frame_counts.drop(columns="seq")
         g = self.group_by
+        documents = _typed(self._sorted_part("documents", ["seq"]).drop(columns="seq"))
+        frame_counts = self._sorted_part("frame_counts", ["seq", "frame", "voice"])
+        frame_counts = _typed(frame_counts.drop(columns="seq"))
         term_hits = pd.DataFrame(
             [(*k, n) for k, n in self.term_hits.items()],
             columns=[g, "frame", "term", "entry_id", "voice", "n"],
         ).sort_values([g, "frame", "term", "entry_id", "voice"], ignore_index=True)
+        term_hits = _typed(term_hits)
+        self.term_hits = Counter()
         term_counts = self.terms.table(g)
-        del order
+        self.terms = _Totals()
         summary = CorpusSummary(
-            documents=_typed(documents),
-            frame_counts=_typed(frame_counts),
-            term_hits=_typed(term_hits),
-            term_counts=_typed(term_counts),
+            documents=documents,
+            frame_counts=frame_counts,
+            term_hits=term_hits,
+            term_counts=term_counts,
             group_by=g,
             term_form=term_form,
             backend=backend,
@@ -154,7 +159,8 @@ class Reducer:
                 "frame_counts": ["seq", "doc_id", "frame", "voice", "n"],
             }[name]
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-        return pd.read_parquet(path).sort_values(keys, kind="stable", ignore_index=True)
+        table = pq.read_table(path).sort_by([(key, "ascending") for key in keys])
+        return table.to_pandas()
 
 
 class _Totals:
@@ -191,14 +197,33 @@ class _Totals:
         self.pending, self.pending_rows = [], 0
 
     def table(self, group_by: str) -> pd.DataFrame:
-        """The totals as ``<group_by>, term, n``, sorted by group and form."""
+        """The totals as ``<group_by>, term, n``, sorted by group and form (typed as ``_typed``).
+
+        Sorted by the ranks of the codes, never by comparing the text columns,
+        and the text columns made straight as pandas strings: at 1 GB these are
+        two million rows.
+        """
         self._merge()
-        forms = np.array(list(self.forms), dtype=object)
-        groups = np.array(list(self.groups), dtype=object)
-        table = pd.DataFrame(
-            {group_by: groups[self.keys >> 32], "term": forms[self.keys & 0xFFFFFFFF], "n": self.n}
-        )
-        return table.sort_values([group_by, "term"], ignore_index=True)
+        groups, group_rank = _ranked(self.groups)
+        forms, form_rank = _ranked(self.forms)
+        self.forms, self.groups = {}, {}
+        group_codes, form_codes = self.keys >> 32, self.keys & 0xFFFFFFFF
+        order = np.lexsort((form_rank[form_codes], group_rank[group_codes]))
+        table = pd.DataFrame({
+            group_by: pd.array(groups[group_codes[order]], dtype="str"),
+            "term": pd.array(forms[form_codes[order]], dtype="str"),
+            "n": self.n[order],
+        })  # fmt: skip
+        self.keys, self.n = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return table
+
+
+def _ranked(codes: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The values by code, and the rank of each code in the sorted values."""
+    values = np.array(list(codes), dtype=object)
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[np.argsort(values, kind="stable")] = np.arange(len(values))
+    return values, rank
 
 
 def _codes(known: dict[str, int], values: list[str]) -> np.ndarray:
