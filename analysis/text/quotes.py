@@ -255,16 +255,33 @@ def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
 def _verb_before(doc: Document, o: int) -> int | None:
     """The last attribution verb before the quote in its sentence.
 
-    Else the last noun of speech (without a preposition attached), else None.
+    A verb in a relative clause on the words (تصريحات نقلتها) gives way to the verb
+    before it in the sentence, when there is one. Else the last noun of speech
+    (without a preposition attached), else None.
     """
     start = doc.sentence_start(o)
     verb = doc.verb_before(o, start)
+    if verb is not None and _qualifies_noun(doc, verb):
+        earlier = doc.verb_before(verb, start)  # قال في تصريحات نقلتها الوكالة
+        verb = verb if earlier is None else earlier
     if verb is not None:
         return verb
     for k in range(o - 1, start - 1, -1):
         if doc.f[k] & SPEECH_NOUN and not doc.f[k] & PREP_CLITIC and not doc.inside[k]:
             return k
     return None
+
+
+def _qualifies_noun(doc: Document, verb: int) -> bool:
+    """Whether the verb opens a relative clause on the indefinite words before it.
+
+    A verb of saying or relaying whose object pronoun is a noun of speech or a
+    document right before it (تصريحات نقلتها الوكالة) passes the words on; the verb
+    before it in the sentence introduces them.
+    """
+    if not doc.word(verb).enclitic or doc.f[verb] & (CONJUNCTION | PARTICIPLE | EVALUATIVE):
+        return False
+    return doc.has(verb - 1, SPEECH_NOUN | DOCUMENT) and not doc.f[verb - 1] & DEFINITE
 
 
 def _names_the_subject(speakers: Speakers, verb: int, o: int) -> bool:

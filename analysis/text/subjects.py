@@ -79,6 +79,7 @@ from analysis.text.wordtype import (
 MAX_NAME_WORDS = 4
 SUBJECT_QUOTE_WORDS = 4  # a quotation this long or longer is words, not a name
 REQUIRED_WITHIN = 12  # tokens after an ambiguous verb form in which its required word comes
+COMMON_NOUN = 5e-5  # a word this frequent (wordfreq) before a bare past form is a noun it governs
 RARE = 2e-5  # a word rarer than this (wordfreq frequency) after a definite word starts a name
 PLURAL_ENDING = "ات"  # a definite word ending so is a plural noun, not a family name
 RELATIVE_MA = ("ما", "لما", "مما")
@@ -152,8 +153,9 @@ class Document:
         """The attribution verbs outside quotations, in order.
 
         A form after a preposition is a noun (في ردّه على …). A form that is also
-        another word (بين، عبر، طالب) is the verb only when its required word (أن، عن،
-        بـ) follows within ``REQUIRED_WITHIN`` tokens of its sentence.
+        another word (بين، عبر، طالب، نقل) is the verb only when one of its required
+        words (أن، عن، بـ) follows within ``REQUIRED_WITHIN`` tokens of its sentence,
+        not after a quotation (its first words may be: وطالبت «بالإفراج …»).
         """
         found = np.flatnonzero((self.flags & SPEECH_VERB) != 0).tolist()
         return [i for i in found if not self.inside[i] and self._is_verb_here(i)]
@@ -177,9 +179,29 @@ class Document:
         if not self.f[i] & NEEDS_NEXT:
             return True
         found = recognize(self.normalized(i), self.data.speech_verbs)
-        required = found[1].requires if found else ""
+        if found is None or self._construct(i, found[0] == found[1].lemma):
+            return False
+        required = found[1].requires.split()
         end = min(self.sentence_end(i), i + 1 + REQUIRED_WITHIN)
-        return any(_is_word(self.word(k), required) for k in range(i + 1, end))
+        for k in range(i + 1, end):
+            if self.f[k] & QUOTE and self.inside[k - 1]:
+                return False  # العلاقات بين بريطانيا والولايات المتحدة «…»، وعلينا أن
+            if any(_is_word(self.word(k), word) for word in required):
+                return True
+        return False
+
+    def _construct(self, i: int, bare_past: bool) -> bool:
+        """Whether the verb form at ``i`` is a verbal noun after a noun (مشروع نقل السفارة).
+
+        The bare past has the shape of the verbal noun; after a common indefinite
+        noun (as frequent as ``COMMON_NOUN``) it is that noun's genitive.
+        """
+        if not bare_past or self.f[i] & CONJUNCTION or i == 0:
+            return False
+        before = self.f[i - 1]
+        if not before & NAME_WORD or before & (DEFINITE | PLACE):
+            return False
+        return self.data.frequencies.get(self.normalized(i - 1), 0.0) >= COMMON_NOUN
 
     def gender(self, i: int) -> str:
         """``m`` or ``f`` for a verb form or a title of that gender, else ""."""
@@ -290,6 +312,9 @@ def subject_at(doc: Document, i: int, limit: int, attached: bool = False) -> Sub
     """
     if i < limit and doc.f[i] & QUOTE:
         return _quoted_subject(doc, i, limit)
+    tagged = hashtag(doc, i, limit)
+    if tagged is not None:
+        return Subject(end=tagged[1], name=tagged)
     if i >= limit or not doc.f[i] & CONTENT:
         return Subject(end=i)
     if doc.f[i] & CONJUNCTION or (doc.f[i] & PREP_CLITIC and not attached):
@@ -381,14 +406,40 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
 
 
 def _apposition(doc: Document, comma: int, limit: int) -> tuple[int, int] | None:
-    """A name between commas after a title (…، نيكي هايلي،), or None."""
+    """A name between commas after a title (…، نيكي هايلي،), or None.
+
+    Definite words before it describe the person (…، السير كيم داروش،); a hashtag
+    is a name (…، #نيكي_هيلي،). The apposition closes: punctuation, a function
+    word or a verb follows the name.
+    """
+    if not doc.has(comma, COMMA):
+        return None
     start = comma + 1
-    if not doc.has(comma, COMMA) or start >= limit or not doc.f[start] & NAME_WORD:
+    while start < min(limit, comma + 3) and doc.f[start] & (ARTICLE | TITLE):
+        if doc.f[start] & (PREP_CLITIC | CONJUNCTION):
+            return None
+        start += 1
+    name = hashtag(doc, start, limit)
+    if name is None:
+        if start >= limit or not doc.f[start] & NAME_WORD:
+            return None
+        if doc.f[start] & (ARTICLE | PREP_CLITIC | CONJUNCTION):
+            return None
+        name = name_run(doc, start, limit)
+    return name if _closes_apposition(doc, name[1], limit) else None
+
+
+def _closes_apposition(doc: Document, j: int, limit: int) -> bool:
+    """Whether token ``j`` may follow a name in apposition (، إنه، في، قال …)."""
+    closing = PREPOSITION | PREP_CLITIC | STOPWORD | COMPLEMENTIZER | CONJUNCTION | SPEECH_VERB
+    return j >= limit or not doc.f[j] & CONTENT or bool(doc.f[j] & closing)
+
+
+def hashtag(doc: Document, i: int, limit: int) -> tuple[int, int] | None:
+    """The span of the word a ``#`` at token ``i`` tags (#نيكي_هيلي), or None."""
+    if i + 1 >= limit or doc.f[i] & CONTENT or doc.word(i).surface != "#":
         return None
-    if doc.f[start] & (ARTICLE | PREP_CLITIC | CONJUNCTION):
-        return None
-    name = name_run(doc, start, limit)
-    return name if name_may_end(doc, name[1], limit) else None
+    return (i + 1, i + 2) if doc.f[i + 1] & CONTENT else None
 
 
 def _definite(doc: Document, i: int, limit: int) -> Subject:

@@ -42,8 +42,8 @@ class VerbForm:
     """One written form of an attribution verb.
 
     ``gender`` is ``m`` or ``f`` for a singular form, "" for a plural or dual one;
-    ``requires`` is a word (normalized) that must follow the form in its clause for
-    it to be the verb ("" when it is unambiguous).
+    ``requires`` holds the words (normalized, separated by spaces), one of which must
+    follow the form in its clause for it to be the verb ("" when it is unambiguous).
     """
 
     lemma: str
@@ -58,7 +58,7 @@ def conjugate(
 ) -> dict[str, VerbForm]:
     """The third-person forms (normalized) of one verb (module docstring)."""
     lemma = normalize_word(past or present or participle)
-    requires = normalize_word(requires)
+    requires = " ".join(normalize_word(word) for word in requires.split())
     out: dict[str, VerbForm] = {}
 
     def add(form: str, gender: str, is_participle: bool = False) -> None:

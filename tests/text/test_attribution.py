@@ -267,3 +267,61 @@ def test_a_doubled_opening_mark_counts_once() -> None:
     # closes the quotation after two more words
     marks = [Mark(0, '"', 0, False, 3), Mark(1, '"', 0, False, 3), Mark(5, '"', 0, True, 5)]
     assert pair_marks(marks) == [(1, 5)]
+
+
+# --- round 2: words that look like verbs, and names in apposition -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # مشروع نقل: the verbal noun after a noun is no verb; واصفا speaks for ترامب
+        (
+            "وكان ترامب قد ألغى زيارته، واصفا مشروع نقل السفارة بأنه «صفقة سيئة».",
+            ["ترامب"],
+        ),
+        # بين before a quotation is 'between': the أن after the quotation is another's
+        (
+            "أما وزير الثقافة، مات هانكوت، فقال إن العلاقات بين بريطانيا والولايات المتحدة "
+            "«أقوى من أي شخص»، وعلينا أن «نؤثر في أقوى اقتصاد».",
+            ["مات هانكوت", "مات هانكوت"],
+        ),
+        # تصريحات نقلتها الوكالة: the agency passes on the words of قال's subject
+        (
+            "وقال الرزاز في تصريحات نقلتها وكالة عمون، إن «هناك توافقا على سحب القانون».",
+            ["الرزاز"],
+        ),
+    ],
+)
+def test_a_verb_form_that_does_not_introduce_the_words(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title of courtesy before the name in apposition is left out
+        (
+            "وعبر السفير البريطاني في واشنطن، السير كيم داروش، عن «سعادته» بالزيارة.",
+            ["كيم داروش"],
+        ),
+        # a hashtag in apposition is the name, as written
+        (
+            "ورحبت السفيرة الأميركية، #نيكي_هيلي، بالعقوبات، معتبرة أن الخطوة «تاريخية».",
+            ["نيكي_هيلي"],
+        ),
+        # words after a comma that the next word does not close are no apposition
+        (
+            "وبحسب متحدث باسم الجيش، انتهت عملية البحرية بنجاح. "
+            "وأوضح المتحدث أن العملية «استكملت دون أحداث استثنائية».",
+            ["المتحدث"],
+        ),
+    ],
+)
+def test_a_name_in_apposition(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+def test_a_verb_of_stance_attributes_its_object() -> None:
+    text = "أبدى الاتحاد الأوروبي «شكوكا خطيرة» إزاء سيطرة الشركة."
+    assert quotes(text) == [("شكوكا خطيرة", "speech", "الاتحاد الأوروبي")]
