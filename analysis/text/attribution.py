@@ -5,7 +5,8 @@ subject after the verb (:mod:`analysis.text.subjects`):
 
 * **a name**: without titles, in the fullest form the document gives. The names a
   document gives are those after its titles, its attribution verbs and the verbs
-  that open its sentences, anywhere in it; one that contains the name written at
+  that open its sentences, and rare names after a nisba (والتركي مولود تشاوش
+  أوغلو), anywhere in it; one that contains the name written at
   the verb gives the fuller form (ترامب → دونالد ترامب; بنت قادة → أسماء بنت قادة);
   a lone word is also completed by a name that starts with it and surely ends, its
   added words indefinite or nisba (لورا → لورا مولدنغ, not أحلام → أحلام الفيديو).
@@ -41,9 +42,11 @@ import numpy as np
 
 from analysis.text.subjects import (
     MAX_NAME_WORDS,
+    RARE,
     Document,
     Subject,
     name_may_end,
+    name_run,
     subject_after,
     subject_at,
     titled,
@@ -60,6 +63,7 @@ from analysis.text.wordtype import (
     ISSUE,
     NAME_WORD,
     NISBA,
+    NISBA_ENDINGS,
     PARTICIPLE,
     PLACE,
     PREP_CLITIC,
@@ -306,7 +310,25 @@ class Speakers:
             if subject.name and not doc.f[verb] & PARTICIPLE:
                 title = subject.title if subject.title is not None else -1
                 self._add(found, subject.name, _gender(doc, verb), title)
+        for t in self._described_names():
+            span = name_run(doc, t + 1, doc.sentence_end(t))
+            self._add(found, span, "f" if doc.normalized(t).endswith("ة") else "m", -1)
         return [found[start] for start in sorted(found)]
+
+    def _described_names(self) -> list[int]:
+        """Nisbas that describe the rare name after them (والتركي مولود تشاوش أوغلو)."""
+        doc, f = self.doc, self.doc.flags
+        if len(f) < 2:
+            return []
+        starts = (f[1:] & NAME_WORD != 0) & (f[1:] & (ARTICLE | PREP_CLITIC | CONJUNCTION) == 0)
+        joined = (f[:-1] & CONJUNCTION != 0) & (f[:-1] & DEFINITE != 0)  # والتركي
+        nisba = (f[:-1] & NISBA != 0) | joined
+        found = np.flatnonzero(nisba & starts).tolist()
+        frequency = doc.data.frequencies.get
+        return [
+            t for t in found
+            if frequency(doc.normalized(t + 1), 0.0) < RARE and _is_nisba(doc.normalized(t))
+        ]  # fmt: skip
 
     def _add(self, found: dict[int, Name], span: tuple[int, int], gender: str, title: int) -> None:
         words = tuple(self.doc.normalized(k) for k in range(*span))
@@ -404,6 +426,12 @@ def _gender(doc: Document, verb: int) -> str:
     word = doc.normalized(verb)
     word = word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
     return "f" if word.endswith("ت") or (word.startswith("ت") and len(word) > 3) else "m"
+
+
+def _is_nisba(word: str) -> bool:
+    """Whether a definite word, maybe after و/ف, is shaped as a nisba (التركي، والتركي)."""
+    word = word[1:] if word[:1] in ("و", "ف") else word
+    return word.startswith("ال") and word.endswith(NISBA_ENDINGS) and len(word) > 4
 
 
 def _compatible(a: str, b: str) -> bool:

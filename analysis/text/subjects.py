@@ -10,17 +10,22 @@ the subject in the tokens right after the verb, through the flags of
   nisba in -ي/-ية: الروسي، الدائم) and prepositional phrases (لمجلس سوريا
   الديمقراطية، في الأمم المتحدة); after a title, the person's name, directly
   (المتحدثة ماريا زاخاروفا), between commas (مبعوثة الولايات المتحدة، نيكي هايلي،) or
-  after وهو (مخرج الفيلم وهو اللبناني الفرنسي زياد دويري); after an indefinite
-  institution, its quoted name (وقالت مجموعة «…»);
-* **a name**: up to ``MAX_NAME_WORDS`` name words. It stops at a stop word, a
-  preposition (also one attached, when the evidence is strong: لورا مولدنغ لبرنامج),
-  a conjunction, a verb, a circumstantial participle (منصور متوجها) and punctuation.
+  after وهو (مخرج الفيلم وهو اللبناني الفرنسي زياد دويري), where definite words
+  before it describe the person (، السير كيم داروش،) and a hashtag is a name
+  (، #نيكي_هيلي،), and punctuation, a function word or a verb closes it; after an
+  indefinite institution, its quoted name (وقالت مجموعة «…»);
+* **a name**: a hashtag (#نيكي_هيلي), or up to ``MAX_NAME_WORDS`` name words. It
+  stops at a stop word, a preposition (also one attached, when the evidence is
+  strong: لورا مولدنغ لبرنامج), a conjunction, a verb, a circumstantial participle
+  (منصور متوجها) and punctuation.
   A name link (عبد، أبو، بن) takes the next word along (عبد الفتاح), and a word with
   the article is the family name after one given name when the name ends there
   (بشار الجعفري، الأسد إن);
-* **a definite noun phrase** with its adjectives (الرابطة، الاتحاد القاري); a nisba
-  before a name only describes the person (الجزائرية أسماء بنت قادة), and a definite
-  word before a rare word starts a name (الصادق بوقطاية);
+* **a definite noun phrase** with its adjectives (الرابطة، الاتحاد القاري); a common
+  nisba before a name only describes the person (الجزائرية أسماء بنت قادة), and so
+  does a noun with its nisbas before a rare name (الاقتصادي الأردني زيان زوانة); a
+  definite word before a rare word starts a name (الصادق بوقطاية), and a rare one
+  alone is a family name (البرادعي، also in -ي);
 * **an anaphor** (المصدر ذاته، المصدر): it refers back;
 * **a short quotation** followed by more of the clause: a name (كشفت «فيسبوك» عن …);
 * **nothing**: a preposition, a complementizer, a colon or a long quotation follows
@@ -447,15 +452,26 @@ def _definite(doc: Document, i: int, limit: int) -> Subject:
     j = i + 1
     while j < limit and doc.f[j] & (NISBA | ADJECTIVE) and not doc.f[j] & CONJUNCTION:
         j += 1
-    if j == i + 1 and j < limit and doc.f[j] & NAME_WORD and not doc.f[j] & (ARTICLE | PREP_CLITIC):
-        if doc.f[i] & NISBA:  # الجزائرية أسماء بنت قادة
-            name = name_run(doc, j, limit)
+    if j < limit and doc.f[j] & NAME_WORD and not doc.f[j] & (ARTICLE | PREP_CLITIC | CONJUNCTION):
+        rare = doc.data.frequencies.get(doc.normalized(j), 0.0) < RARE
+        if (j == i + 1 and _describes(doc, i)) or (j > i + 1 and rare):
+            name = name_run(doc, j, limit)  # الجزائرية أسماء; الاقتصادي الأردني زيان زوانة
             return Subject(end=name[1], name=name)
-        if doc.data.frequencies.get(doc.normalized(j), 0.0) < RARE:  # الصادق بوقطاية
+        if j == i + 1 and rare:  # الصادق بوقطاية
             end = name_run(doc, j, limit)[1]
             return Subject(end=end, name=(i, min(end, i + MAX_NAME_WORDS)))
+    if j == i + 1 and doc.data.frequencies.get(doc.normalized(i), 0.0) < RARE:
+        return Subject(end=j, name=(i, j))  # البرادعي: a rare definite word is a family name
     anaphoric = doc.has(j, ANAPHOR)
     return Subject(end=j + int(anaphoric), head=(i, j), anaphoric=anaphoric)
+
+
+def _describes(doc: Document, i: int) -> bool:
+    """Whether the definite word at ``i`` is a common nisba (الجزائرية), not a family name.
+
+    A family name in -ي (البرادعي) is rarer than ``RARE``.
+    """
+    return bool(doc.f[i] & NISBA) and doc.data.frequencies.get(doc.normalized(i), 0.0) >= RARE
 
 
 def name_run(doc: Document, i: int, limit: int) -> tuple[int, int]:

@@ -325,3 +325,34 @@ def test_a_name_in_apposition(text, expected) -> None:
 def test_a_verb_of_stance_attributes_its_object() -> None:
     text = "أبدى الاتحاد الأوروبي «شكوكا خطيرة» إزاء سيطرة الشركة."
     assert quotes(text) == [("شكوكا خطيرة", "speech", "الاتحاد الأوروبي")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # letters of a foreign name that look like a pronoun (ني) or a preposition (كال)
+        (
+            "ويقول بن هاريس كويني، مدير مركز البحث، إن الزيارة «ستثير احتجاجات كثيرة».",
+            ["بن هاريس كويني"],
+        ),
+        ("وقال دانيال كالفيلو لرويترز «حملت حياة جديدة اليوم».", ["دانيال كالفيلو"]),
+        # a rare family name in -ي is the name, not a nisba describing صورة
+        (
+            "ونشر البرادعي صورة له مع باشيليت، قائلا إنها التقطت «في سانتياغو».",
+            ["البرادعي"],
+        ),
+        # a description (noun and nisba) before a rare name
+        (
+            "ويعتقد الاقتصادي الأردني زيان زوانة أن ما حصل في البلاد «حمل دروسا فارقة».",
+            ["زيان زوانة"],
+        ),
+        # the full name given after a nisba joined by و
+        (
+            "وأقر وزيرا الخارجية الأمريكي مايك بومبيو والتركي مولود تشاوش أوغلو خارطة طريق. "
+            "وأوضح تشاوش أوغلو أن «هدف الخارطة هو إخراج الوحدات من المدينة».",
+            ["مولود تشاوش أوغلو"],
+        ),
+    ],
+)
+def test_names_that_look_like_other_words(text, expected) -> None:
+    assert speakers(text) == expected
