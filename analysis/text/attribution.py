@@ -16,7 +16,10 @@ subject after the verb (:mod:`analysis.text.subjects`):
 * **a title alone**: the person named earlier after the same title (وأكد المخرج →
   زياد دويري), else the title phrase (المتحدث باسم الخارجية);
 * **a noun phrase**: an unnamed speaker or institution, as written (بيان، مصادر
-  ميدانية); a single definite word may be a name too (وقال الأسد → بشار الأسد);
+  ميدانية); a single definite word may be a name too (وقال الأسد → بشار الأسد); a
+  document whose author is named after it speaks for that author (بيان صادر عن
+  إيتا → إيتا; بيان لرابطة … → the association), and a pronoun verb after it may
+  be of any gender;
 * **a quoted name** (وقالت مجموعة «…»): that name;
 * **a pronoun, a participle (قائلا، معتبرة) or an anaphor (المصدر ذاته)**: the last
   speaker mentioned before, of a compatible gender (:attr:`Speakers.mentions`);
@@ -77,6 +80,7 @@ from analysis.text.wordtype import (
 )
 
 RELAY_WITHIN = 6  # tokens after نقل in which عن names whose words they are
+AUTHOR_WORDS = ("صادر", "صادرة", "الصادر", "الصادرة")  # بيان صادر عن …: its author follows
 RELATIVE_PRONOUNS = ("الذي", "التي", "الذين", "اللذين", "اللتين")
 
 
@@ -168,9 +172,32 @@ class Speakers:
             if named:
                 return named
         a, b = subject.head
+        if doc.f[a] & DOCUMENT:
+            author = self._document_author(b, doc.sentence_end(a))
+            if author:
+                return author
         if b - a == 1 and not doc.f[a] & (TITLE | BODY | DOCUMENT):
             return self.full_name(subject.head, at, gender)
         return doc.text(a, b)
+
+    def _document_author(self, j: int, limit: int) -> str:
+        """The author named after a document that ends before ``j``, or "".
+
+        بيان صادر عن إيتا، بيان لرابطة …: a name (not a definite word alone), a quoted
+        name, a title or an institution; not an event (بيان صادر عن الوقفة).
+        """
+        doc = self.doc
+        if j < limit and doc.normalized(j) in AUTHOR_WORDS:
+            j += 1
+        if j + 1 < limit and doc.normalized(j) in ("عن", "من"):
+            subject = subject_at(doc, j + 1, limit)
+        elif j < limit and doc.f[j] & PREP_CLITIC and doc.word(j).proclitics.startswith("ل"):
+            subject = subject_at(doc, j, limit, attached=True)
+        else:
+            return ""
+        name = subject.name is not None and not doc.f[subject.name[0]] & ARTICLE
+        head = subject.head is not None and doc.f[subject.head[0]] & (TITLE | BODY)
+        return self.speaker(subject, j) if name or head or subject.quote else ""
 
     def referent(self, at: int, gender: str = "") -> str:
         """The last speaker mentioned before token ``at``, of a compatible gender, or ""."""
@@ -274,7 +301,8 @@ class Speakers:
             gender = _gender(doc, k)
             subject = self.subject(k)
             if subject.explicit and attributing:
-                out.append(Mention(k, gender))
+                document = subject.head is not None and doc.f[subject.head[0]] & DOCUMENT
+                out.append(Mention(k, "" if document else gender))  # its author's is unknown
             elif subject.explicit and (subject.name or subject.quote):
                 place = subject.name is not None and doc.f[subject.name[0]] & PLACE
                 sure = subject.quote is not None or subject.title is not None or place

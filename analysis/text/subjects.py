@@ -28,6 +28,7 @@ the subject in the tokens right after the verb, through the flags of
   alone is a family name (البرادعي، also in -ي);
 * **an anaphor** (المصدر ذاته، المصدر): it refers back;
 * **a short quotation** followed by more of the clause: a name (كشفت «فيسبوك» عن …);
+* **the document after في** of a verb such as جاء (وجاء في البيان);
 * **nothing**: a preposition, a complementizer, a colon or a long quotation follows
   the verb (وقالت: «…»، قال فيها), and the subject is the pronoun in the verb.
 
@@ -53,6 +54,7 @@ from analysis.text.verbs import recognize
 from analysis.text.wordtype import (
     ADJECTIVE,
     ANAPHOR,
+    APPEAR,
     ARTICLE,
     BODY,
     CIRCUMSTANTIAL,
@@ -181,6 +183,8 @@ class Document:
     def _is_verb_here(self, i: int) -> bool:
         if i > 0 and self.f[i - 1] & PREPOSITION and not self.f[i - 1] & PRONOUN_PHRASE:
             return False  # في ردّه على …: after a preposition, a noun
+        if self.f[i] & APPEAR:
+            return self.has(i + 2, DOCUMENT) and self.normalized(i + 1) == "في"
         if not self.f[i] & NEEDS_NEXT:
             return True
         found = recognize(self.normalized(i), self.data.speech_verbs)
@@ -282,6 +286,8 @@ def subject_after(doc: Document, verb: int) -> Subject:
     """The subject of the attribution verb (or noun of speech) at ``verb``."""
     limit = doc.sentence_end(verb)
     i = verb + 1
+    if doc.f[verb] & APPEAR:
+        return titled(doc, i + 1, limit)  # وجاء في البيان: the document
     if doc.f[verb] & SPEECH_NOUN and not doc.has(i, DEFINITE | TITLE | BODY):
         return Subject(end=i)  # تعبير استنكاري، عبارته: no genitive agent
     if doc.word(verb).enclitic and _predicate(doc, i):

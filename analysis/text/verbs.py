@@ -28,11 +28,12 @@ from dataclasses import dataclass
 
 from analysis.text.normalize import normalize_word
 
-CLASSES = ("say", "evaluate", "relay", "issue")
+CLASSES = ("say", "evaluate", "relay", "issue", "appear")
 """``say``: introduces words (قال، أضاف); ``evaluate``: attributes an evaluation or a
 demand, whose quoted fragment is the subject's words (وصف، اتهم، طالب); ``relay``:
 passes on someone else's words (نقل X عن Y); ``issue``: makes a document whose
-author is its subject (أصدر بيانا)."""
+author is its subject (أصدر بيانا); ``appear``: the words stand in the document
+named after في, right after the verb (وجاء في البيان)."""
 
 OBJECT_PRONOUNS = ("هما", "هم", "هن", "ها", "كم", "ه", "ني", "نا")
 

@@ -77,6 +77,7 @@ CIRCUMSTANTIAL = 1 << 45  # shaped like an accusative participle م…ا (متو
 COLON = 1 << 46  # : (introduces a quotation)
 DEFINITE = 1 << 47  # has the article, also after a preposition (للشؤون)
 PRONOUN_PHRASE = 1 << 48  # a preposition with a pronoun attached (به، عنه، فيها)
+APPEAR = 1 << 49  # جاء، ورد: the words stand in the document after في (وجاء في البيان)
 CLASS_FLAGS = {
     "title": TITLE, "body": BODY, "name_noun": NAME_NOUN, "speech_noun": SPEECH_NOUN,
     "document": DOCUMENT, "preposition": PREPOSITION,
@@ -174,7 +175,8 @@ def continues_sentence(normalized: str, proclitics: tuple[str, ...], data: Langu
 def _verb_flags(verb: VerbForm) -> int:
     """The flags of a written form of an attribution verb."""
     flags = {"say": SPEECH_VERB, "evaluate": SPEECH_VERB | EVALUATIVE,
-             "relay": SPEECH_VERB | RELAY, "issue": ISSUE}[verb.verb_class]  # fmt: skip
+             "relay": SPEECH_VERB | RELAY, "issue": ISSUE,
+             "appear": SPEECH_VERB | APPEAR}[verb.verb_class]  # fmt: skip
     if verb.participle:
         flags |= PARTICIPLE
     if verb.requires:

@@ -356,3 +356,25 @@ def test_a_verb_of_stance_attributes_its_object() -> None:
 )
 def test_names_that_look_like_other_words(text, expected) -> None:
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a statement issued by a group speaks for it, and وأضافت refers to the group
+        (
+            "وذكر بيان صادر عن إيتا: «نعلم أننا سببنا آلاما للكثيرين». "
+            "وأضافت: «نود التعبير عن احترامنا للضحايا».",
+            ["إيتا", "إيتا"],
+        ),
+        # وجاء في البيان: the words stand in the statement
+        ("وجاء في البيان أن الحكومة «ستواصل دعم الأسر المتضررة».", ["البيان"]),
+        # a word of time after the verb is no subject: the name before the verb speaks
+        (
+            "مع أن الرئيس الإيراني حسن روحاني صرح يوم الخميس أن «إيران لا تريد مزيدا من التوترات».",
+            ["حسن روحاني"],
+        ),
+    ],
+)
+def test_documents_and_subjects_before_the_verb(text, expected) -> None:
+    assert speakers(text) == expected
