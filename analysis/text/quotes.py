@@ -25,6 +25,10 @@ Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
   (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`);
 * it is short and و joins it to a term right before it («تكافل» و«كرامة»).
 
+A quotation that و joins to a speech quotation before it in the sentence, with
+no verb between, goes on with its words: speech of the same speaker («هزيمة
+أخرى» للحكومة الأمريكية و«انتصارا لسيادة القانون»).
+
 Otherwise it is ``speech`` when an attribution verb (``lexicons/speech_verbs.csv``,
 any third-person form, with و/ف and an object pronoun: قال، تضيف، قائلا، وصفتها),
 the last one before it in its sentence and outside quotations, introduces it,
@@ -102,6 +106,7 @@ VERB_WINDOW = 8
 COLON_WINDOW = 20
 COMPLEMENT_WINDOW = 10
 EVALUATION_WINDOW = 12
+COMMON_WORD = 1e-6  # wordfreq frequency of a word that is no foreign name (a predicate)
 SOURCE_BEFORE = 3  # tokens before a quote in which a source word may name its speaker
 ADJUNCT_START = COMMA | COLON | PREPOSITION | PREP_CLITIC | STOPWORD | COMPLEMENTIZER | SPEECH_NOUN
 
@@ -201,6 +206,9 @@ def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:
     for k, q in enumerate(quotes):
         if k and _coordinated(doc, quotes[k - 1], q):
             continue  # «تكافل» و«كرامة»: a name joined to a name
+        if k and _joined_words(doc, quotes[k - 1], q):
+            q.kind, q.verb, q.speaker = "speech", quotes[k - 1].verb, quotes[k - 1].speaker
+            continue  # «هزيمة أخرى» للحكومة و«انتصارا للقانون»: the same speaker's words
         _introduce(doc, speakers, q, introducing)
     for k, q in enumerate(quotes):
         if q.kind == "speech" and not q.verb:
@@ -236,6 +244,21 @@ def _coordinated(doc: Document, previous: Quote, q: Quote) -> bool:
         return False
     between = [k for k in range(previous.close + 1, q.open) if not doc.f[k] & COMMA]
     return len(between) == 1 and doc.normalized(between[0]) == "و"
+
+
+def _joined_words(doc: Document, previous: Quote, q: Quote) -> bool:
+    """Whether و joins the quote to the speech quotation before it in its sentence.
+
+    At most ``VERB_WINDOW`` words and no verb or clause link come between them.
+    """
+    if previous.kind != "speech" or doc.s[previous.close] != doc.s[q.open]:
+        return False
+    if doc.normalized(q.open - 1) != "و" or doc.f[q.open - 1] & QUOTE:
+        return False
+    between = range(previous.close + 1, q.open)
+    if any(doc.is_verb(k) or doc.f[k] & CLAUSE_LINK for k in between):
+        return False
+    return doc.words_between(previous.close + 1, q.open) <= VERB_WINDOW
 
 
 def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
@@ -301,7 +324,7 @@ def _introduces(doc: Document, speakers: Speakers, verb: int, o: int) -> bool:
             return True
     if end == o or _adjuncts(doc, end, o) or _complement(doc, end, o):
         return True
-    return bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, o)
+    return bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, end, o)
 
 
 def _breaks(doc: Document, a: int, b: int) -> bool:
@@ -326,16 +349,36 @@ def _complement(doc: Document, a: int, o: int) -> bool:
     return False
 
 
-def _evaluation(doc: Document, verb: int, o: int) -> bool:
-    """Whether the quote is what a verb of evaluation (or noun of speech) attributes."""
-    between = doc.words_between(verb + 1, o)
-    if between > EVALUATION_WINDOW:
+def _evaluation(doc: Document, verb: int, end: int, o: int) -> bool:
+    """Whether the quote is what a verb of evaluation (or noun of speech) attributes.
+
+    Within ``EVALUATION_WINDOW`` words of the subject, which ends at ``end``: right
+    after the verb or after one word, after a preposition, starting with بـ, or a
+    common indefinite word after a definite object (اعتبر … الحكم «هزيمة أخرى»).
+    """
+    after_subject = doc.words_between(end, o)
+    if after_subject > EVALUATION_WINDOW:
         return False
+    between = doc.words_between(verb + 1, o)
     before = doc.word(o - 1)
     attached = not {"ب", "ل", "ك"}.isdisjoint(before.proclitics.split("+"))
     predicate = between == 1 and not doc.f[o - 1] & PREPOSITION and not attached
+    of_object = after_subject > 0 and doc.f[o - 1] & DEFINITE and _predicate_noun(doc, o + 1)
     starts_with_bi = doc.word(o + 1).proclitics.startswith("ب")
-    return between == 0 or predicate or bool(doc.f[o - 1] & PREPOSITION) or starts_with_bi
+    return (
+        between == 0
+        or predicate
+        or bool(of_object)
+        or bool(doc.f[o - 1] & PREPOSITION)
+        or starts_with_bi
+    )
+
+
+def _predicate_noun(doc: Document, i: int) -> bool:
+    """Whether token ``i`` is a common indefinite word: a predicate (هزيمة أخرى), no name."""
+    if i >= len(doc) or doc.f[i] & (DEFINITE | PREP_CLITIC) or not doc.f[i] & CONTENT:
+        return False
+    return doc.data.frequencies.get(doc.normalized(i), 0.0) >= COMMON_WORD
 
 
 def _alone_in_paragraph(doc: Document, o: int, c: int) -> bool:

@@ -32,6 +32,8 @@ the subject in the tokens right after the verb, through the flags of
 * **nothing**: a preposition, a complementizer, a colon or a long quotation follows
   the verb (وقالت: «…»، قال فيها), and the subject is the pronoun in the verb.
 
+After a verb of evaluation, a common noun phrase right before بـ, بأن or the
+quotation is its object (ووصف الخبر بأنه «رائع»), and the subject is the pronoun.
 A preposition with a pronoun between the verb and its subject is skipped (ويقول عنه
 المدرسون …; after ما: ما أفاد به رئيس دائرة الغابات …), except after a verb of
 evaluation, whose object may follow it (يتهم فيها الحلفاء «…»). A noun of speech
@@ -85,7 +87,7 @@ from analysis.text.wordtype import (
 
 MAX_NAME_WORDS = 4
 SUBJECT_QUOTE_WORDS = 4  # a quotation this long or longer is words, not a name
-REQUIRED_WITHIN = 12  # tokens after an ambiguous verb form in which its required word comes
+REQUIRED_WITHIN = 12  # tokens after an ambiguous form's subject in which its required word comes
 COMMON_NOUN = 5e-5  # a word this frequent (wordfreq) before a bare past form is a noun it governs
 RARE = 2e-5  # a word rarer than this (wordfreq frequency) after a definite word starts a name
 PLURAL_ENDING = "ات"  # a definite word ending so is a plural noun, not a family name
@@ -161,8 +163,9 @@ class Document:
 
         A form after a preposition is a noun (في ردّه على …). A form that is also
         another word (بين، عبر، طالب، نقل) is the verb only when one of its required
-        words (أن، عن، بـ) follows within ``REQUIRED_WITHIN`` tokens of its sentence,
-        not after a quotation (its first words may be: وطالبت «بالإفراج …»).
+        words (أن، عن، بـ) follows in its sentence, within ``REQUIRED_WITHIN`` tokens
+        of the subject after it, not after a quotation (its first words may be:
+        وطالبت «بالإفراج …»).
         """
         found = np.flatnonzero((self.flags & SPEECH_VERB) != 0).tolist()
         return [i for i in found if not self.inside[i] and self._is_verb_here(i)]
@@ -191,7 +194,8 @@ class Document:
         if found is None or self._construct(i, found[0] == found[1].lemma):
             return False
         required = found[1].requires.split()
-        end = min(self.sentence_end(i), i + 1 + REQUIRED_WITHIN)
+        after = max(i + 1, subject_after(self, i).end)
+        end = min(self.sentence_end(i), after + REQUIRED_WITHIN)
         for k in range(i + 1, end):
             if self.f[k] & QUOTE and self.inside[k - 1]:
                 return False  # العلاقات بين بريطانيا والولايات المتحدة «…»، وعلينا أن
@@ -298,7 +302,24 @@ def subject_after(doc: Document, verb: int) -> Subject:
     if doc.has(i, PRONOUN_PHRASE) and i + 1 < limit and _starts_subject(doc, i + 1):
         if relative or not doc.f[verb] & EVALUATIVE:
             i += 1  # ما أفاد به رئيس …، ويقول عنه المدرسون …
-    return subject_at(doc, i, limit)
+    subject = subject_at(doc, i, limit)
+    if doc.f[verb] & EVALUATIVE and _evaluated(doc, subject, limit):
+        return Subject(end=i)  # ووصف الخبر بأنه «رائع»: the object; the pronoun speaks
+    return subject
+
+
+def _evaluated(doc: Document, subject: Subject, limit: int) -> bool:
+    """Whether a noun phrase after a verb of evaluation is its object, not its subject.
+
+    A common noun phrase (no name, title or institution) right before what the
+    evaluation says: بـ, بأن or a quotation.
+    """
+    if subject.head is None or subject.name or subject.quote or subject.end >= limit:
+        return False
+    if doc.f[subject.head[0]] & (TITLE | BODY | DOCUMENT):
+        return False
+    after = doc.word(subject.end)
+    return bool(doc.f[subject.end] & QUOTE) or after.proclitics.startswith("ب")
 
 
 def _predicate(doc: Document, i: int) -> bool:

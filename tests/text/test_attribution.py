@@ -378,3 +378,32 @@ def test_names_that_look_like_other_words(text, expected) -> None:
 )
 def test_documents_and_subjects_before_the_verb(text, expected) -> None:
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the noun before بأنه is what is described: the pronoun of ووصف speaks
+        (
+            "ورحب وزير الخارجية البريطاني، بوريس جونسون، بالزيارة، ووصف الخبر بأنه «رائع».",
+            [("رائع", "speech", "بوريس جونسون")],
+        ),
+        # the predicate after a long object, and a quotation و joins to it
+        (
+            "اعتبر وزير الخارجية الإيراني، محمد جواد ظريف، الحكم الصادر عن محكمة العدل "
+            "الدولية «هزيمة أخرى» للحكومة الأمريكية و«انتصارا لسيادة القانون».",
+            [
+                ("هزيمة أخرى", "speech", "محمد جواد ظريف"),
+                ("انتصارا لسيادة القانون", "speech", "محمد جواد ظريف"),
+            ],
+        ),
+        # the estimate comes long after the verb, but close after its subject
+        (
+            "وقدر قائد المجلس العسكري محمد مصطفى أبو عادل عدد المستشارين الأكراد "
+            "الموجودين حاليا في المدينة بـ«العشرات».",
+            [("العشرات", "speech", "محمد مصطفى أبو عادل")],
+        ),
+    ],
+)
+def test_what_a_verb_of_evaluation_attributes(text, expected) -> None:
+    assert quotes(text) == expected
