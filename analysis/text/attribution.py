@@ -13,8 +13,9 @@ subject after the verb (:mod:`analysis.text.subjects`):
   Two names of different gender (of the verb or title that introduced each) are
   different people (إيفانكا ترامب is not the ترامب of وعلَّق ترامب). Among equals,
   the nearest before the verb wins, then the first after it;
-* **a title alone**: the person named earlier after the same title (وأكد المخرج →
-  زياد دويري), else the title phrase (المتحدث باسم الخارجية);
+* **a title alone**: the person named earlier after the same title, and the same
+  genitive if it has one (وأكد المخرج → زياد دويري; رئيس البلدية → the name after
+  رئيس بلدية نيويورك, not after الرئيس), else the title phrase;
 * **a noun phrase**: an unnamed speaker or institution, as written (بيان، مصادر
   ميدانية); a single definite word may be a name too (وقال الأسد → بشار الأسد); a
   document whose author is named after it speaks for that author (بيان صادر عن
@@ -55,6 +56,7 @@ from analysis.text.subjects import (
     titled,
 )
 from analysis.text.wordtype import (
+    ADJECTIVE,
     ARTICLE,
     BODY,
     CLAUSE_LINK,
@@ -403,12 +405,17 @@ class Speakers:
         return all(doc.f[k] & NISBA or not doc.f[k] & ARTICLE for k in added)
 
     def _titled_before(self, title: int) -> str:
-        """The name last given after the same title before ``title`` (وأكد المخرج)."""
+        """The name last given after the same title before ``title`` (وأكد المخرج).
+
+        A title with a genitive (رئيس البلدية) takes only a name given after the same
+        title and genitive (رئيس بلدية نيويورك بيل دي بلازيو, not الرئيس دونالد ترامب).
+        """
         doc = self.doc
-        key = _title_key(doc.word(title))
+        key, complement = _title_key(doc.word(title)), _complement_key(doc, title)
         for name in reversed(self.names):
             if 0 <= name.title < title and _title_key(doc.word(name.title)) == key:
-                return doc.text(name.start, name.end)
+                if not complement or _complement_key(doc, name.title) == complement:
+                    return doc.text(name.start, name.end)
         return ""
 
 
@@ -472,6 +479,19 @@ def _find(name: tuple[str, ...], words: tuple[str, ...]) -> int:
         if name[k : k + len(words)] == words:
             return k
     return -1
+
+
+def _complement_key(doc: Document, title: int) -> str:
+    """The key of the genitive after an indefinite title (رئيس البلدية → بلدية), or "".
+
+    A definite title (الرئيس الأمريكي) is followed by adjectives, not a genitive.
+    """
+    j = title + 1
+    if doc.f[title] & DEFINITE or j >= len(doc) or not doc.f[j] & (NAME_WORD | TITLE | BODY):
+        return ""
+    if doc.f[j] & (ADJECTIVE | PREP_CLITIC | CONJUNCTION | PLACE):
+        return ""
+    return _title_key(doc.word(j))
 
 
 def _title_key(word: WordType) -> str:

@@ -57,7 +57,8 @@ the verb's subject is a pronoun, a source named next to the quotation. A speech
 quotation still without a verb takes one that follows it: closing mark, comma, verb
 and a written subject in one sentence (''…''، قالت امينتو حيدر), unless that verb
 introduces a later quote. Failing that, its speaker is a source named next to it
-(بحسب البيان «…»; «…»، حسب بيان أصدره القصر الملكي), else the speaker of the
+(بحسب البيان «…»; «…»، حسب بيان أصدره القصر الملكي) or opening its sentence
+(وبحسب البعثة، فإن … «…»), else the speaker of the
 quotation before it in the same sentence with no verb between, or in the paragraph
 just before when it opens its own (the words go on).
 """
@@ -437,7 +438,11 @@ def _attributes_after(
 
 
 def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
-    """The source a word such as بحسب names right before or right after the quote, or ""."""
+    """The source a word such as بحسب names next to the quote, or at the start of its sentence.
+
+    Right before or right after the quote (بحسب البيان «…»), else where the
+    sentence opens (وبحسب البعثة، فإن … «…»); "" if none.
+    """
     start, end = doc.sentence_start(q.open), doc.sentence_end(q.open)
     for k in range(q.open - 1, max(start, q.open - SOURCE_BEFORE) - 1, -1):
         if doc.f[k] & SOURCE:
@@ -447,6 +452,8 @@ def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
     k = q.close + 1 + int(doc.has(q.close + 1, COMMA))
     if k < end and doc.f[k] & SOURCE:
         return _source_speaker(doc, speakers, k, end)
+    if doc.f[start] & SOURCE and not doc.inside[start]:
+        return _source_speaker(doc, speakers, start, q.open)  # وبحسب البعثة، فإن … «…»
     return ""
 
 

@@ -407,3 +407,24 @@ def test_documents_and_subjects_before_the_verb(text, expected) -> None:
 )
 def test_what_a_verb_of_evaluation_attributes(text, expected) -> None:
     assert quotes(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # رئيس البلدية is the one named after رئيس بلدية, not after الرئيس
+        (
+            "أعرب رئيس بلدية نيويورك بيل دي بلازيو عن صدمته. "
+            "وقال الرئيس دونالد ترامب إن «الأمر مبالغ فيه». "
+            "وقال رئيس البلدية الديمقراطي للصحافيين «هل يعقل أن لا يعرف أحد منا بذلك».",
+            ["دونالد ترامب", "بيل دي بلازيو"],
+        ),
+        # the source that opens the sentence names who speaks in it
+        (
+            "وبحسب البعثة، فإن محاولاتها التوجه إلى الميدان «تتم عرقلتها من قوات الحكومة».",
+            ["البعثة"],
+        ),
+    ],
+)
+def test_titles_and_sources_that_name_the_speaker(text, expected) -> None:
+    assert speakers(text) == expected
