@@ -235,7 +235,7 @@ class Speakers:
         if verb < 2 or doc.normalized(verb - 1) not in RELATIVE_PRONOUNS:
             return ""
         for name in self.names:
-            if name.end == verb - 1 and _compatible(name.gender, doc.gender(verb)):
+            if name.end == verb - 1:  # the pronoun agrees with it, whatever its title's form
                 return doc.text(name.start, name.end)
         return ""
 

@@ -428,13 +428,23 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
         elif word & PREPOSITION and j + 1 < limit and f[j + 1] & CONTENT:
             core_end = core_end or j
             open_chain = True
-        elif word & PREP_CLITIC:
-            core_end = core_end or j
+        elif word & PREP_CLITIC or _weak_preposition(doc, j):
+            core_end = core_end or j  # وزيرة الدولة لشؤون الإعلام
             open_chain = not word & DEFINITE
         else:
             break
         j += 1
     return j, core_end or j
+
+
+def _weak_preposition(doc: Document, j: int) -> bool:
+    """Whether token ``j`` opens a prepositional phrase on weak evidence (لشؤون الإعلام).
+
+    The clitic analysis finds ب/ل/ك on it, and a definite genitive follows (not a
+    name: الوزيرة ليلى حسن).
+    """
+    attached = not {"ب", "ل", "ك"}.isdisjoint(doc.word(j).proclitics.split("+"))
+    return attached and doc.has(j + 1, DEFINITE)
 
 
 def _apposition(doc: Document, comma: int, limit: int) -> tuple[int, int] | None:

@@ -428,3 +428,25 @@ def test_what_a_verb_of_evaluation_attributes(text, expected) -> None:
 )
 def test_titles_and_sources_that_name_the_speaker(text, expected) -> None:
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a long title (a weakly attached لـ, a masculine title for a woman), then the
+        # name that التي takes up
+        (
+            "ونقلت الصحيفة تصريحات وزيرة الدولة لشؤون الإعلام الناطق الرسمي باسم الحكومة "
+            "جمانة غنيمات التي أكدت قائلة «إن الأردن اتخذ قرار إغلاق الحدود».",
+            ["جمانة غنيمات"],
+        ),
+        # a country ends the genitive of the title, so the name after it is given
+        (
+            "قالت وزيرة خارجية غواتيمالا ساندرا جوفيل الثلاثاء إن الرئيس سيحضر الحفل. "
+            "وأفادت الوزيرة أنه «من المتوقع أن يحضر الرئيس حفل نقل السفارة».",
+            ["ساندرا جوفيل"],
+        ),
+    ],
+)
+def test_names_after_long_titles(text, expected) -> None:
+    assert speakers(text) == expected
