@@ -14,7 +14,8 @@ the subject in the tokens right after the verb, through the flags of
   before it describe the person (، السير كيم داروش،) and a hashtag is a name
   (، #نيكي_هيلي،), and punctuation, a function word or a verb closes it; after an
   indefinite institution, its quoted name (وقالت مجموعة «…»);
-* **a name**: a hashtag (#نيكي_هيلي), or up to ``MAX_NAME_WORDS`` name words. It
+* **a name**: a hashtag, also after a noun that introduces a name (#نيكي_هيلي،
+  منصة #فيسبوك), or up to ``MAX_NAME_WORDS`` name words. It
   stops at a stop word, a preposition (also one attached, when the evidence is
   strong: لورا مولدنغ لبرنامج), a conjunction, a verb, a circumstantial participle
   (منصور متوجها) and punctuation.
@@ -36,7 +37,8 @@ After a verb of evaluation, a common noun phrase right before بـ, بأن or th
 quotation is its object (ووصف الخبر بأنه «رائع»), and the subject is the pronoun.
 A preposition with a pronoun between the verb and its subject is skipped (ويقول عنه
 المدرسون …; after ما: ما أفاد به رئيس دائرة الغابات …), except after a verb of
-evaluation, whose object may follow it (يتهم فيها الحلفاء «…»). A noun of speech
+evaluation before a common definite noun, its object (يتهم فيها الحلفاء «…»; but
+أثنى عليه جيمي ويلز). A noun of speech
 (إعلان، عبارته) takes a definite genitive as its subject, else none. After a verb
 with an object pronoun, an indefinite accusative noun is the object's predicate,
 not the subject (اعتبرتها ردا «…»).
@@ -70,6 +72,7 @@ from analysis.text.wordtype import (
     FEMININE,
     MASCULINE,
     NAME_LINK,
+    NAME_NOUN,
     NAME_WORD,
     NEEDS_NEXT,
     NISBA,
@@ -300,8 +303,8 @@ def subject_after(doc: Document, verb: int) -> Subject:
     if relative and doc.has(i, QUOTE):
         return _quoted_subject(doc, i, limit, at_end=True)  # بحسب ما نقلته «رويترز»
     if doc.has(i, PRONOUN_PHRASE) and i + 1 < limit and _starts_subject(doc, i + 1):
-        if relative or not doc.f[verb] & EVALUATIVE:
-            i += 1  # ما أفاد به رئيس …، ويقول عنه المدرسون …
+        if relative or not doc.f[verb] & EVALUATIVE or _names_agent(doc, i + 1):
+            i += 1  # ما أفاد به رئيس …، ويقول عنه المدرسون …، أثنى عليه جيمي ويلز
     subject = subject_at(doc, i, limit)
     if doc.f[verb] & EVALUATIVE and _evaluated(doc, subject, limit):
         return Subject(end=i)  # ووصف الخبر بأنه «رائع»: the object; the pronoun speaks
@@ -333,6 +336,11 @@ def _predicate(doc: Document, i: int) -> bool:
     return word.endswith("ا") and doc.data.frequencies.get(word[:-1], 0.0) >= RARE
 
 
+def _names_agent(doc: Document, i: int) -> bool:
+    """Whether token ``i`` starts a title, an institution or a name (not a definite noun)."""
+    return bool(doc.f[i] & (TITLE | BODY)) or not doc.f[i] & ARTICLE
+
+
 def _starts_subject(doc: Document, i: int) -> bool:
     return bool(doc.f[i] & (NAME_WORD | TITLE | BODY)) and not doc.f[i] & PREP_CLITIC
 
@@ -344,7 +352,8 @@ def subject_at(doc: Document, i: int, limit: int, attached: bool = False) -> Sub
     """
     if i < limit and doc.f[i] & QUOTE:
         return _quoted_subject(doc, i, limit)
-    tagged = hashtag(doc, i, limit)
+    named = i < limit and doc.f[i] & (NAME_NOUN | BODY) and not doc.f[i] & DEFINITE
+    tagged = hashtag(doc, i + 1 if named else i, limit)  # منصة #فيسبوك: the name it introduces
     if tagged is not None:
         return Subject(end=tagged[1], name=tagged)
     if i >= limit or not doc.f[i] & CONTENT:

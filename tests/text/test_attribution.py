@@ -450,3 +450,28 @@ def test_titles_and_sources_that_name_the_speaker(text, expected) -> None:
 )
 def test_names_after_long_titles(text, expected) -> None:
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name after عليه: the praise is the name's
+        (
+            "وأكثر ما يلفت الانتباه هو التواجد النسائي، الذي أثنى عليه جيمي ويلز بالقول: "
+            "«سعدت كثيرا بقراءة تغريدات المنظمين».",
+            [("سعدت كثيرا بقراءة تغريدات المنظمين", "speech", "جيمي ويلز")],
+        ),
+        # a hashtag after a noun that introduces a name is the speaker
+        (
+            "وقالت منصة #فيسبوك في ردود مكتوبة إنه «لم يتم مشاركة تفاصيل الحسابات المصرفية».",
+            [("لم يتم مشاركة تفاصيل الحسابات المصرفية", "speech", "فيسبوك")],
+        ),
+        # تقنية introduces a name
+        (
+            "بدأت المحاكم بتطبيق تقنية «المحاكمة الجزائية عن بعد» في الجنح البسيطة.",
+            [("المحاكمة الجزائية عن بعد", "term", "")],
+        ),
+    ],
+)
+def test_names_after_prepositions_and_nouns(text, expected) -> None:
+    assert quotes(text) == expected
