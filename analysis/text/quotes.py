@@ -23,6 +23,8 @@ Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
   whom the words were said to);
 * أن/إن follows it (وأوضحت «فوربس» أن …), or it is the subject after the verb
   (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`);
+* it is short and its words are rare in the language, a foreign name (واجهته
+  «تيا»، هداف الدوري «بيتشيشي»);
 * it is short and و joins it to a term right before it («تكافل» و«كرامة»).
 
 A quotation that و joins to a speech quotation before it in the sentence, with
@@ -74,6 +76,7 @@ from analysis.text.attribution import Speakers
 from analysis.text.subjects import Document, subject_at
 from analysis.text.wordtype import (
     APOSTROPHES,
+    ARABIC_WORD,
     BODY,
     CLAUSE_LINK,
     COLON,
@@ -271,9 +274,20 @@ def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
         return True
     if short and o > 0 and doc.normalized(o - 1) == "ل":
         return True  # قال مصدر لـ«رويترز»: whom the words were said to
+    if short and _foreign(doc, o + 1, c):
+        return True  # واجهته «تيا»، الهداف «بيتشيشي»: words the language does not use
     after = c + 1 + int(doc.has(c + 1, COMMA))
     subject_of = doc.has(after, COMPLEMENTIZER) and not doc.f[after] & CONJUNCTION
     return subject_of and doc.s[after] == doc.s[c]
+
+
+def _foreign(doc: Document, a: int, b: int) -> bool:
+    """Whether tokens ``a`` … ``b - 1`` are all Arabic words rarer than ``COMMON_WORD``."""
+    frequency = doc.data.frequencies.get
+    return a < b and all(
+        doc.f[k] & ARABIC_WORD and frequency(doc.word(k).bare, 0.0) < COMMON_WORD
+        for k in range(a, b)
+    )
 
 
 def _verb_before(doc: Document, o: int) -> int | None:
