@@ -468,7 +468,7 @@ def test_names_after_long_titles(text, expected) -> None:
         ),
         # a word the language does not use, in a reported clause, is a name
         (
-            "وأخبر رونالدو زملاءه بأنه سينافس على لقب هداف الدوري «بيتشيشي» هذا الموسم.",
+            "وأكد رونالدو أنه سينافس على لقب هداف الدوري «بيتشيشي» هذا الموسم.",
             [("بيتشيشي", "term", "")],
         ),
         # تقنية introduces a name
