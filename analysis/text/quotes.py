@@ -475,7 +475,8 @@ def _source_speaker(doc: Document, speakers: Speakers, source: int, limit: int) 
     """Who the source named after the word at ``source`` is.
 
     بحسب البيان → البيان; وفقا لـ X → X; حسب بيان أصدره القصر الملكي → القصر الملكي
-    (a document's author); بحسب ما أعلنته X → X.
+    (a document's author); بحسب ما أعلنته X → X; a noun with a pronoun, as written
+    without its preposition (وفقا لمنظميه → منظميه).
     """
     j = source + 1
     if j < limit and doc.normalized(j) in ("ل", "لما", "ما"):
@@ -485,7 +486,10 @@ def _source_speaker(doc: Document, speakers: Speakers, source: int, limit: int) 
     if j + 1 < limit and doc.f[j] & DOCUMENT and doc.f[j + 1] & ISSUE:
         return speakers.of_verb(j + 1)
     subject = subject_at(doc, j, limit, attached=True)
-    return speakers.speaker(subject, source) if subject.explicit else ""
+    if subject.explicit:
+        return speakers.speaker(subject, source)
+    possessed = j < limit and doc.f[j] & CONTENT and doc.word(j).enclitic
+    return doc.text(j, j + 1) if possessed else ""  # وفقا لمنظميه → منظميه
 
 
 def is_symmetric(flags: int) -> bool:

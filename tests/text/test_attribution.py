@@ -419,6 +419,11 @@ def test_what_a_verb_of_evaluation_attributes(text, expected) -> None:
             "وقال رئيس البلدية الديمقراطي للصحافيين «هل يعقل أن لا يعرف أحد منا بذلك».",
             ["دونالد ترامب", "بيل دي بلازيو"],
         ),
+        # a source with a pronoun, as written without its preposition
+        (
+            "ليكون هذا الحدث وفقا لمنظميه «أكبر حدث تقني يعقد في المنطقة».",
+            ["منظميه"],
+        ),
         # the source that opens the sentence names who speaks in it
         (
             "وبحسب البعثة، فإن محاولاتها التوجه إلى الميدان «تتم عرقلتها من قوات الحكومة».",
