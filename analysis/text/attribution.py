@@ -5,17 +5,22 @@ subject after the verb (:mod:`analysis.text.subjects`):
 
 * **a name**: without titles, in the fullest form the document gives. The names a
   document gives are those after its titles, its attribution verbs and the verbs
-  that open its sentences, anywhere in it; one that contains the name written at
+  that open its sentences, and rare names after a nisba (والتركي مولود تشاوش
+  أوغلو), anywhere in it; one that contains the name written at
   the verb gives the fuller form (ترامب → دونالد ترامب; بنت قادة → أسماء بنت قادة);
   a lone word is also completed by a name that starts with it and surely ends, its
   added words indefinite or nisba (لورا → لورا مولدنغ, not أحلام → أحلام الفيديو).
   Two names of different gender (of the verb or title that introduced each) are
   different people (إيفانكا ترامب is not the ترامب of وعلَّق ترامب). Among equals,
   the nearest before the verb wins, then the first after it;
-* **a title alone**: the person named earlier after the same title (وأكد المخرج →
-  زياد دويري), else the title phrase (المتحدث باسم الخارجية);
+* **a title alone**: the person named earlier after the same title, and the same
+  genitive if it has one (وأكد المخرج → زياد دويري; رئيس البلدية → the name after
+  رئيس بلدية نيويورك, not after الرئيس), else the title phrase;
 * **a noun phrase**: an unnamed speaker or institution, as written (بيان، مصادر
-  ميدانية); a single definite word may be a name too (وقال الأسد → بشار الأسد);
+  ميدانية); a single definite word may be a name too (وقال الأسد → بشار الأسد); a
+  document whose author is named after it speaks for that author (بيان صادر عن
+  إيتا → إيتا; بيان لرابطة … → the association), and a pronoun verb after it may
+  be of any gender;
 * **a quoted name** (وقالت مجموعة «…»): that name;
 * **a pronoun, a participle (قائلا، معتبرة) or an anaphor (المصدر ذاته)**: the last
   speaker mentioned before, of a compatible gender (:attr:`Speakers.mentions`);
@@ -41,14 +46,17 @@ import numpy as np
 
 from analysis.text.subjects import (
     MAX_NAME_WORDS,
+    RARE,
     Document,
     Subject,
     name_may_end,
+    name_run,
     subject_after,
     subject_at,
     titled,
 )
 from analysis.text.wordtype import (
+    ADJECTIVE,
     ARTICLE,
     BODY,
     CLAUSE_LINK,
@@ -60,6 +68,7 @@ from analysis.text.wordtype import (
     ISSUE,
     NAME_WORD,
     NISBA,
+    NISBA_ENDINGS,
     PARTICIPLE,
     PLACE,
     PREP_CLITIC,
@@ -73,6 +82,7 @@ from analysis.text.wordtype import (
 )
 
 RELAY_WITHIN = 6  # tokens after نقل in which عن names whose words they are
+AUTHOR_WORDS = ("صادر", "صادرة", "الصادر", "الصادرة")  # بيان صادر عن …: its author follows
 RELATIVE_PRONOUNS = ("الذي", "التي", "الذين", "اللذين", "اللتين")
 
 
@@ -164,9 +174,32 @@ class Speakers:
             if named:
                 return named
         a, b = subject.head
+        if doc.f[a] & DOCUMENT:
+            author = self._document_author(b, doc.sentence_end(a))
+            if author:
+                return author
         if b - a == 1 and not doc.f[a] & (TITLE | BODY | DOCUMENT):
             return self.full_name(subject.head, at, gender)
         return doc.text(a, b)
+
+    def _document_author(self, j: int, limit: int) -> str:
+        """The author named after a document that ends before ``j``, or "".
+
+        بيان صادر عن إيتا، بيان لرابطة …: a name (not a definite word alone), a quoted
+        name, a title or an institution; not an event (بيان صادر عن الوقفة).
+        """
+        doc = self.doc
+        if j < limit and doc.normalized(j) in AUTHOR_WORDS:
+            j += 1
+        if j + 1 < limit and doc.normalized(j) in ("عن", "من"):
+            subject = subject_at(doc, j + 1, limit)
+        elif j < limit and doc.f[j] & PREP_CLITIC and doc.word(j).proclitics.startswith("ل"):
+            subject = subject_at(doc, j, limit, attached=True)
+        else:
+            return ""
+        name = subject.name is not None and not doc.f[subject.name[0]] & ARTICLE
+        head = subject.head is not None and doc.f[subject.head[0]] & (TITLE | BODY)
+        return self.speaker(subject, j) if name or head or subject.quote else ""
 
     def referent(self, at: int, gender: str = "") -> str:
         """The last speaker mentioned before token ``at``, of a compatible gender, or ""."""
@@ -202,7 +235,7 @@ class Speakers:
         if verb < 2 or doc.normalized(verb - 1) not in RELATIVE_PRONOUNS:
             return ""
         for name in self.names:
-            if name.end == verb - 1 and _compatible(name.gender, doc.gender(verb)):
+            if name.end == verb - 1:  # the pronoun agrees with it, whatever its title's form
                 return doc.text(name.start, name.end)
         return ""
 
@@ -270,7 +303,8 @@ class Speakers:
             gender = _gender(doc, k)
             subject = self.subject(k)
             if subject.explicit and attributing:
-                out.append(Mention(k, gender))
+                document = subject.head is not None and doc.f[subject.head[0]] & DOCUMENT
+                out.append(Mention(k, "" if document else gender))  # its author's is unknown
             elif subject.explicit and (subject.name or subject.quote):
                 place = subject.name is not None and doc.f[subject.name[0]] & PLACE
                 sure = subject.quote is not None or subject.title is not None or place
@@ -306,7 +340,25 @@ class Speakers:
             if subject.name and not doc.f[verb] & PARTICIPLE:
                 title = subject.title if subject.title is not None else -1
                 self._add(found, subject.name, _gender(doc, verb), title)
+        for t in self._described_names():
+            span = name_run(doc, t + 1, doc.sentence_end(t))
+            self._add(found, span, "f" if doc.normalized(t).endswith("ة") else "m", -1)
         return [found[start] for start in sorted(found)]
+
+    def _described_names(self) -> list[int]:
+        """Nisbas that describe the rare name after them (والتركي مولود تشاوش أوغلو)."""
+        doc, f = self.doc, self.doc.flags
+        if len(f) < 2:
+            return []
+        starts = (f[1:] & NAME_WORD != 0) & (f[1:] & (ARTICLE | PREP_CLITIC | CONJUNCTION) == 0)
+        joined = (f[:-1] & CONJUNCTION != 0) & (f[:-1] & DEFINITE != 0)  # والتركي
+        nisba = (f[:-1] & NISBA != 0) | joined
+        found = np.flatnonzero(nisba & starts).tolist()
+        frequency = doc.data.frequencies.get
+        return [
+            t for t in found
+            if frequency(doc.normalized(t + 1), 0.0) < RARE and _is_nisba(doc.normalized(t))
+        ]  # fmt: skip
 
     def _add(self, found: dict[int, Name], span: tuple[int, int], gender: str, title: int) -> None:
         words = tuple(self.doc.normalized(k) for k in range(*span))
@@ -353,12 +405,17 @@ class Speakers:
         return all(doc.f[k] & NISBA or not doc.f[k] & ARTICLE for k in added)
 
     def _titled_before(self, title: int) -> str:
-        """The name last given after the same title before ``title`` (وأكد المخرج)."""
+        """The name last given after the same title before ``title`` (وأكد المخرج).
+
+        A title with a genitive (رئيس البلدية) takes only a name given after the same
+        title and genitive (رئيس بلدية نيويورك بيل دي بلازيو, not الرئيس دونالد ترامب).
+        """
         doc = self.doc
-        key = _title_key(doc.word(title))
+        key, complement = _title_key(doc.word(title)), _complement_key(doc, title)
         for name in reversed(self.names):
             if 0 <= name.title < title and _title_key(doc.word(name.title)) == key:
-                return doc.text(name.start, name.end)
+                if not complement or _complement_key(doc, name.title) == complement:
+                    return doc.text(name.start, name.end)
         return ""
 
 
@@ -406,6 +463,12 @@ def _gender(doc: Document, verb: int) -> str:
     return "f" if word.endswith("ت") or (word.startswith("ت") and len(word) > 3) else "m"
 
 
+def _is_nisba(word: str) -> bool:
+    """Whether a definite word, maybe after و/ف, is shaped as a nisba (التركي، والتركي)."""
+    word = word[1:] if word[:1] in ("و", "ف") else word
+    return word.startswith("ال") and word.endswith(NISBA_ENDINGS) and len(word) > 4
+
+
 def _compatible(a: str, b: str) -> bool:
     return not a or not b or a == b
 
@@ -416,6 +479,19 @@ def _find(name: tuple[str, ...], words: tuple[str, ...]) -> int:
         if name[k : k + len(words)] == words:
             return k
     return -1
+
+
+def _complement_key(doc: Document, title: int) -> str:
+    """The key of the genitive after an indefinite title (رئيس البلدية → بلدية), or "".
+
+    A definite title (الرئيس الأمريكي) is followed by adjectives, not a genitive.
+    """
+    j = title + 1
+    if doc.f[title] & DEFINITE or j >= len(doc) or not doc.f[j] & (NAME_WORD | TITLE | BODY):
+        return ""
+    if doc.f[j] & (ADJECTIVE | PREP_CLITIC | CONJUNCTION | PLACE):
+        return ""
+    return _title_key(doc.word(j))
 
 
 def _title_key(word: WordType) -> str:

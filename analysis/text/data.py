@@ -160,8 +160,9 @@ def read_word_list(path: Path) -> frozenset[str]:
 def read_speech_verbs(path: Path) -> dict[str, VerbForm]:
     """The third-person forms (normalized) of the verbs in the speech-verb table.
 
-    Each row gives a verb's past, present and participle, its class, the word that
-    must follow an ambiguous form, and forms not to make (:func:`analysis.text.verbs.conjugate`).
+    Each row gives a verb's past, present and participle, its class, the words one
+    of which must follow an ambiguous form (separated by spaces), and forms not to
+    make (:func:`analysis.text.verbs.conjugate`).
     """
     forms: dict[str, VerbForm] = {}
     for number, row in _csv_rows(path, ("past", "present", "participle", "class")):

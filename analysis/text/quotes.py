@@ -23,7 +23,13 @@ Kind (``docs/annotation.md``, layer 2). A quotation is a ``term``, a name, when
   whom the words were said to);
 * أن/إن follows it (وأوضحت «فوربس» أن …), or it is the subject after the verb
   (كشفت «فيسبوك» عن …, :mod:`analysis.text.subjects`);
+* it is short and its words are rare in the language, a foreign name (واجهته
+  «تيا»، هداف الدوري «بيتشيشي»);
 * it is short and و joins it to a term right before it («تكافل» و«كرامة»).
+
+A quotation that و joins to a speech quotation before it in the sentence, with
+no verb between, goes on with its words: speech of the same speaker («هزيمة
+أخرى» للحكومة الأمريكية و«انتصارا لسيادة القانون»).
 
 Otherwise it is ``speech`` when an attribution verb (``lexicons/speech_verbs.csv``,
 any third-person form, with و/ف and an object pronoun: قال، تضيف، قائلا، وصفتها),
@@ -53,7 +59,8 @@ the verb's subject is a pronoun, a source named next to the quotation. A speech
 quotation still without a verb takes one that follows it: closing mark, comma, verb
 and a written subject in one sentence (''…''، قالت امينتو حيدر), unless that verb
 introduces a later quote. Failing that, its speaker is a source named next to it
-(بحسب البيان «…»; «…»، حسب بيان أصدره القصر الملكي), else the speaker of the
+(بحسب البيان «…»; «…»، حسب بيان أصدره القصر الملكي) or opening its sentence
+(وبحسب البعثة، فإن … «…»), else the speaker of the
 quotation before it in the same sentence with no verb between, or in the paragraph
 just before when it opens its own (the words go on).
 """
@@ -69,6 +76,7 @@ from analysis.text.attribution import Speakers
 from analysis.text.subjects import Document, subject_at
 from analysis.text.wordtype import (
     APOSTROPHES,
+    ARABIC_WORD,
     BODY,
     CLAUSE_LINK,
     COLON,
@@ -102,6 +110,7 @@ VERB_WINDOW = 8
 COLON_WINDOW = 20
 COMPLEMENT_WINDOW = 10
 EVALUATION_WINDOW = 12
+COMMON_WORD = 1e-6  # wordfreq frequency of a word that is no foreign name (a predicate)
 SOURCE_BEFORE = 3  # tokens before a quote in which a source word may name its speaker
 ADJUNCT_START = COMMA | COLON | PREPOSITION | PREP_CLITIC | STOPWORD | COMPLEMENTIZER | SPEECH_NOUN
 
@@ -201,6 +210,9 @@ def annotate(doc: Document, pairs: list[tuple[int, int]]) -> list[Quote]:
     for k, q in enumerate(quotes):
         if k and _coordinated(doc, quotes[k - 1], q):
             continue  # «تكافل» و«كرامة»: a name joined to a name
+        if k and _joined_words(doc, quotes[k - 1], q):
+            q.kind, q.verb, q.speaker = "speech", quotes[k - 1].verb, quotes[k - 1].speaker
+            continue  # «هزيمة أخرى» للحكومة و«انتصارا للقانون»: the same speaker's words
         _introduce(doc, speakers, q, introducing)
     for k, q in enumerate(quotes):
         if q.kind == "speech" and not q.verb:
@@ -238,6 +250,21 @@ def _coordinated(doc: Document, previous: Quote, q: Quote) -> bool:
     return len(between) == 1 and doc.normalized(between[0]) == "و"
 
 
+def _joined_words(doc: Document, previous: Quote, q: Quote) -> bool:
+    """Whether و joins the quote to the speech quotation before it in its sentence.
+
+    At most ``VERB_WINDOW`` words and no verb or clause link come between them.
+    """
+    if previous.kind != "speech" or doc.s[previous.close] != doc.s[q.open]:
+        return False
+    if doc.normalized(q.open - 1) != "و" or doc.f[q.open - 1] & QUOTE:
+        return False
+    between = range(previous.close + 1, q.open)
+    if any(doc.is_verb(k) or doc.f[k] & CLAUSE_LINK for k in between):
+        return False
+    return doc.words_between(previous.close + 1, q.open) <= VERB_WINDOW
+
+
 def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
     """Whether the words around the quote make it a name (module docstring)."""
     before = doc.f[o - 1] if o > 0 else 0
@@ -247,24 +274,52 @@ def _is_name(doc: Document, o: int, c: int, words: int) -> bool:
         return True
     if short and o > 0 and doc.normalized(o - 1) == "ل":
         return True  # قال مصدر لـ«رويترز»: whom the words were said to
+    if short and _foreign(doc, o + 1, c):
+        return True  # واجهته «تيا»، الهداف «بيتشيشي»: words the language does not use
     after = c + 1 + int(doc.has(c + 1, COMMA))
     subject_of = doc.has(after, COMPLEMENTIZER) and not doc.f[after] & CONJUNCTION
     return subject_of and doc.s[after] == doc.s[c]
 
 
+def _foreign(doc: Document, a: int, b: int) -> bool:
+    """Whether tokens ``a`` … ``b - 1`` are all Arabic words rarer than ``COMMON_WORD``."""
+    frequency = doc.data.frequencies.get
+    return a < b and all(
+        doc.f[k] & ARABIC_WORD and frequency(doc.word(k).bare, 0.0) < COMMON_WORD
+        for k in range(a, b)
+    )
+
+
 def _verb_before(doc: Document, o: int) -> int | None:
     """The last attribution verb before the quote in its sentence.
 
-    Else the last noun of speech (without a preposition attached), else None.
+    A verb in a relative clause on the words (تصريحات نقلتها) gives way to the verb
+    before it in the sentence, when there is one. Else the last noun of speech
+    (without a preposition attached), else None.
     """
     start = doc.sentence_start(o)
     verb = doc.verb_before(o, start)
+    if verb is not None and _qualifies_noun(doc, verb):
+        earlier = doc.verb_before(verb, start)  # قال في تصريحات نقلتها الوكالة
+        verb = verb if earlier is None else earlier
     if verb is not None:
         return verb
     for k in range(o - 1, start - 1, -1):
         if doc.f[k] & SPEECH_NOUN and not doc.f[k] & PREP_CLITIC and not doc.inside[k]:
             return k
     return None
+
+
+def _qualifies_noun(doc: Document, verb: int) -> bool:
+    """Whether the verb opens a relative clause on the indefinite words before it.
+
+    A verb of saying or relaying whose object pronoun is a noun of speech or a
+    document right before it (تصريحات نقلتها الوكالة) passes the words on; the verb
+    before it in the sentence introduces them.
+    """
+    if not doc.word(verb).enclitic or doc.f[verb] & (CONJUNCTION | PARTICIPLE | EVALUATIVE):
+        return False
+    return doc.has(verb - 1, SPEECH_NOUN | DOCUMENT) and not doc.f[verb - 1] & DEFINITE
 
 
 def _names_the_subject(speakers: Speakers, verb: int, o: int) -> bool:
@@ -284,7 +339,7 @@ def _introduces(doc: Document, speakers: Speakers, verb: int, o: int) -> bool:
             return True
     if end == o or _adjuncts(doc, end, o) or _complement(doc, end, o):
         return True
-    return bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, o)
+    return bool(doc.f[verb] & (EVALUATIVE | SPEECH_NOUN)) and _evaluation(doc, verb, end, o)
 
 
 def _breaks(doc: Document, a: int, b: int) -> bool:
@@ -309,16 +364,36 @@ def _complement(doc: Document, a: int, o: int) -> bool:
     return False
 
 
-def _evaluation(doc: Document, verb: int, o: int) -> bool:
-    """Whether the quote is what a verb of evaluation (or noun of speech) attributes."""
-    between = doc.words_between(verb + 1, o)
-    if between > EVALUATION_WINDOW:
+def _evaluation(doc: Document, verb: int, end: int, o: int) -> bool:
+    """Whether the quote is what a verb of evaluation (or noun of speech) attributes.
+
+    Within ``EVALUATION_WINDOW`` words of the subject, which ends at ``end``: right
+    after the verb or after one word, after a preposition, starting with بـ, or a
+    common indefinite word after a definite object (اعتبر … الحكم «هزيمة أخرى»).
+    """
+    after_subject = doc.words_between(end, o)
+    if after_subject > EVALUATION_WINDOW:
         return False
+    between = doc.words_between(verb + 1, o)
     before = doc.word(o - 1)
     attached = not {"ب", "ل", "ك"}.isdisjoint(before.proclitics.split("+"))
     predicate = between == 1 and not doc.f[o - 1] & PREPOSITION and not attached
+    of_object = after_subject > 0 and doc.f[o - 1] & DEFINITE and _predicate_noun(doc, o + 1)
     starts_with_bi = doc.word(o + 1).proclitics.startswith("ب")
-    return between == 0 or predicate or bool(doc.f[o - 1] & PREPOSITION) or starts_with_bi
+    return (
+        between == 0
+        or predicate
+        or bool(of_object)
+        or bool(doc.f[o - 1] & PREPOSITION)
+        or starts_with_bi
+    )
+
+
+def _predicate_noun(doc: Document, i: int) -> bool:
+    """Whether token ``i`` is a common indefinite word: a predicate (هزيمة أخرى), no name."""
+    if i >= len(doc) or doc.f[i] & (DEFINITE | PREP_CLITIC) or not doc.f[i] & CONTENT:
+        return False
+    return doc.data.frequencies.get(doc.normalized(i), 0.0) >= COMMON_WORD
 
 
 def _alone_in_paragraph(doc: Document, o: int, c: int) -> bool:
@@ -377,7 +452,11 @@ def _attributes_after(
 
 
 def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
-    """The source a word such as بحسب names right before or right after the quote, or ""."""
+    """The source a word such as بحسب names next to the quote, or at the start of its sentence.
+
+    Right before or right after the quote (بحسب البيان «…»), else where the
+    sentence opens (وبحسب البعثة، فإن … «…»); "" if none.
+    """
     start, end = doc.sentence_start(q.open), doc.sentence_end(q.open)
     for k in range(q.open - 1, max(start, q.open - SOURCE_BEFORE) - 1, -1):
         if doc.f[k] & SOURCE:
@@ -387,6 +466,8 @@ def _source(doc: Document, speakers: Speakers, q: Quote) -> str:
     k = q.close + 1 + int(doc.has(q.close + 1, COMMA))
     if k < end and doc.f[k] & SOURCE:
         return _source_speaker(doc, speakers, k, end)
+    if doc.f[start] & SOURCE and not doc.inside[start]:
+        return _source_speaker(doc, speakers, start, q.open)  # وبحسب البعثة، فإن … «…»
     return ""
 
 
@@ -394,7 +475,8 @@ def _source_speaker(doc: Document, speakers: Speakers, source: int, limit: int) 
     """Who the source named after the word at ``source`` is.
 
     بحسب البيان → البيان; وفقا لـ X → X; حسب بيان أصدره القصر الملكي → القصر الملكي
-    (a document's author); بحسب ما أعلنته X → X.
+    (a document's author); بحسب ما أعلنته X → X; a noun with a pronoun, as written
+    without its preposition (وفقا لمنظميه → منظميه).
     """
     j = source + 1
     if j < limit and doc.normalized(j) in ("ل", "لما", "ما"):
@@ -404,7 +486,10 @@ def _source_speaker(doc: Document, speakers: Speakers, source: int, limit: int) 
     if j + 1 < limit and doc.f[j] & DOCUMENT and doc.f[j + 1] & ISSUE:
         return speakers.of_verb(j + 1)
     subject = subject_at(doc, j, limit, attached=True)
-    return speakers.speaker(subject, source) if subject.explicit else ""
+    if subject.explicit:
+        return speakers.speaker(subject, source)
+    possessed = j < limit and doc.f[j] & CONTENT and doc.word(j).enclitic
+    return doc.text(j, j + 1) if possessed else ""  # وفقا لمنظميه → منظميه
 
 
 def is_symmetric(flags: int) -> bool:

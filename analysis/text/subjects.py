@@ -10,25 +10,35 @@ the subject in the tokens right after the verb, through the flags of
   nisba in -ي/-ية: الروسي، الدائم) and prepositional phrases (لمجلس سوريا
   الديمقراطية، في الأمم المتحدة); after a title, the person's name, directly
   (المتحدثة ماريا زاخاروفا), between commas (مبعوثة الولايات المتحدة، نيكي هايلي،) or
-  after وهو (مخرج الفيلم وهو اللبناني الفرنسي زياد دويري); after an indefinite
-  institution, its quoted name (وقالت مجموعة «…»);
-* **a name**: up to ``MAX_NAME_WORDS`` name words. It stops at a stop word, a
-  preposition (also one attached, when the evidence is strong: لورا مولدنغ لبرنامج),
-  a conjunction, a verb, a circumstantial participle (منصور متوجها) and punctuation.
+  after وهو (مخرج الفيلم وهو اللبناني الفرنسي زياد دويري), where definite words
+  before it describe the person (، السير كيم داروش،) and a hashtag is a name
+  (، #نيكي_هيلي،), and punctuation, a function word or a verb closes it; after an
+  indefinite institution, its quoted name (وقالت مجموعة «…»);
+* **a name**: a hashtag, also after a noun that introduces a name (#نيكي_هيلي،
+  منصة #فيسبوك), or up to ``MAX_NAME_WORDS`` name words. It
+  stops at a stop word, a preposition (also one attached, when the evidence is
+  strong: لورا مولدنغ لبرنامج), a conjunction, a verb, a circumstantial participle
+  (منصور متوجها) and punctuation.
   A name link (عبد، أبو، بن) takes the next word along (عبد الفتاح), and a word with
   the article is the family name after one given name when the name ends there
   (بشار الجعفري، الأسد إن);
-* **a definite noun phrase** with its adjectives (الرابطة، الاتحاد القاري); a nisba
-  before a name only describes the person (الجزائرية أسماء بنت قادة), and a definite
-  word before a rare word starts a name (الصادق بوقطاية);
+* **a definite noun phrase** with its adjectives (الرابطة، الاتحاد القاري); a common
+  nisba before a name only describes the person (الجزائرية أسماء بنت قادة), and so
+  does a noun with its nisbas before a rare name (الاقتصادي الأردني زيان زوانة); a
+  definite word before a rare word starts a name (الصادق بوقطاية), and a rare one
+  alone is a family name (البرادعي، also in -ي);
 * **an anaphor** (المصدر ذاته، المصدر): it refers back;
 * **a short quotation** followed by more of the clause: a name (كشفت «فيسبوك» عن …);
+* **the document after في** of a verb such as جاء (وجاء في البيان);
 * **nothing**: a preposition, a complementizer, a colon or a long quotation follows
   the verb (وقالت: «…»، قال فيها), and the subject is the pronoun in the verb.
 
+After a verb of evaluation, a common noun phrase right before بـ, بأن or the
+quotation is its object (ووصف الخبر بأنه «رائع»), and the subject is the pronoun.
 A preposition with a pronoun between the verb and its subject is skipped (ويقول عنه
 المدرسون …; after ما: ما أفاد به رئيس دائرة الغابات …), except after a verb of
-evaluation, whose object may follow it (يتهم فيها الحلفاء «…»). A noun of speech
+evaluation before a common definite noun, its object (يتهم فيها الحلفاء «…»; but
+أثنى عليه جيمي ويلز). A noun of speech
 (إعلان، عبارته) takes a definite genitive as its subject, else none. After a verb
 with an object pronoun, an indefinite accusative noun is the object's predicate,
 not the subject (اعتبرتها ردا «…»).
@@ -48,6 +58,7 @@ from analysis.text.verbs import recognize
 from analysis.text.wordtype import (
     ADJECTIVE,
     ANAPHOR,
+    APPEAR,
     ARTICLE,
     BODY,
     CIRCUMSTANTIAL,
@@ -61,6 +72,7 @@ from analysis.text.wordtype import (
     FEMININE,
     MASCULINE,
     NAME_LINK,
+    NAME_NOUN,
     NAME_WORD,
     NEEDS_NEXT,
     NISBA,
@@ -78,7 +90,8 @@ from analysis.text.wordtype import (
 
 MAX_NAME_WORDS = 4
 SUBJECT_QUOTE_WORDS = 4  # a quotation this long or longer is words, not a name
-REQUIRED_WITHIN = 12  # tokens after an ambiguous verb form in which its required word comes
+REQUIRED_WITHIN = 12  # tokens after an ambiguous form's subject in which its required word comes
+COMMON_NOUN = 5e-5  # a word this frequent (wordfreq) before a bare past form is a noun it governs
 RARE = 2e-5  # a word rarer than this (wordfreq frequency) after a definite word starts a name
 PLURAL_ENDING = "ات"  # a definite word ending so is a plural noun, not a family name
 RELATIVE_MA = ("ما", "لما", "مما")
@@ -152,8 +165,10 @@ class Document:
         """The attribution verbs outside quotations, in order.
 
         A form after a preposition is a noun (في ردّه على …). A form that is also
-        another word (بين، عبر، طالب) is the verb only when its required word (أن، عن،
-        بـ) follows within ``REQUIRED_WITHIN`` tokens of its sentence.
+        another word (بين، عبر، طالب، نقل) is the verb only when one of its required
+        words (أن، عن، بـ) follows in its sentence, within ``REQUIRED_WITHIN`` tokens
+        of the subject after it, not after a quotation (its first words may be:
+        وطالبت «بالإفراج …»).
         """
         found = np.flatnonzero((self.flags & SPEECH_VERB) != 0).tolist()
         return [i for i in found if not self.inside[i] and self._is_verb_here(i)]
@@ -174,12 +189,35 @@ class Document:
     def _is_verb_here(self, i: int) -> bool:
         if i > 0 and self.f[i - 1] & PREPOSITION and not self.f[i - 1] & PRONOUN_PHRASE:
             return False  # في ردّه على …: after a preposition, a noun
+        if self.f[i] & APPEAR:
+            return self.has(i + 2, DOCUMENT) and self.normalized(i + 1) == "في"
         if not self.f[i] & NEEDS_NEXT:
             return True
         found = recognize(self.normalized(i), self.data.speech_verbs)
-        required = found[1].requires if found else ""
-        end = min(self.sentence_end(i), i + 1 + REQUIRED_WITHIN)
-        return any(_is_word(self.word(k), required) for k in range(i + 1, end))
+        if found is None or self._construct(i, found[0] == found[1].lemma):
+            return False
+        required = found[1].requires.split()
+        after = max(i + 1, subject_after(self, i).end)
+        end = min(self.sentence_end(i), after + REQUIRED_WITHIN)
+        for k in range(i + 1, end):
+            if self.f[k] & QUOTE and self.inside[k - 1]:
+                return False  # العلاقات بين بريطانيا والولايات المتحدة «…»، وعلينا أن
+            if any(_is_word(self.word(k), word) for word in required):
+                return True
+        return False
+
+    def _construct(self, i: int, bare_past: bool) -> bool:
+        """Whether the verb form at ``i`` is a verbal noun after a noun (مشروع نقل السفارة).
+
+        The bare past has the shape of the verbal noun; after a common indefinite
+        noun (as frequent as ``COMMON_NOUN``) it is that noun's genitive.
+        """
+        if not bare_past or self.f[i] & CONJUNCTION or i == 0:
+            return False
+        before = self.f[i - 1]
+        if not before & NAME_WORD or before & (DEFINITE | PLACE):
+            return False
+        return self.data.frequencies.get(self.normalized(i - 1), 0.0) >= COMMON_NOUN
 
     def gender(self, i: int) -> str:
         """``m`` or ``f`` for a verb form or a title of that gender, else ""."""
@@ -255,6 +293,8 @@ def subject_after(doc: Document, verb: int) -> Subject:
     """The subject of the attribution verb (or noun of speech) at ``verb``."""
     limit = doc.sentence_end(verb)
     i = verb + 1
+    if doc.f[verb] & APPEAR:
+        return titled(doc, i + 1, limit)  # وجاء في البيان: the document
     if doc.f[verb] & SPEECH_NOUN and not doc.has(i, DEFINITE | TITLE | BODY):
         return Subject(end=i)  # تعبير استنكاري، عبارته: no genitive agent
     if doc.word(verb).enclitic and _predicate(doc, i):
@@ -263,9 +303,26 @@ def subject_after(doc: Document, verb: int) -> Subject:
     if relative and doc.has(i, QUOTE):
         return _quoted_subject(doc, i, limit, at_end=True)  # بحسب ما نقلته «رويترز»
     if doc.has(i, PRONOUN_PHRASE) and i + 1 < limit and _starts_subject(doc, i + 1):
-        if relative or not doc.f[verb] & EVALUATIVE:
-            i += 1  # ما أفاد به رئيس …، ويقول عنه المدرسون …
-    return subject_at(doc, i, limit)
+        if relative or not doc.f[verb] & EVALUATIVE or _names_agent(doc, i + 1):
+            i += 1  # ما أفاد به رئيس …، ويقول عنه المدرسون …، أثنى عليه جيمي ويلز
+    subject = subject_at(doc, i, limit)
+    if doc.f[verb] & EVALUATIVE and _evaluated(doc, subject, limit):
+        return Subject(end=i)  # ووصف الخبر بأنه «رائع»: the object; the pronoun speaks
+    return subject
+
+
+def _evaluated(doc: Document, subject: Subject, limit: int) -> bool:
+    """Whether a noun phrase after a verb of evaluation is its object, not its subject.
+
+    A common noun phrase (no name, title or institution) right before what the
+    evaluation says: بـ, بأن or a quotation.
+    """
+    if subject.head is None or subject.name or subject.quote or subject.end >= limit:
+        return False
+    if doc.f[subject.head[0]] & (TITLE | BODY | DOCUMENT):
+        return False
+    after = doc.word(subject.end)
+    return bool(doc.f[subject.end] & QUOTE) or after.proclitics.startswith("ب")
 
 
 def _predicate(doc: Document, i: int) -> bool:
@@ -279,6 +336,11 @@ def _predicate(doc: Document, i: int) -> bool:
     return word.endswith("ا") and doc.data.frequencies.get(word[:-1], 0.0) >= RARE
 
 
+def _names_agent(doc: Document, i: int) -> bool:
+    """Whether token ``i`` starts a title, an institution or a name (not a definite noun)."""
+    return bool(doc.f[i] & (TITLE | BODY)) or not doc.f[i] & ARTICLE
+
+
 def _starts_subject(doc: Document, i: int) -> bool:
     return bool(doc.f[i] & (NAME_WORD | TITLE | BODY)) and not doc.f[i] & PREP_CLITIC
 
@@ -290,6 +352,10 @@ def subject_at(doc: Document, i: int, limit: int, attached: bool = False) -> Sub
     """
     if i < limit and doc.f[i] & QUOTE:
         return _quoted_subject(doc, i, limit)
+    named = i < limit and doc.f[i] & (NAME_NOUN | BODY) and not doc.f[i] & DEFINITE
+    tagged = hashtag(doc, i + 1 if named else i, limit)  # منصة #فيسبوك: the name it introduces
+    if tagged is not None:
+        return Subject(end=tagged[1], name=tagged)
     if i >= limit or not doc.f[i] & CONTENT:
         return Subject(end=i)
     if doc.f[i] & CONJUNCTION or (doc.f[i] & PREP_CLITIC and not attached):
@@ -371,8 +437,8 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
         elif word & PREPOSITION and j + 1 < limit and f[j + 1] & CONTENT:
             core_end = core_end or j
             open_chain = True
-        elif word & PREP_CLITIC:
-            core_end = core_end or j
+        elif word & PREP_CLITIC or _weak_preposition(doc, j):
+            core_end = core_end or j  # وزيرة الدولة لشؤون الإعلام
             open_chain = not word & DEFINITE
         else:
             break
@@ -380,15 +446,51 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
     return j, core_end or j
 
 
+def _weak_preposition(doc: Document, j: int) -> bool:
+    """Whether token ``j`` opens a prepositional phrase on weak evidence (لشؤون الإعلام).
+
+    The clitic analysis finds ب/ل/ك on it, and a definite genitive follows (not a
+    name: الوزيرة ليلى حسن).
+    """
+    attached = not {"ب", "ل", "ك"}.isdisjoint(doc.word(j).proclitics.split("+"))
+    return attached and doc.has(j + 1, DEFINITE)
+
+
 def _apposition(doc: Document, comma: int, limit: int) -> tuple[int, int] | None:
-    """A name between commas after a title (…، نيكي هايلي،), or None."""
+    """A name between commas after a title (…، نيكي هايلي،), or None.
+
+    Definite words before it describe the person (…، السير كيم داروش،); a hashtag
+    is a name (…، #نيكي_هيلي،). The apposition closes: punctuation, a function
+    word or a verb follows the name.
+    """
+    if not doc.has(comma, COMMA):
+        return None
     start = comma + 1
-    if not doc.has(comma, COMMA) or start >= limit or not doc.f[start] & NAME_WORD:
+    while start < min(limit, comma + 3) and doc.f[start] & (ARTICLE | TITLE):
+        if doc.f[start] & (PREP_CLITIC | CONJUNCTION):
+            return None
+        start += 1
+    name = hashtag(doc, start, limit)
+    if name is None:
+        if start >= limit or not doc.f[start] & NAME_WORD:
+            return None
+        if doc.f[start] & (ARTICLE | PREP_CLITIC | CONJUNCTION):
+            return None
+        name = name_run(doc, start, limit)
+    return name if _closes_apposition(doc, name[1], limit) else None
+
+
+def _closes_apposition(doc: Document, j: int, limit: int) -> bool:
+    """Whether token ``j`` may follow a name in apposition (، إنه، في، قال …)."""
+    closing = PREPOSITION | PREP_CLITIC | STOPWORD | COMPLEMENTIZER | CONJUNCTION | SPEECH_VERB
+    return j >= limit or not doc.f[j] & CONTENT or bool(doc.f[j] & closing)
+
+
+def hashtag(doc: Document, i: int, limit: int) -> tuple[int, int] | None:
+    """The span of the word a ``#`` at token ``i`` tags (#نيكي_هيلي), or None."""
+    if i + 1 >= limit or doc.f[i] & CONTENT or doc.word(i).surface != "#":
         return None
-    if doc.f[start] & (ARTICLE | PREP_CLITIC | CONJUNCTION):
-        return None
-    name = name_run(doc, start, limit)
-    return name if name_may_end(doc, name[1], limit) else None
+    return (i + 1, i + 2) if doc.f[i + 1] & CONTENT else None
 
 
 def _definite(doc: Document, i: int, limit: int) -> Subject:
@@ -396,15 +498,26 @@ def _definite(doc: Document, i: int, limit: int) -> Subject:
     j = i + 1
     while j < limit and doc.f[j] & (NISBA | ADJECTIVE) and not doc.f[j] & CONJUNCTION:
         j += 1
-    if j == i + 1 and j < limit and doc.f[j] & NAME_WORD and not doc.f[j] & (ARTICLE | PREP_CLITIC):
-        if doc.f[i] & NISBA:  # الجزائرية أسماء بنت قادة
-            name = name_run(doc, j, limit)
+    if j < limit and doc.f[j] & NAME_WORD and not doc.f[j] & (ARTICLE | PREP_CLITIC | CONJUNCTION):
+        rare = doc.data.frequencies.get(doc.normalized(j), 0.0) < RARE
+        if (j == i + 1 and _describes(doc, i)) or (j > i + 1 and rare):
+            name = name_run(doc, j, limit)  # الجزائرية أسماء; الاقتصادي الأردني زيان زوانة
             return Subject(end=name[1], name=name)
-        if doc.data.frequencies.get(doc.normalized(j), 0.0) < RARE:  # الصادق بوقطاية
+        if j == i + 1 and rare:  # الصادق بوقطاية
             end = name_run(doc, j, limit)[1]
             return Subject(end=end, name=(i, min(end, i + MAX_NAME_WORDS)))
+    if j == i + 1 and doc.data.frequencies.get(doc.normalized(i), 0.0) < RARE:
+        return Subject(end=j, name=(i, j))  # البرادعي: a rare definite word is a family name
     anaphoric = doc.has(j, ANAPHOR)
     return Subject(end=j + int(anaphoric), head=(i, j), anaphoric=anaphoric)
+
+
+def _describes(doc: Document, i: int) -> bool:
+    """Whether the definite word at ``i`` is a common nisba (الجزائرية), not a family name.
+
+    A family name in -ي (البرادعي) is rarer than ``RARE``.
+    """
+    return bool(doc.f[i] & NISBA) and doc.data.frequencies.get(doc.normalized(i), 0.0) >= RARE
 
 
 def name_run(doc: Document, i: int, limit: int) -> tuple[int, int]:

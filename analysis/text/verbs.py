@@ -28,11 +28,12 @@ from dataclasses import dataclass
 
 from analysis.text.normalize import normalize_word
 
-CLASSES = ("say", "evaluate", "relay", "issue")
+CLASSES = ("say", "evaluate", "relay", "issue", "appear")
 """``say``: introduces words (قال، أضاف); ``evaluate``: attributes an evaluation or a
 demand, whose quoted fragment is the subject's words (وصف، اتهم، طالب); ``relay``:
 passes on someone else's words (نقل X عن Y); ``issue``: makes a document whose
-author is its subject (أصدر بيانا)."""
+author is its subject (أصدر بيانا); ``appear``: the words stand in the document
+named after في, right after the verb (وجاء في البيان)."""
 
 OBJECT_PRONOUNS = ("هما", "هم", "هن", "ها", "كم", "ه", "ني", "نا")
 
@@ -42,8 +43,8 @@ class VerbForm:
     """One written form of an attribution verb.
 
     ``gender`` is ``m`` or ``f`` for a singular form, "" for a plural or dual one;
-    ``requires`` is a word (normalized) that must follow the form in its clause for
-    it to be the verb ("" when it is unambiguous).
+    ``requires`` holds the words (normalized, separated by spaces), one of which must
+    follow the form in its clause for it to be the verb ("" when it is unambiguous).
     """
 
     lemma: str
@@ -58,7 +59,7 @@ def conjugate(
 ) -> dict[str, VerbForm]:
     """The third-person forms (normalized) of one verb (module docstring)."""
     lemma = normalize_word(past or present or participle)
-    requires = normalize_word(requires)
+    requires = " ".join(normalize_word(word) for word in requires.split())
     out: dict[str, VerbForm] = {}
 
     def add(form: str, gender: str, is_participle: bool = False) -> None:

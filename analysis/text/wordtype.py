@@ -77,6 +77,7 @@ CIRCUMSTANTIAL = 1 << 45  # shaped like an accusative participle م…ا (متو
 COLON = 1 << 46  # : (introduces a quotation)
 DEFINITE = 1 << 47  # has the article, also after a preposition (للشؤون)
 PRONOUN_PHRASE = 1 << 48  # a preposition with a pronoun attached (به، عنه، فيها)
+APPEAR = 1 << 49  # جاء، ورد: the words stand in the document after في (وجاء في البيان)
 CLASS_FLAGS = {
     "title": TITLE, "body": BODY, "name_noun": NAME_NOUN, "speech_noun": SPEECH_NOUN,
     "document": DOCUMENT, "preposition": PREPOSITION,
@@ -89,6 +90,8 @@ NOT_NAME = (
 )  # fmt: skip
 
 CLITIC_EVIDENCE = 5.0  # how much more frequent a bare word must be for PREP_CLITIC
+ATTESTED = 1e-6  # wordfreq frequency of the definite word after ب/ك/ل for PREP_CLITIC
+VERB_STEM = 1e-5  # wordfreq frequency of a stem before ني for the pronoun to be sure
 NISBA_ENDINGS = ("ي", "ية", "يون", "يين")
 COMMAS = ("،", ",")
 SOFT_PUNCTUATION = frozenset("،,؛;:")
@@ -134,7 +137,7 @@ def analyse_type(surface: str, data: LanguageData) -> WordType:
     flags = CONTENT | ARABIC_WORD | _word_flags(surface, normalized, analyses[0], data)
     if found:
         flags |= _verb_flags(found[1])
-    if not flags & NOT_NAME and not analyses[0].enclitic and not _TANWEEN(surface):
+    if not flags & NOT_NAME and not _has_pronoun(analyses[0], data) and not _TANWEEN(surface):
         flags |= NAME_WORD  # not with a pronoun attached (زيارته) nor tanween (عدداً)
     if len(normalized) == 1:
         flags |= SINGLE_LETTER
@@ -172,7 +175,8 @@ def continues_sentence(normalized: str, proclitics: tuple[str, ...], data: Langu
 def _verb_flags(verb: VerbForm) -> int:
     """The flags of a written form of an attribution verb."""
     flags = {"say": SPEECH_VERB, "evaluate": SPEECH_VERB | EVALUATIVE,
-             "relay": SPEECH_VERB | RELAY, "issue": ISSUE}[verb.verb_class]  # fmt: skip
+             "relay": SPEECH_VERB | RELAY, "issue": ISSUE,
+             "appear": SPEECH_VERB | APPEAR}[verb.verb_class]  # fmt: skip
     if verb.participle:
         flags |= PARTICIPLE
     if verb.requires:
@@ -180,16 +184,28 @@ def _verb_flags(verb: VerbForm) -> int:
     return flags | {"m": MASCULINE, "f": FEMININE}.get(verb.gender, 0)
 
 
+def _has_pronoun(analysis: Analysis, data: LanguageData) -> bool:
+    """Whether a pronoun is surely attached to the word (زيارته).
+
+    ني (me) goes on verbs and particles, not on names: on a stem rarer than
+    ``VERB_STEM`` it is the end of a foreign name (كويني، أوهيني).
+    """
+    if analysis.enclitic != "ني":
+        return bool(analysis.enclitic)
+    return data.frequencies.get(analysis.bare, 0.0) >= VERB_STEM
+
+
 def _surely_attached(normalized: str, analysis: Analysis, data: LanguageData) -> bool:
     """Whether a preposition found attached to a word is surely one.
 
-    The article follows it (للأطفال), or the bare word is ``CLITIC_EVIDENCE`` times as
-    frequent as the whole (لبرنامج); a name that merely starts with ب/ل (باري) stays
-    a name.
+    The article follows it and the definite word is attested (``ATTESTED``:
+    للأطفال, not the name كالفيلو), or the bare word is
+    ``CLITIC_EVIDENCE`` times as frequent as the whole (لبرنامج); a name that merely
+    starts with ب/ل (باري) stays a name.
     """
-    if "ال" in analysis.proclitics:
-        return True
     frequency = data.frequencies.get
+    if "ال" in analysis.proclitics:
+        return frequency("ال" + analysis.bare, 0.0) >= ATTESTED
     return frequency(analysis.bare, 0.0) >= CLITIC_EVIDENCE * frequency(normalized, 0.0)
 
 

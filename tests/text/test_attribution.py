@@ -267,3 +267,221 @@ def test_a_doubled_opening_mark_counts_once() -> None:
     # closes the quotation after two more words
     marks = [Mark(0, '"', 0, False, 3), Mark(1, '"', 0, False, 3), Mark(5, '"', 0, True, 5)]
     assert pair_marks(marks) == [(1, 5)]
+
+
+# --- round 2: words that look like verbs, and names in apposition -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # مشروع نقل: the verbal noun after a noun is no verb; واصفا speaks for ترامب
+        (
+            "وكان ترامب قد ألغى زيارته، واصفا مشروع نقل السفارة بأنه «صفقة سيئة».",
+            ["ترامب"],
+        ),
+        # بين before a quotation is 'between': the أن after the quotation is another's
+        (
+            "أما وزير الثقافة، مات هانكوت، فقال إن العلاقات بين بريطانيا والولايات المتحدة "
+            "«أقوى من أي شخص»، وعلينا أن «نؤثر في أقوى اقتصاد».",
+            ["مات هانكوت", "مات هانكوت"],
+        ),
+        # تصريحات نقلتها الوكالة: the agency passes on the words of قال's subject
+        (
+            "وقال الرزاز في تصريحات نقلتها وكالة عمون، إن «هناك توافقا على سحب القانون».",
+            ["الرزاز"],
+        ),
+    ],
+)
+def test_a_verb_form_that_does_not_introduce_the_words(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title of courtesy before the name in apposition is left out
+        (
+            "وعبر السفير البريطاني في واشنطن، السير كيم داروش، عن «سعادته» بالزيارة.",
+            ["كيم داروش"],
+        ),
+        # a hashtag in apposition is the name, as written
+        (
+            "ورحبت السفيرة الأميركية، #نيكي_هيلي، بالعقوبات، معتبرة أن الخطوة «تاريخية».",
+            ["نيكي_هيلي"],
+        ),
+        # words after a comma that the next word does not close are no apposition
+        (
+            "وبحسب متحدث باسم الجيش، انتهت عملية البحرية بنجاح. "
+            "وأوضح المتحدث أن العملية «استكملت دون أحداث استثنائية».",
+            ["المتحدث"],
+        ),
+    ],
+)
+def test_a_name_in_apposition(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+def test_a_verb_of_stance_attributes_its_object() -> None:
+    text = "أبدى الاتحاد الأوروبي «شكوكا خطيرة» إزاء سيطرة الشركة."
+    assert quotes(text) == [("شكوكا خطيرة", "speech", "الاتحاد الأوروبي")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # letters of a foreign name that look like a pronoun (ني) or a preposition (كال)
+        (
+            "ويقول بن هاريس كويني، مدير مركز البحث، إن الزيارة «ستثير احتجاجات كثيرة».",
+            ["بن هاريس كويني"],
+        ),
+        ("وقال دانيال كالفيلو لرويترز «حملت حياة جديدة اليوم».", ["دانيال كالفيلو"]),
+        # a rare family name in -ي is the name, not a nisba describing صورة
+        (
+            "ونشر البرادعي صورة له مع باشيليت، قائلا إنها التقطت «في سانتياغو».",
+            ["البرادعي"],
+        ),
+        # a description (noun and nisba) before a rare name
+        (
+            "ويعتقد الاقتصادي الأردني زيان زوانة أن ما حصل في البلاد «حمل دروسا فارقة».",
+            ["زيان زوانة"],
+        ),
+        # the full name given after a nisba joined by و
+        (
+            "وأقر وزيرا الخارجية الأمريكي مايك بومبيو والتركي مولود تشاوش أوغلو خارطة طريق. "
+            "وأوضح تشاوش أوغلو أن «هدف الخارطة هو إخراج الوحدات من المدينة».",
+            ["مولود تشاوش أوغلو"],
+        ),
+    ],
+)
+def test_names_that_look_like_other_words(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a statement issued by a group speaks for it, and وأضافت refers to the group
+        (
+            "وذكر بيان صادر عن إيتا: «نعلم أننا سببنا آلاما للكثيرين». "
+            "وأضافت: «نود التعبير عن احترامنا للضحايا».",
+            ["إيتا", "إيتا"],
+        ),
+        # وجاء في البيان: the words stand in the statement
+        ("وجاء في البيان أن الحكومة «ستواصل دعم الأسر المتضررة».", ["البيان"]),
+        # a word of time after the verb is no subject: the name before the verb speaks
+        (
+            "مع أن الرئيس الإيراني حسن روحاني صرح يوم الخميس أن «إيران لا تريد مزيدا من التوترات».",
+            ["حسن روحاني"],
+        ),
+    ],
+)
+def test_documents_and_subjects_before_the_verb(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the noun before بأنه is what is described: the pronoun of ووصف speaks
+        (
+            "ورحب وزير الخارجية البريطاني، بوريس جونسون، بالزيارة، ووصف الخبر بأنه «رائع».",
+            [("رائع", "speech", "بوريس جونسون")],
+        ),
+        # the predicate after a long object, and a quotation و joins to it
+        (
+            "اعتبر وزير الخارجية الإيراني، محمد جواد ظريف، الحكم الصادر عن محكمة العدل "
+            "الدولية «هزيمة أخرى» للحكومة الأمريكية و«انتصارا لسيادة القانون».",
+            [
+                ("هزيمة أخرى", "speech", "محمد جواد ظريف"),
+                ("انتصارا لسيادة القانون", "speech", "محمد جواد ظريف"),
+            ],
+        ),
+        # the estimate comes long after the verb, but close after its subject
+        (
+            "وقدر قائد المجلس العسكري محمد مصطفى أبو عادل عدد المستشارين الأكراد "
+            "الموجودين حاليا في المدينة بـ«العشرات».",
+            [("العشرات", "speech", "محمد مصطفى أبو عادل")],
+        ),
+    ],
+)
+def test_what_a_verb_of_evaluation_attributes(text, expected) -> None:
+    assert quotes(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # رئيس البلدية is the one named after رئيس بلدية, not after الرئيس
+        (
+            "أعرب رئيس بلدية نيويورك بيل دي بلازيو عن صدمته. "
+            "وقال الرئيس دونالد ترامب إن «الأمر مبالغ فيه». "
+            "وقال رئيس البلدية الديمقراطي للصحافيين «هل يعقل أن لا يعرف أحد منا بذلك».",
+            ["دونالد ترامب", "بيل دي بلازيو"],
+        ),
+        # a source with a pronoun, as written without its preposition
+        (
+            "ليكون هذا الحدث وفقا لمنظميه «أكبر حدث تقني يعقد في المنطقة».",
+            ["منظميه"],
+        ),
+        # the source that opens the sentence names who speaks in it
+        (
+            "وبحسب البعثة، فإن محاولاتها التوجه إلى الميدان «تتم عرقلتها من قوات الحكومة».",
+            ["البعثة"],
+        ),
+    ],
+)
+def test_titles_and_sources_that_name_the_speaker(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a long title (a weakly attached لـ, a masculine title for a woman), then the
+        # name that التي takes up
+        (
+            "ونقلت الصحيفة تصريحات وزيرة الدولة لشؤون الإعلام الناطق الرسمي باسم الحكومة "
+            "جمانة غنيمات التي أكدت قائلة «إن الأردن اتخذ قرار إغلاق الحدود».",
+            ["جمانة غنيمات"],
+        ),
+        # a country ends the genitive of the title, so the name after it is given
+        (
+            "قالت وزيرة خارجية غواتيمالا ساندرا جوفيل الثلاثاء إن الرئيس سيحضر الحفل. "
+            "وأفادت الوزيرة أنه «من المتوقع أن يحضر الرئيس حفل نقل السفارة».",
+            ["ساندرا جوفيل"],
+        ),
+    ],
+)
+def test_names_after_long_titles(text, expected) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name after عليه: the praise is the name's
+        (
+            "وأكثر ما يلفت الانتباه هو التواجد النسائي، الذي أثنى عليه جيمي ويلز بالقول: "
+            "«سعدت كثيرا بقراءة تغريدات المنظمين».",
+            [("سعدت كثيرا بقراءة تغريدات المنظمين", "speech", "جيمي ويلز")],
+        ),
+        # a hashtag after a noun that introduces a name is the speaker
+        (
+            "وقالت منصة #فيسبوك في ردود مكتوبة إنه «لم يتم مشاركة تفاصيل الحسابات المصرفية».",
+            [("لم يتم مشاركة تفاصيل الحسابات المصرفية", "speech", "فيسبوك")],
+        ),
+        # a word the language does not use, in a reported clause, is a name
+        (
+            "وأكد رونالدو أنه سينافس على لقب هداف الدوري «بيتشيشي» هذا الموسم.",
+            [("بيتشيشي", "term", "")],
+        ),
+        # تقنية introduces a name
+        (
+            "بدأت المحاكم بتطبيق تقنية «المحاكمة الجزائية عن بعد» في الجنح البسيطة.",
+            [("المحاكمة الجزائية عن بعد", "term", "")],
+        ),
+    ],
+)
+def test_names_after_prepositions_and_nouns(text, expected) -> None:
+    assert quotes(text) == expected

@@ -69,6 +69,14 @@ def test_an_ambiguous_form_is_a_verb_only_before_its_required_word() -> None:
     assert list(q.kind) == ["term", "term"] and list(q.verb) == ["", ""]
 
 
+def test_a_form_may_require_one_of_several_words() -> None:
+    # نقل before أن (or عن) relays; the bare form after a noun is the noun 'transfer'
+    q = analyse_text("ونقلت صحيفة الغد أن الوزيرة «رفضت الطلب بشدة».", "t").quotes
+    assert list(q.verb) == ["نقلت"]
+    q = analyse_text("وصوت البرلمان على مشروع نقل السفارة بعد أن «رحب الجميع بالفكرة».", "t")
+    assert list(q.quotes.verb) == [""]
+
+
 def test_the_verb_table_is_checked(tmp_path) -> None:
     path = tmp_path / "speech_verbs.csv"
     path.write_text(
