@@ -86,8 +86,9 @@ def _measured_error(measured: pd.DataFrame | None) -> str:
     test = measured[measured["split"] == "test"].set_index("component")
     frames, speaker = test.loc["frames"], test.loc["speaker"]
     return (
-        "- **Measured error** (60 annotated ANT news articles; the test part, not used to tune "
-        f"the rules; page 5): {frames['precision']:.0%} of frame hits are right "
+        "- **Measured error** (ANT news articles annotated by reading; the 30 of the test "
+        f"part, not used to tune the rules; page 5): {frames['precision']:.0%} of frame hits "
+        "are right "
         f"(95 % interval {frames['precision_low']:.0%}–{frames['precision_high']:.0%}) and "
         f"{frames['recall']:.0%} of annotated frame occurrences are found "
         f"({frames['recall_low']:.0%}–{frames['recall_high']:.0%}); the speaker of a quotation "
