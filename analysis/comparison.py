@@ -31,7 +31,7 @@ from analysis.paths import BUILD_DIR
 from analysis.scale import process_corpus
 from analysis.scale.compare import frame_dispersion, group_keyness
 from analysis.scale.outlets import document_frames, rates_with_intervals, voice_shares
-from analysis.scale.summary import CorpusSummary
+from analysis.scale.summary import TABLES, CorpusSummary
 from analysis.scale.topics import select_topic, topic_mentions
 
 #: The months the ANT multisource corpus covers (its README); other dates are outlets' errors.
@@ -93,6 +93,8 @@ def compare_outlets(
         summary = process_corpus(metadata=metadata, workers=workers, scheduler=scheduler,
                                  output_dir=folder, progress=False)  # fmt: skip
     if output_dir is None:
+        for name in TABLES:
+            summary.table(name)  # read before the folder goes
         shutil.rmtree(folder, ignore_errors=True)
     docs = summary.documents.merge(documents[["doc_id", "category", "month", "political"]],
                                    on="doc_id", how="left")  # fmt: skip

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
@@ -29,11 +29,18 @@ from analysis.scale.jobs import KEPT_METADATA
 from analysis.scale.worker import COUNT_COLUMNS, ChunkResult
 
 TABLES = ("documents", "frame_counts", "term_hits", "term_counts")
+DOCUMENT_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), *((c, pa.string()) for c in KEPT_METADATA),
+     *((c, pa.int64()) for c in COUNT_COLUMNS)]
+)  # fmt: skip
+FRAME_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("frame", pa.string()), ("voice", pa.string()), ("n", pa.int64())]
+)
 
 
 @dataclass
 class CorpusSummary:
-    """Tidy tables reduced from every processed document (also in ``folder`` as Parquet).
+    """Tidy tables reduced from every processed document, kept as Parquet in ``folder``.
 
     ``documents``: one row per document in metadata order: ``doc_id``, ``outlet``,
     ``date`` and the counts ``n_chars`` (characters of the text), ``n_tokens``,
@@ -43,16 +50,42 @@ class CorpusSummary:
     frame, voice, n`` (n > 0). ``term_hits``: ``<group_by>, frame, term, entry_id,
     voice, n``. ``term_counts``: ``<group_by>, term, n``: word tokens per word
     form (the ``term_form`` column of the word types, ``bare`` by default).
+
+    Each table is read from its Parquet file the first time it is used, so a run
+    over a large corpus never holds all four at once.
     """
 
-    documents: pd.DataFrame
-    frame_counts: pd.DataFrame
-    term_hits: pd.DataFrame
-    term_counts: pd.DataFrame
+    folder: Path
     group_by: str
     term_form: str | None
     backend: str = ""
-    folder: Path | None = None
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """One row per document (class docstring)."""
+        return self.table("documents")
+
+    @property
+    def frame_counts(self) -> pd.DataFrame:
+        """Hits per document, frame and voice."""
+        return self.table("frame_counts")
+
+    @property
+    def term_hits(self) -> pd.DataFrame:
+        """Hits per group and lexicon entry."""
+        return self.table("term_hits")
+
+    @property
+    def term_counts(self) -> pd.DataFrame:
+        """Word tokens per group and word form."""
+        return self.table("term_counts")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of ``TABLES``, read from the folder once."""
+        if name not in self._tables:
+            self._tables[name] = pq.read_table(self.folder / f"{name}.parquet").to_pandas()
+        return self._tables[name]
 
     def equals(self, other: CorpusSummary) -> bool:
         """True if every table is identical (values and dtypes) to ``other``'s."""
@@ -66,8 +99,7 @@ class CorpusSummary:
         """The summary a run wrote to ``folder``."""
         folder = Path(folder)
         about = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
-        return cls(**tables, **about, folder=folder)
+        return cls(folder=folder, **about)
 
 
 class Reducer:
@@ -103,41 +135,28 @@ class Reducer:
             self.terms.add(chunk.term_counts)
 
     def result(self, term_form: str | None, backend: str) -> CorpusSummary:
-        """Write the sorted tables to the folder and return them.
+        """Write the sorted tables to the folder, one at a time, and return the summary.
 
-        One table at a time, each written as soon as it is made and the
-        structures it came from freed, so the peak is one table's, not four.
+        Each table is written as soon as it is made and the structures it came
+        from are freed; the summary reads them back when they are used.
         """
         for writer in self.writers.values():
             writer.close()
         g = self.group_by
-        documents = _typed(self._sorted_part("documents", ["seq"]).drop(columns="seq"))
-        frame_counts = self._sorted_part("frame_counts", ["seq", "frame", "voice"])
-        frame_counts = _typed(frame_counts.drop(columns="seq"))
+        self._write_part("documents", ["seq"], DOCUMENT_SCHEMA)
+        self._write_part("frame_counts", ["seq", "frame", "voice"], FRAME_SCHEMA)
         term_hits = pd.DataFrame(
             [(*k, n) for k, n in self.term_hits.items()],
             columns=[g, "frame", "term", "entry_id", "voice", "n"],
         ).sort_values([g, "frame", "term", "entry_id", "voice"], ignore_index=True)
-        term_hits = _typed(term_hits)
+        _typed(term_hits).to_parquet(self.folder / "term_hits.parquet", index=False)
         self.term_hits = Counter()
-        term_counts = self.terms.table(g)
+        pq.write_table(self.terms.table(g), self.folder / "term_counts.parquet")
         self.terms = _Totals()
-        summary = CorpusSummary(
-            documents=documents,
-            frame_counts=frame_counts,
-            term_hits=term_hits,
-            term_counts=term_counts,
-            group_by=g,
-            term_form=term_form,
-            backend=backend,
-            folder=self.folder,
-        )
-        for name in TABLES:
-            getattr(summary, name).to_parquet(self.folder / f"{name}.parquet", index=False)
         about = {"group_by": g, "term_form": term_form, "backend": backend}
         (self.folder / "summary.json").write_text(json.dumps(about), encoding="utf-8")
         shutil.rmtree(self.folder / "parts", ignore_errors=True)
-        return summary
+        return CorpusSummary(folder=self.folder, **about)
 
     def _append(self, name: str, rows: list[tuple], columns: list[str]) -> None:
         """Write rows to the table's part file (opened on the first rows)."""
@@ -151,16 +170,15 @@ class Reducer:
             )
         writer.write_table(batch.cast(writer.schema))
 
-    def _sorted_part(self, name: str, keys: list[str]) -> pd.DataFrame:
+    def _write_part(self, name: str, keys: list[str], schema: pa.Schema) -> None:
+        """Sort a part file by ``keys`` (``seq`` first: metadata order) and write the table."""
         path = self.folder / "parts" / f"{name}.parquet"
-        if not path.exists():
-            columns = {
-                "documents": ["seq", "doc_id", *KEPT_METADATA, *COUNT_COLUMNS],
-                "frame_counts": ["seq", "doc_id", "frame", "voice", "n"],
-            }[name]
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-        table = pq.read_table(path).sort_by([(key, "ascending") for key in keys])
-        return table.to_pandas()
+        if path.exists():
+            table = pq.read_table(path).sort_by([(key, "ascending") for key in keys])
+            table = table.drop_columns(["seq"]).cast(schema)
+        else:
+            table = schema.empty_table()
+        pq.write_table(table, self.folder / f"{name}.parquet")
 
 
 class _Totals:
@@ -196,12 +214,12 @@ class _Totals:
         self.n = np.bincount(inverse, weights=n, minlength=len(self.keys)).astype(np.int64)
         self.pending, self.pending_rows = [], 0
 
-    def table(self, group_by: str) -> pd.DataFrame:
-        """The totals as ``<group_by>, term, n``, sorted by group and form (typed as ``_typed``).
+    def table(self, group_by: str) -> pa.Table:
+        """The totals as ``<group_by>, term, n``, sorted by group and form.
 
-        Sorted by the ranks of the codes, never by comparing the text columns,
-        and the text columns made straight as pandas strings: at 1 GB these are
-        two million rows.
+        Sorted by the ranks of the codes, never by comparing strings, and built
+        as Arrow dictionary arrays decoded in C: at 1 GB these are two million
+        rows, which never become Python objects.
         """
         self._merge()
         groups, group_rank = _ranked(self.groups)
@@ -209,13 +227,21 @@ class _Totals:
         self.forms, self.groups = {}, {}
         group_codes, form_codes = self.keys >> 32, self.keys & 0xFFFFFFFF
         order = np.lexsort((form_rank[form_codes], group_rank[group_codes]))
-        table = pd.DataFrame({
-            group_by: pd.array(groups[group_codes[order]], dtype="str"),
-            "term": pd.array(forms[form_codes[order]], dtype="str"),
-            "n": self.n[order],
-        })  # fmt: skip
+        columns = {
+            group_by: _decoded(group_codes[order], groups),
+            "term": _decoded(form_codes[order], forms),
+            "n": pa.array(self.n[order], type=pa.int64()),
+        }
         self.keys, self.n = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return table
+        return pa.table(columns)
+
+
+def _decoded(codes: np.ndarray, values: np.ndarray) -> pa.Array:
+    """The strings ``values[codes]`` as an Arrow string array."""
+    dictionary = pa.array(values, type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), dictionary).cast(
+        pa.string()
+    )
 
 
 def _ranked(codes: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
