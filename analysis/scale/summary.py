@@ -171,14 +171,25 @@ class Reducer:
         writer.write_table(batch.cast(writer.schema))
 
     def _write_part(self, name: str, keys: list[str], schema: pa.Schema) -> None:
-        """Sort a part file by ``keys`` (``seq`` first: metadata order) and write the table."""
+        """Write a table from its part file in metadata order, one chunk at a time.
+
+        Each chunk of documents was written as one row group, its rows in
+        metadata order (``seq``) and covering a run of consecutive ``seq``; the
+        row groups are taken in the order of their first ``seq`` and sorted by
+        ``keys`` each, so the whole table is never in memory.
+        """
         path = self.folder / "parts" / f"{name}.parquet"
-        if path.exists():
-            table = pq.read_table(path).sort_by([(key, "ascending") for key in keys])
-            table = table.drop_columns(["seq"]).cast(schema)
-        else:
-            table = schema.empty_table()
-        pq.write_table(table, self.folder / f"{name}.parquet")
+        target = self.folder / f"{name}.parquet"
+        if not path.exists():
+            pq.write_table(schema.empty_table(), target)
+            return
+        part = pq.ParquetFile(path)
+        firsts = [part.read_row_group(k, columns=["seq"])["seq"][0].as_py()
+                  for k in range(part.num_row_groups)]  # fmt: skip
+        with pq.ParquetWriter(target, schema) as writer:
+            for k in sorted(range(part.num_row_groups), key=firsts.__getitem__):
+                group = part.read_row_group(k).sort_by([(key, "ascending") for key in keys])
+                writer.write_table(group.drop_columns(["seq"]).cast(schema))
 
 
 class _Totals:
