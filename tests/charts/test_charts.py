@@ -613,7 +613,9 @@ def test_chart_shows_itself_in_jupyter_without_pyplot():
     data, meta = fig._repr_png_()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = fig.get_size_inches()
-    assert meta == {"width": round(width * 100), "height": round(height * 100)}
+    assert (meta["width"], meta["height"]) == (round(width * 100), round(height * 100))
+    # the caption and alt text the report shows with the figure
+    assert meta["caption"] == "Frame counts" and meta["alt"].startswith("Bar chart. Frame counts:")
     with Image.open(io.BytesIO(data)) as img:
         assert img.size == (round(width * 200), round(height * 200))
         assert "Software" not in img.info
