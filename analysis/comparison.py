@@ -286,8 +286,9 @@ def _error_line(error: pd.DataFrame) -> str:
     test = error[error["split"] == "test"]
     worst = test.loc[test["precision"].idxmin()]
     return (
-        "- **Every count carries the analysis's error**: on the ten annotated articles per outlet "
-        "(page 5), frame-hit precision on the test part ranges from "
+        "- **Every count carries the analysis's error**: on the annotated articles of each outlet "
+        "(page 5; five per outlet in the test part), frame-hit precision on the test part "
+        "ranges from "
         f"{test['precision'].min():.0%} ({worst['outlet']}) to {test['precision'].max():.0%}, "
         f"and recall from {test['recall'].min():.0%} to {test['recall'].max():.0%}; "
         "a difference between outlets smaller than that is not a finding."

@@ -46,7 +46,11 @@ def plot_validation(targets: pd.DataFrame, scores: pd.DataFrame, title: str = ""
             ax.set_title(title, pad=24)
         fig.tight_layout()
         fig.draw_without_rendering()
-    return fig
+    parts = [f"{c} {MEASURES.get(m, m)}: target {t:.2f}, dev {d:.2f}, test {x:.2f}"
+             for c, m, t, d, x in zip(rows["component"], rows["measure"], rows["target"],
+                                      rows["dev"], rows["test"], strict=True)]  # fmt: skip
+    caption = title or "Measured values on the dev and test parts against the targets."
+    return fig.describe(caption, alt="Dot plot with intervals. " + "; ".join(parts) + ".")
 
 
 def _interval(scores: pd.DataFrame, part: str, component: str, measure: str):
