@@ -361,7 +361,10 @@ class Speakers:
         ]  # fmt: skip
 
     def _add(self, found: dict[int, Name], span: tuple[int, int], gender: str, title: int) -> None:
-        words = tuple(self.doc.normalized(k) for k in range(*span))
+        doc = self.doc
+        if title < 0 and doc.has(span[1], COMMA) and doc.has(span[1] + 1, TITLE):
+            title = span[1] + 1  # مات هيربر، الباحث في …: the title in apposition
+        words = tuple(doc.normalized(k) for k in range(*span))
         if span[0] not in found or len(words) > len(found[span[0]].words):
             found[span[0]] = Name(span[0], words, gender, title)
 

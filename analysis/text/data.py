@@ -53,6 +53,7 @@ WORD_CLASSES = {
     "anaphor": "a word that refers back to the speaker named before (ذاته، المصدر)",
     "clause_link": "a word that opens a new clause (لكن، بينما، وذلك)",
     "place": "a country or capital: a name without the article",
+    "time": "a word of time or an adverb that may stand between a verb and its subject (آنذاك)",
 }
 """The classes of ``lexicons/attribution_words.csv`` and what a word of each is."""
 HAMZA_ALEFS = ("أ", "إ", "آ")

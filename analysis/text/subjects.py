@@ -21,7 +21,7 @@ the subject in the tokens right after the verb, through the flags of
   (منصور متوجها) and punctuation.
   A name link (عبد، أبو، بن) takes the next word along (عبد الفتاح), and a word with
   the article is the family name after one given name when the name ends there
-  (بشار الجعفري، الأسد إن);
+  (بشار الجعفري، الأسد إن), or a nisba after two (حسين حسان الغمري);
 * **a definite noun phrase** with its adjectives (الرابطة، الاتحاد القاري); a common
   nisba before a name only describes the person (الجزائرية أسماء بنت قادة), and so
   does a noun with its nisbas before a rare name (الاقتصادي الأردني زيان زوانة); a
@@ -32,6 +32,9 @@ the subject in the tokens right after the verb, through the flags of
 * **the document after في** of a verb such as جاء (وجاء في البيان);
 * **nothing**: a preposition, a complementizer, a colon or a long quotation follows
   the verb (وقالت: «…»، قال فيها), and the subject is the pronoun in the verb.
+
+Up to ``MAX_TIME_WORDS`` words of time or adverbs (class ``time``: آنذاك، أمس،
+يوم الخميس الماضي) between the verb and its subject are passed over.
 
 After a verb of evaluation, a common noun phrase right before بـ, بأن or the
 quotation is its object (ووصف الخبر بأنه «رائع»), and the subject is the pronoun.
@@ -84,11 +87,13 @@ from analysis.text.wordtype import (
     SPEECH_NOUN,
     SPEECH_VERB,
     STOPWORD,
+    TIME,
     TITLE,
     WordType,
 )
 
 MAX_NAME_WORDS = 4
+MAX_TIME_WORDS = 3  # words of time skipped between a verb and its subject (يوم الخميس الماضي)
 SUBJECT_QUOTE_WORDS = 4  # a quotation this long or longer is words, not a name
 REQUIRED_WITHIN = 12  # tokens after an ambiguous form's subject in which its required word comes
 COMMON_NOUN = 5e-5  # a word this frequent (wordfreq) before a bare past form is a noun it governs
@@ -255,8 +260,12 @@ def _is_word(word: WordType, required: str) -> bool:
 
 
 def _without_proclitics(word: WordType) -> str:
-    """The written word without its conjunction and preposition (والرئيس → الرئيس)."""
-    letters = sum(len(p) for p in word.proclitics.split("+") if p in ("و", "ف", "ب", "ك", "ل"))
+    """The written word without its conjunction and preposition (والرئيس → الرئيس).
+
+    Not without ك: a speaker is never "like" someone, and a name may begin with
+    the letter (كاميل).
+    """
+    letters = sum(len(p) for p in word.proclitics.split("+") if p in ("و", "ف", "ب", "ل"))
     count = 0
     for k, char in enumerate(word.surface):
         if count == letters:
@@ -293,6 +302,10 @@ def subject_after(doc: Document, verb: int) -> Subject:
     """The subject of the attribution verb (or noun of speech) at ``verb``."""
     limit = doc.sentence_end(verb)
     i = verb + 1
+    while i < min(limit, verb + 1 + MAX_TIME_WORDS) and doc.f[i] & TIME:
+        i += 1  # وأشارت آنذاك إلى …، ووصف أمس الرئيس …: the subject comes after
+    if i > verb + 1 and not (i < limit and _starts_subject(doc, i)):
+        return Subject(end=i)  # أعلنت مؤخرا إطلاق …: no subject after the time words
     if doc.f[verb] & APPEAR:
         return titled(doc, i + 1, limit)  # وجاء في البيان: the document
     if doc.f[verb] & SPEECH_NOUN and not doc.has(i, DEFINITE | TITLE | BODY):
@@ -422,6 +435,9 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
     j = i + 1
     while j < limit:
         word = f[j]
+        if _coordinated(doc, j):
+            j += 1  # مركز الأحواز للإعلام والدراسات الاستراتيجية: one name, two genitives
+            continue
         if not word & CONTENT or word & (CONJUNCTION | COMPLEMENTIZER | SPEECH_VERB):
             break
         if word & STOPWORD and not word & PREPOSITION:
@@ -429,7 +445,7 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
         if open_chain:
             if word & (PREPOSITION | PREP_CLITIC) and not word & DEFINITE:
                 break
-            open_chain = not word & (DEFINITE | PLACE)
+            open_chain = not word & (DEFINITE | PLACE) and not _proper_noun(doc, j)
         elif word & (ADJECTIVE | NISBA):
             pass
         elif word & TITLE and not word & PREP_CLITIC:
@@ -444,6 +460,28 @@ def title_phrase(doc: Document, i: int, limit: int) -> tuple[int, int]:
             break
         j += 1
     return j, core_end or j
+
+
+def _proper_noun(doc: Document, j: int) -> bool:
+    """Whether token ``j`` is read as a proper noun: a name word rarer than ``RARE``.
+
+    A proper noun is definite, so it takes no genitive: in … للعمل في كاتالونيا
+    كاميل روس the name after it is not part of the title phrase.
+    """
+    word = doc.word(j)
+    return bool(doc.f[j] & NAME_WORD) and doc.data.frequencies.get(word.normalized, 0.0) < RARE
+
+
+def _coordinated(doc: Document, j: int) -> bool:
+    """Whether token ``j`` joins a second definite genitive to the one before it.
+
+    A definite word with و attached, after a definite word that is not the head:
+    وزارة الخارجية والتعاون، مركز … للإعلام والدراسات. A title or an
+    institution after و is a second subject, not part of the first one's name.
+    """
+    f = doc.f
+    joined = f[j] & CONJUNCTION and doc.word(j).proclitics == "و+ال"
+    return bool(joined and f[j - 1] & DEFINITE and not f[j] & (TITLE | BODY | SPEECH_VERB))
 
 
 def _weak_preposition(doc: Document, j: int) -> bool:
@@ -531,7 +569,10 @@ def name_run(doc: Document, i: int, limit: int) -> tuple[int, int]:
             break
         linked = j > i and bool(f[j - 1] & NAME_LINK)
         if word & ARTICLE and not word & NAME_LINK and not linked:
-            family = given == 1 and not word & PLACE and name_may_end(doc, j + 1, limit)
+            # a family name after one given name (عمر الرزاز), or a nisba after two
+            # (حسين حسان الغمري; not the object in زياد دويري الترشيح)
+            after = given == 1 or (given == 2 and word & NISBA)
+            family = after and not word & PLACE and name_may_end(doc, j + 1, limit)
             if j == i or not family or doc.normalized(j).endswith(PLURAL_ENDING):
                 break
         elif not linked:

@@ -78,18 +78,21 @@ COLON = 1 << 46  # : (introduces a quotation)
 DEFINITE = 1 << 47  # has the article, also after a preposition (للشؤون)
 PRONOUN_PHRASE = 1 << 48  # a preposition with a pronoun attached (به، عنه، فيها)
 APPEAR = 1 << 49  # جاء، ورد: the words stand in the document after في (وجاء في البيان)
+TIME = 1 << 50  # class time: آنذاك، أمس، الخميس (may stand between a verb and its subject)
 CLASS_FLAGS = {
     "title": TITLE, "body": BODY, "name_noun": NAME_NOUN, "speech_noun": SPEECH_NOUN,
     "document": DOCUMENT, "preposition": PREPOSITION,
     "pronoun_phrase": PREPOSITION | PRONOUN_PHRASE, "complementizer": COMPLEMENTIZER,
     "source": SOURCE, "anaphor": ANAPHOR, "clause_link": CLAUSE_LINK, "place": PLACE,
+    "time": TIME,
 }  # fmt: skip
 NOT_NAME = (
     SPEECH_VERB | ISSUE | STOPWORD | TITLE | BODY | NAME_NOUN | SPEECH_NOUN | DOCUMENT | ADJECTIVE
-    | PREPOSITION | COMPLEMENTIZER | SOURCE | ANAPHOR | CLAUSE_LINK
+    | PREPOSITION | COMPLEMENTIZER | SOURCE | ANAPHOR | CLAUSE_LINK | TIME
 )  # fmt: skip
 
 CLITIC_EVIDENCE = 5.0  # how much more frequent a bare word must be for PREP_CLITIC
+LIKE_EVIDENCE = 20.0  # the same for ك (as, like)
 ATTESTED = 1e-6  # wordfreq frequency of the definite word after ب/ك/ل for PREP_CLITIC
 VERB_STEM = 1e-5  # wordfreq frequency of a stem before ني for the pronoun to be sure
 NISBA_ENDINGS = ("ي", "ية", "يون", "يين")
@@ -187,26 +190,32 @@ def _verb_flags(verb: VerbForm) -> int:
 def _has_pronoun(analysis: Analysis, data: LanguageData) -> bool:
     """Whether a pronoun is surely attached to the word (زيارته).
 
-    ني (me) goes on verbs and particles, not on names: on a stem rarer than
-    ``VERB_STEM`` it is the end of a foreign name (كويني، أوهيني).
+    The stem must be a known word: on a stem rarer than ``ATTESTED`` the ending is
+    more likely part of a foreign name (يارينا is not ياري + نا). ني (me) goes on
+    verbs and particles, not on names: its stem must be at least ``VERB_STEM``
+    frequent (كويني، أوهيني are names).
     """
-    if analysis.enclitic != "ني":
-        return bool(analysis.enclitic)
-    return data.frequencies.get(analysis.bare, 0.0) >= VERB_STEM
+    if not analysis.enclitic:
+        return False
+    stem = data.frequencies.get(analysis.bare, 0.0)
+    return stem >= (VERB_STEM if analysis.enclitic == "ني" else ATTESTED)
 
 
 def _surely_attached(normalized: str, analysis: Analysis, data: LanguageData) -> bool:
     """Whether a preposition found attached to a word is surely one.
 
     The article follows it and the definite word is attested (``ATTESTED``:
-    للأطفال, not the name كالفيلو), or the bare word is
-    ``CLITIC_EVIDENCE`` times as frequent as the whole (لبرنامج); a name that merely
-    starts with ب/ل (باري) stays a name.
+    للأطفال, not the name كالفيلو), or the bare word is attested and
+    ``CLITIC_EVIDENCE`` times as frequent as the whole (لبرنامج), ``LIKE_EVIDENCE``
+    times for ك (كرئيس), which rarely stands before a name; a name that merely
+    starts with ب/ك/ل (باري، كاتالا، كاميل) stays a name.
     """
     frequency = data.frequencies.get
     if "ال" in analysis.proclitics:
         return frequency("ال" + analysis.bare, 0.0) >= ATTESTED
-    return frequency(analysis.bare, 0.0) >= CLITIC_EVIDENCE * frequency(normalized, 0.0)
+    times = LIKE_EVIDENCE if "ك" in analysis.proclitics else CLITIC_EVIDENCE
+    evidence = max(ATTESTED, times * frequency(normalized, 0.0))
+    return frequency(analysis.bare, 0.0) >= evidence
 
 
 def _word_flags(surface: str, normalized: str, analysis: Analysis, data: LanguageData) -> int:

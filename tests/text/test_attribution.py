@@ -485,3 +485,60 @@ def test_names_after_long_titles(text, expected) -> None:
 )
 def test_names_after_prepositions_and_nouns(text, expected) -> None:
     assert quotes(text) == expected
+
+
+# --- what stands between the verb and the name, and names of unusual shape ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # words of time between the verb and its subject are passed over
+        (
+            "غرق قارب يقل مهاجرين، وصفه آنذاك رئيس الحكومة التونسية يوسف الشاهد "
+            "بـ«الكارثة الوطنية».",
+            ["يوسف الشاهد"],
+        ),
+        (
+            "وقالت يوم الخميس الماضي المتحدثة باسم الوزارة سارة كوبر «لن نغير موقفنا».",
+            ["سارة كوبر"],
+        ),
+        # an institution named with two joined genitives, then the name in apposition;
+        # later the family name alone takes the full name
+        (
+            "قال مدير مركز الأحواز للإعلام والدراسات الاستراتيجية، حسن راضي، لموقع إخباري "
+            "إن الاحتجاجات مستمرة. وشدد راضي على أن هناك «سياسات ممنهجة تستهدف العرب».",
+            ["حسن راضي"],
+        ),
+        # a name that begins with ك is not "like" a name (كاميل, not ك + اميل)
+        (
+            "وقال الأمين العام للنقابة العامة للعمل كاميل روس «حدث توتر بين النقابيين».",
+            ["كاميل روس"],
+        ),
+        # a rare word after a preposition is a proper noun: the name after it is not
+        # part of the title phrase
+        (
+            "وقال الأمين العام للنقابة العامة للعمل في كاتالونيا كاميل روس «حدث توتر».",
+            ["كاميل روس"],
+        ),
+        # a foreign family name ending in نا is not a pronoun (يارينا)
+        (
+            "ويتهمها قاضي التحقيق بابلو يارينا «باستخدام مسؤوليتهما لتعبئة آلاف الأنصار».",
+            ["بابلو يارينا"],
+        ),
+        # a nisba after two given names is the family name
+        (
+            "أعلن العميد حسين حسان الغمري أن العملية نجحت. "
+            "وأشار الغمري إلى أن «الأيام القادمة ستشهد مزيدا من الانتصارات».",
+            ["حسين حسان الغمري"],
+        ),
+        # a title alone after a name given with that title in apposition
+        (
+            "غير أن مات هيربر، الباحث في المنظمة الدولية، أكد أن «هذا الانخفاض توقف». "
+            "وبين الباحث أن «الكثير من الذين يركبون البحر يبحثون عن عمل».",
+            ["مات هيربر", "مات هيربر"],
+        ),
+    ],
+)
+def test_material_between_verb_and_name(text, expected) -> None:
+    assert speakers(text) == expected
