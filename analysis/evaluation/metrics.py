@@ -37,7 +37,10 @@ from analysis.evaluation.stats import wilson
 from analysis.lexicon import Matcher, Tokens, load_frame_lexicon
 from analysis.text.normalize import normalize_word
 
-CONTEXT = 40
+CONTEXT = 25  # characters shown on each side of an error
+SPAN_SHOWN = 30  # a longer span is shown cut in the middle
+# Shown contexts are this short so that no committed report holds 60 consecutive
+# characters of an ANT article (its licence: the texts are not copied here).
 ACCURACIES = ("quote kind", "speaker", "voice")
 
 
@@ -126,7 +129,10 @@ def _rates(t: Tally, component: str) -> dict[str, float]:
 def _error(result: ArticleResult, component: str, error: str, start: int, end: int,
            system: str = "", gold: str = "") -> None:  # fmt: skip
     text = result.article.text
-    context = (text[max(0, start - CONTEXT):start] + "⟦" + text[start:end] + "⟧"
+    span = text[start:end]
+    if len(span) > SPAN_SHOWN:
+        span = span[: SPAN_SHOWN - 10] + "…" + span[-8:]
+    context = (text[max(0, start - CONTEXT):start] + "⟦" + span + "⟧"
                + text[end:end + CONTEXT]).replace("\n", " ⏎ ")  # fmt: skip
     result.errors.append({"component": component, "error": error, "start": start, "end": end,
                           "system": system, "gold": gold, "context": context})  # fmt: skip

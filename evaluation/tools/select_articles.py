@@ -16,6 +16,11 @@ and ``MORE_OTHER`` other per outlet, seed ``SEED_MORE``) among those not drawn
 yet, and appends them to articles.csv as ``dev``: drawn after the first
 measurement of the test part, so that the rules are tuned on more text, never
 on the test part.
+
+``--fresh-test`` starts round 3: the test part of rounds 1-2 becomes dev (its
+scores were measured twice, and from now on its errors may be read), and a new
+test part is drawn (``FRESH_POLITICAL`` political and ``FRESH_OTHER`` other per
+outlet, seed ``SEED_FRESH``) among the articles not drawn yet.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import ant
 SEED = 20261205
 SEED_MORE = 20261206
 MORE_POLITICAL, MORE_OTHER = 4, 1
+SEED_FRESH = 20261207
+FRESH_POLITICAL, FRESH_OTHER = 4, 1
 PER_OUTLET_POLITICAL = 7
 PER_OUTLET_OTHER = 3
 MIN_WORDS, MAX_WORDS = 120, 650
@@ -147,6 +154,19 @@ def more() -> None:
     write(existing + sorted(added, key=lambda r: r["docno"]))
 
 
+def fresh_test() -> None:
+    """Make the old test part dev and append a new test part to ``evaluation/articles.csv``."""
+    with open(OUT, encoding="utf-8", newline="") as handle:
+        existing = [{**row, "split": "dev"} for row in csv.DictReader(handle)]
+    rng = random.Random(SEED_FRESH)
+    pools = pools_of_articles({row["docno"] for row in existing})
+    added = []
+    for src in OUTLETS:
+        for row in draw(pools, rng, src, FRESH_POLITICAL, FRESH_OTHER):
+            added.append({**row, "split": "test"})
+    write(existing + sorted(added, key=lambda r: r["docno"]))
+
+
 def write(rows: list[dict]) -> None:
     """Write ``rows`` to ``evaluation/articles.csv``."""
     columns = COLUMNS
@@ -162,4 +182,4 @@ def write(rows: list[dict]) -> None:
 if __name__ == "__main__":
     import sys
 
-    more() if sys.argv[1:] == ["--more"] else main()
+    {"--more": more, "--fresh-test": fresh_test}.get(" ".join(sys.argv[1:]), main)()
