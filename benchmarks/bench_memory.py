@@ -4,13 +4,16 @@ Run by hand from the repository root (not part of the test suite):
 
     .venv/bin/python benchmarks/bench_memory.py                  # 1 GB, 2 workers
     .venv/bin/python benchmarks/bench_memory.py --size 100 --workers 2
+    .venv/bin/python benchmarks/bench_memory.py --study     # page 06's study on ANT
 
 A child process runs ``analysis.scale.process_corpus`` on a synthetic corpus of
 ``--size`` MB (written once under ``benchmarks/data/``, see ``bench_paths.py``)
 with ``--workers`` worker processes. This process samples the resident memory
 (RSS) of the child and of its workers every second and prints, per process,
 the peak and the peaks of each quarter of the run: flat means the last quarters
-are no higher than the first.
+are no higher than the first. With ``--study``, the child runs the whole
+comparative study of page 06 instead (``analysis.comparison.compare_outlets`` on
+the ANT corpus, imported once under ``build/``, with ``--workers`` workers).
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ t = time.perf_counter()
 summary = scale.process_corpus(metadata=sys.argv[1], workers=int(sys.argv[2]), progress=False,
                                output_dir=sys.argv[3])
 print(f"{time.perf_counter() - t:.1f} s, {len(summary.documents)} documents", flush=True)
+"""
+
+STUDY = r"""
+import sys, time, warnings
+warnings.simplefilter("ignore")
+from analysis.comparison import compare_outlets
+t = time.perf_counter()
+study = compare_outlets(workers=int(sys.argv[2]))
+print(f"{time.perf_counter() - t:.1f} s, available={study.available}", flush=True)
 """
 
 
@@ -60,11 +72,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1000, help="MB of synthetic text")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--study", action="store_true", help="page 06's study on ANT")
     args = parser.parse_args()
-    metadata = synthetic_corpus(args.size)
+    metadata = "ANT" if args.study else synthetic_corpus(args.size)
     out = ROOT / "build" / "bench-memory-output"
+    code = STUDY if args.study else CHILD
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(metadata), str(args.workers), str(out)],
+        [sys.executable, "-c", code, str(metadata), str(args.workers), str(out)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -75,9 +89,8 @@ def main() -> None:
         for pid in [child.pid, *descendants(child.pid)]:
             samples.setdefault(pid, []).append((time.perf_counter() - start, rss_mb(pid)))
         time.sleep(1)
-    print(
-        f"process_corpus on {args.size} MB, {args.workers} workers: {child.stdout.read().strip()}"
-    )
+    what = "compare_outlets on ANT" if args.study else f"process_corpus on {args.size} MB"
+    print(f"{what}, {args.workers} workers: {child.stdout.read().strip()}")
     for pid, series in samples.items():
         role = "main" if pid == child.pid else "worker"
         series = [(t, m) for t, m in series if m]
