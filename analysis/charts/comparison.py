@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.charts.fonts import pinned_tight_layout
 from analysis.charts.palette import FrameScheme
 from analysis.charts.plots import Chart
 from analysis.charts.style import NOTE_PT, TWO_COLUMN, chart_style
@@ -50,7 +51,7 @@ def plot_outlet_rates(
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
         if title:
             ax.set_title(prepare_text(title), pad=34)
-        fig.tight_layout()
+        pinned_tight_layout(fig)
         fig.draw_without_rendering()
     return fig
 
@@ -87,6 +88,6 @@ def plot_monthly_rates(
         handles, names = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, names, loc="upper center", ncols=len(outlets))
         fig.supylabel("hits per 1,000 words", fontsize=NOTE_PT + 1)
-        fig.tight_layout(rect=(0, 0, 1, 0.95))
+        pinned_tight_layout(fig, rect=(0, 0, 1, 0.95))
         fig.draw_without_rendering()
     return fig

@@ -163,6 +163,19 @@ def pin_fonts(fig: Figure) -> Figure:
     return fig
 
 
+def pinned_tight_layout(fig: Figure, **kwargs: object) -> Figure:
+    """Pin every text of *fig* to its font file, then lay the figure out tightly.
+
+    The layout measures the texts, so they must already be in their pinned
+    fonts: measured in a font found by family name, the margins would depend on
+    the host's fonts (the texts are pinned again when the figure is saved, but
+    the layout would stay). *kwargs* go to :meth:`Figure.tight_layout`.
+    """
+    pin_fonts(fig)
+    fig.tight_layout(**kwargs)
+    return fig
+
+
 def font_file(family: str) -> Path | None:
     """Return the regular font file matplotlib's font manager finds for *family*, or None.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.charts.fonts import pinned_tight_layout
 from analysis.charts.plots import Chart
 from analysis.charts.style import TWO_COLUMN, chart_style
 
@@ -44,7 +45,7 @@ def plot_validation(targets: pd.DataFrame, scores: pd.DataFrame, title: str = ""
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
         if title:
             ax.set_title(title, pad=24)
-        fig.tight_layout()
+        pinned_tight_layout(fig)
         fig.draw_without_rendering()
     parts = [f"{c} {MEASURES.get(m, m)}: target {t:.2f}, dev {d:.2f}, test {x:.2f}"
              for c, m, t, d, x in zip(rows["component"], rows["measure"], rows["target"],

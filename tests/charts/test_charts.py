@@ -35,6 +35,8 @@ from PIL import Image
 
 from analysis import charts
 from analysis.charts import FrameScheme, plots, prepare_text
+from analysis.charts.comparison import plot_monthly_rates, plot_outlet_rates
+from analysis.charts.validation import plot_validation
 from analysis.errors import ConfigError
 
 SHAPES = charts.matplotlib_shapes_text()
@@ -139,6 +141,48 @@ CHARTS = {
             term=["التضامن", "الاستعمار", "تقرير المصير"],
             gloss=["solidarity", "colonialism", "self-determination"],
         )
+    ),
+}
+
+
+def validation_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Targets and scores as ``analysis.evaluation.validation`` gives them (two rows)."""
+    targets = pd.DataFrame({"component": ["frames", "speaker"],
+                            "measure": ["precision", "accuracy"], "target": [0.9, 0.8],
+                            "dev": [0.92, 0.8], "test": [0.9, 0.4]})  # fmt: skip
+    scores = pd.DataFrame({
+        "split": ["dev", "test", "dev", "test"],
+        "component": ["frames", "frames", "speaker", "speaker"],
+        "precision": [0.92, 0.9, np.nan, np.nan], "precision_low": [0.89, 0.84, np.nan, np.nan],
+        "precision_high": [0.94, 0.94, np.nan, np.nan],
+        "accuracy": [np.nan, np.nan, 0.8, 0.4], "accuracy_low": [np.nan, np.nan, 0.75, 0.3],
+        "accuracy_high": [np.nan, np.nan, 0.84, 0.51],
+    })  # fmt: skip
+    return targets, scores
+
+
+def outlet_rates() -> pd.DataFrame:
+    """Two outlets (one named in Arabic), two frames: rates with intervals."""
+    return pd.DataFrame({"outlet": ["BBC Arabic", "BBC Arabic", "الجزيرة", "الجزيرة"],
+                         "frame": ["colonialism", "solidarity"] * 2,
+                         "rate": [1.0, 2.0, 1.5, 0.5], "low": [0.8, 1.7, 1.2, 0.3],
+                         "high": [1.2, 2.3, 1.8, 0.7]})  # fmt: skip
+
+
+def monthly_rates() -> pd.DataFrame:
+    """The same outlets and frames over two months."""
+    rows = [(o, f, m, r) for o in ("BBC Arabic", "الجزيرة") for f in ("colonialism", "solidarity")
+            for m, r in (("2018-02", 1.0), ("2018-03", 2.0))]  # fmt: skip
+    return pd.DataFrame(rows, columns=["outlet", "frame", "month", "rate"])
+
+
+#: The charts of pages 05 and 06, laid out with ``tight_layout`` (the others use
+#: constrained layout): checked for host independence in ``test_fonts``.
+STUDY_CHARTS = {
+    "validation": lambda: plot_validation(*validation_tables()),
+    "outlet-rates": lambda: plot_outlet_rates(outlet_rates(), scheme=SCHEME),
+    "monthly-rates": lambda: plot_monthly_rates(
+        monthly_rates(), ["2018-02", "2018-03"], scheme=SCHEME
     ),
 }
 
