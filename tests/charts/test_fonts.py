@@ -196,8 +196,10 @@ def test_a_conflicting_amiri_on_the_host_changes_no_byte(tmp_path):
     hostile = run_host(tmp_path, "hostile", fake, hostile_env)
     # The conflict is real: by family name the hostile host finds the other file, and a
     # text drawn by family name comes out different.
+    # (The clean host finds the pinned Amiri, or a system one such as Debian's
+    # fonts-hosny-amiri where that is installed: either way not the fake.)
     assert Path(hostile["host_amiri"]) == fake
-    assert Path(clean["host_amiri"]).resolve() == AMIRI.resolve()
+    assert Path(clean["host_amiri"]) != fake
     assert hostile["probe"] != clean["probe"]
     # The charts do not notice.
     assert len(clean["charts"]) == 3 * (len(test_charts.CHARTS) + len(test_charts.STUDY_CHARTS))
