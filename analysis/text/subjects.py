@@ -395,9 +395,22 @@ def _quoted_subject(doc: Document, opening: int, limit: int, at_end: bool = Fals
     close = _closing(doc, opening, limit)
     if close is None or doc.words_between(opening + 1, close) >= SUBJECT_QUOTE_WORDS:
         return Subject(end=opening)
+    if _adverb(doc, opening + 1):
+        return Subject(end=opening)  # ونفت الوزارة «بشدة» …: how, not who
     if at_end or (close + 1 < limit and doc.f[close + 1] & CONTENT):
         return Subject(end=close + 1, quote=(opening + 1, close))
     return Subject(end=opening)
+
+
+def _adverb(doc: Document, i: int) -> bool:
+    """Whether token ``i`` is a common word made of a preposition and a common word (بشدة).
+
+    Such a word in quotation marks qualifies the verb; it names no subject.
+    """
+    word, frequency = doc.normalized(i), doc.data.frequencies.get
+    if word[:1] not in ("ب", "ل", "ك") or doc.f[i] & PLACE:
+        return False
+    return frequency(word, 0.0) >= COMMON_NOUN and frequency(word[1:], 0.0) >= COMMON_NOUN
 
 
 def titled(doc: Document, i: int, limit: int) -> Subject:
@@ -565,7 +578,8 @@ def name_run(doc: Document, i: int, limit: int) -> tuple[int, int]:
     given = 0  # given names so far (a link and the word it takes count as one)
     while j < limit and j - i < MAX_NAME_WORDS:
         word = f[j]
-        if not word & NAME_WORD or (j > i and word & (PREP_CLITIC | CONJUNCTION | CIRCUMSTANTIAL)):
+        stop = PREP_CLITIC | CONJUNCTION | CIRCUMSTANTIAL | PLACE  # ناصر بوريطة إيران
+        if not word & NAME_WORD or (j > i and word & stop):
             break
         linked = j > i and bool(f[j - 1] & NAME_LINK)
         if word & ARTICLE and not word & NAME_LINK and not linked:

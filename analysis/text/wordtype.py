@@ -205,14 +205,16 @@ def _surely_attached(normalized: str, analysis: Analysis, data: LanguageData) ->
     """Whether a preposition found attached to a word is surely one.
 
     The article follows it and the definite word is attested (``ATTESTED``:
-    للأطفال, not the name كالفيلو), or the bare word is attested and
+    للأطفال, not the name كالفيلو; and a stem of three letters at least: not
+    كالين), or the bare word is attested and
     ``CLITIC_EVIDENCE`` times as frequent as the whole (لبرنامج), ``LIKE_EVIDENCE``
     times for ك (كرئيس), which rarely stands before a name; a name that merely
     starts with ب/ك/ل (باري، كاتالا، كاميل) stays a name.
     """
     frequency = data.frequencies.get
     if "ال" in analysis.proclitics:
-        return frequency("ال" + analysis.bare, 0.0) >= ATTESTED
+        # a stem of two letters after بال/كال is a name's ending (كالين، بالما)
+        return len(analysis.bare) > 2 and frequency("ال" + analysis.bare, 0.0) >= ATTESTED
     times = LIKE_EVIDENCE if "ك" in analysis.proclitics else CLITIC_EVIDENCE
     evidence = max(ATTESTED, times * frequency(normalized, 0.0))
     return frequency(analysis.bare, 0.0) >= evidence
@@ -250,9 +252,19 @@ def _word_flags(surface: str, normalized: str, analysis: Analysis, data: Languag
         normalized, analysis, data
     ):
         flags |= PREP_CLITIC
-    if len(normalized) > 4 and normalized[0] == "م" and normalized[-1] == "ا":
+    if _circumstantial(normalized, data):
         flags |= CIRCUMSTANTIAL
     return flags
+
+
+def _circumstantial(normalized: str, data: LanguageData) -> bool:
+    """Whether a word is shaped like an accusative participle م…ا (متوجها، معتبرا).
+
+    Its stem without the alif must be a known word: a rare name of the same shape
+    (ميستورا) is not one.
+    """
+    shaped = len(normalized) > 4 and normalized[0] == "م" and normalized[-1] == "ا"
+    return shaped and data.frequencies.get(normalized[:-1], 0.0) > 0
 
 
 @lru_cache(maxsize=4)

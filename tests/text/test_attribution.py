@@ -542,3 +542,25 @@ def test_names_after_prepositions_and_nouns(text, expected) -> None:
 )
 def test_material_between_verb_and_name(text, expected) -> None:
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a rare name shaped like an accusative participle (م…ا) is no participle
+        ("وقال المبعوث الأممي ستافان دي ميستورا «ستكون عاصفة هوجاء».", ["ستافان دي ميستورا"]),
+        # names that begin like كال / بال with a two-letter rest are not ك/ب + ال
+        ("وقال المتحدث باسم الرئاسة إبراهيم كالين «سنتأكد من ذلك».", ["إبراهيم كالين"]),
+        ("وطالب رئيس الهيئة ماورو بالما بالحصول على «معلومات عاجلة».", ["ماورو بالما"]),
+        # a country after a name is not part of it (the object of the verb)
+        (
+            "واتهم وزير الخارجية المغربي ناصر بوريطة إيران بدعم الجبهة. "
+            "وقال في بيان إن «المغرب قدم أدلة دامغة».",
+            ["ناصر بوريطة"],
+        ),
+        # an adjective of rank ends the noun phrase of an unnamed speaker
+        ("وقال مسؤول تركي رفيع «يمكن التوصل إلى اتفاق».", ["مسؤول تركي"]),
+    ],
+)
+def test_names_of_unusual_shape(text, expected) -> None:
+    assert speakers(text) == expected
