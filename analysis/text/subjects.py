@@ -93,6 +93,7 @@ from analysis.text.wordtype import (
 )
 
 MAX_NAME_WORDS = 4
+ADVERB_FREQUENCY = 1e-5  # (wordfreq) a quoted بشدة and its rest شدة are this frequent: an adverb
 MAX_TIME_WORDS = 3  # words of time skipped between a verb and its subject (يوم الخميس الماضي)
 SUBJECT_QUOTE_WORDS = 4  # a quotation this long or longer is words, not a name
 REQUIRED_WITHIN = 12  # tokens after an ambiguous form's subject in which its required word comes
@@ -410,7 +411,7 @@ def _adverb(doc: Document, i: int) -> bool:
     word, frequency = doc.normalized(i), doc.data.frequencies.get
     if word[:1] not in ("ب", "ل", "ك") or doc.f[i] & PLACE:
         return False
-    return frequency(word, 0.0) >= COMMON_NOUN and frequency(word[1:], 0.0) >= COMMON_NOUN
+    return min(frequency(word, 0.0), frequency(word[1:], 0.0)) >= ADVERB_FREQUENCY
 
 
 def titled(doc: Document, i: int, limit: int) -> Subject:
@@ -420,7 +421,7 @@ def titled(doc: Document, i: int, limit: int) -> Subject:
     subject = Subject(end=end, head=(i, core_end), title=title)
     if doc.has(end, QUOTE) and doc.f[i] & BODY and not doc.f[i] & DEFINITE:
         close = _closing(doc, end, limit)
-        if close is not None:
+        if close is not None and not _adverb(doc, end + 1):
             subject.quote, subject.end = (end + 1, close), close + 1
         return subject
     if title is None:

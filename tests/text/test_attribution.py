@@ -558,6 +558,13 @@ def test_material_between_verb_and_name(text, expected) -> None:
             "وقال في بيان إن «المغرب قدم أدلة دامغة».",
             ["ناصر بوريطة"],
         ),
+        # a common word with ب in quotation marks qualifies the verb (the ministry's
+        # word): it is not the ministry's quoted name
+        (
+            "ونفت وزارة الخارجية الإيرانية «بشدة» هذه الاتهامات، وأعربت عن أسفها لأنها "
+            "تشكل «ذريعة» لقطع العلاقات.",
+            ["وزارة الخارجية الإيرانية", "وزارة الخارجية الإيرانية"],
+        ),
         # an adjective of rank ends the noun phrase of an unnamed speaker
         ("وقال مسؤول تركي رفيع «يمكن التوصل إلى اتفاق».", ["مسؤول تركي"]),
     ],
