@@ -23,7 +23,9 @@ article or a letter abbreviation written with a number).
    Arabic letters only, a common word (Zipf ≥ ``min_zipf``; ≥ ``min_zipf_short``
    for two letters), neither an affix or the article
    (``lexicons/not_word_pieces.txt``: ال، ات، ون، ية …) nor proclitics alone
-   (وال، بال), nor a name link (عبد، أبو، بن …), which is written joined to the
+   (وال، بال), nor the article with fewer than ``MIN_ARTICLE_STEM`` letters
+   after it (الع) unless it is a word of ``lexicons/clitic_exceptions.txt``
+   (الذي), nor a name link (عبد، أبو، بن …), which is written joined to the
    rest of a name by convention (عبدالله، أبومازن);
 3. every cut falls where the spelling shows that a word ends or begins: after
    teh marbuta ة or alef maqsura ى, which only end words (الإيطالية|الجديدة،
@@ -240,6 +242,8 @@ def _best_cuts(
                 continue  # a prefix of a common word, or no word can begin after it
             if start and not shown[start] and not _is_article(piece, data):
                 continue  # the ال of a name (شامالوف), not the article
+            if shape.startswith(ARTICLE, start) and not _is_article(piece, data):
+                continue  # ال and one or two letters is no word (العالفين is not الع|الفين)
             if not _plausible(piece, shape[start:end], parts, data):
                 continue
             candidate = (count + 1, total - parts[piece], start)

@@ -49,6 +49,7 @@ def test_inflected_words_names_and_conventions_stay_whole():
         "ديمافيليس",
         "البولساريو",
         "منافاسات",  # a misspelling of منافسات
+        "العالفين",  # a misspelling of العالقين: الع (the article and one letter) is no word
         # the ال inside a name is not the article
         "شامالوف",
         # a name link joined to the name by convention
