@@ -17,10 +17,10 @@ yet, and appends them to articles.csv as ``dev``: drawn after the first
 measurement of the test part, so that the rules are tuned on more text, never
 on the test part.
 
-``--fresh-test`` starts round 3: the test part of rounds 1-2 becomes dev (its
-scores were measured twice, and from now on its errors may be read), and a new
-test part is drawn (``FRESH_POLITICAL`` political and ``FRESH_OTHER`` other per
-outlet, seed ``SEED_FRESH``) among the articles not drawn yet.
+``--fresh-test ROUND`` starts a new round (3, 4, …): the test part so far becomes
+dev (its scores were measured, and from now on its errors may be read), and a
+new test part is drawn (``FRESH_POLITICAL`` political and ``FRESH_OTHER`` other
+per outlet, seed ``SEED_FRESH + ROUND - 3``) among the articles not drawn yet.
 """
 
 from __future__ import annotations
@@ -154,11 +154,11 @@ def more() -> None:
     write(existing + sorted(added, key=lambda r: r["docno"]))
 
 
-def fresh_test() -> None:
+def fresh_test(round_number: int) -> None:
     """Make the old test part dev and append a new test part to ``evaluation/articles.csv``."""
     with open(OUT, encoding="utf-8", newline="") as handle:
         existing = [{**row, "split": "dev"} for row in csv.DictReader(handle)]
-    rng = random.Random(SEED_FRESH)
+    rng = random.Random(SEED_FRESH + round_number - 3)
     pools = pools_of_articles({row["docno"] for row in existing})
     added = []
     for src in OUTLETS:
@@ -182,4 +182,7 @@ def write(rows: list[dict]) -> None:
 if __name__ == "__main__":
     import sys
 
-    {"--more": more, "--fresh-test": fresh_test}.get(" ".join(sys.argv[1:]), main)()
+    if sys.argv[1:2] == ["--fresh-test"]:
+        fresh_test(int(sys.argv[2]))
+    else:
+        more() if sys.argv[1:] == ["--more"] else main()
