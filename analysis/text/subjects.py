@@ -489,9 +489,9 @@ def _proper_noun(doc: Document, j: int) -> bool:
 def _coordinated(doc: Document, j: int) -> bool:
     """Whether token ``j`` joins a second definite genitive to the one before it.
 
-    A definite word with و attached, after a definite word that is not the head:
-    وزارة الخارجية والتعاون، مركز … للإعلام والدراسات. A title or an
-    institution after و is a second subject, not part of the first one's name.
+    A definite word with و attached, right after a definite word: وزارة الخارجية
+    والتعاون، مركز … للإعلام والدراسات. A title or an institution after و is a
+    second subject, not part of the first one's name.
     """
     f = doc.f
     joined = f[j] & CONJUNCTION and doc.word(j).proclitics == "و+ال"
