@@ -145,38 +145,35 @@ def more() -> None:
     """Append a second round of dev articles to ``evaluation/articles.csv``."""
     with open(OUT, encoding="utf-8", newline="") as handle:
         existing = list(csv.DictReader(handle))
-    rng = random.Random(SEED_MORE)
-    pools = pools_of_articles({row["docno"] for row in existing})
-    added = []
-    for src in OUTLETS:
-        for row in draw(pools, rng, src, MORE_POLITICAL, MORE_OTHER):
-            added.append({**row, "split": "dev"})
-    write(existing + sorted(added, key=lambda r: r["docno"]))
+    write(existing + drawn_round(existing, SEED_MORE, MORE_POLITICAL, MORE_OTHER, "dev"))
 
 
 def fresh_test(round_number: int) -> None:
     """Make the old test part dev and append a new test part to ``evaluation/articles.csv``."""
     with open(OUT, encoding="utf-8", newline="") as handle:
         existing = [{**row, "split": "dev"} for row in csv.DictReader(handle)]
-    rng = random.Random(SEED_FRESH + round_number - 3)
+    seed = SEED_FRESH + round_number - 3
+    write(existing + drawn_round(existing, seed, FRESH_POLITICAL, FRESH_OTHER, "test"))
+
+
+def drawn_round(existing: list[dict], seed: int, political: int, other: int,
+                split: str) -> list[dict]:  # fmt: skip
+    """A round of articles not in ``existing``, drawn per outlet with ``seed``, by DOCNO."""
+    rng = random.Random(seed)
     pools = pools_of_articles({row["docno"] for row in existing})
-    added = []
-    for src in OUTLETS:
-        for row in draw(pools, rng, src, FRESH_POLITICAL, FRESH_OTHER):
-            added.append({**row, "split": "test"})
-    write(existing + sorted(added, key=lambda r: r["docno"]))
+    added = [{**row, "split": split}
+             for src in OUTLETS for row in draw(pools, rng, src, political, other)]  # fmt: skip
+    return sorted(added, key=lambda r: r["docno"])
 
 
 def write(rows: list[dict]) -> None:
     """Write ``rows`` to ``evaluation/articles.csv``."""
-    columns = COLUMNS
-    chosen = rows
     with open(OUT, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        for row in chosen:
-            writer.writerow({c: row[c] for c in columns})
-    print(f"{len(chosen)} articles written to {OUT}")
+        for row in rows:
+            writer.writerow({c: row[c] for c in COLUMNS})
+    print(f"{len(rows)} articles written to {OUT}")
 
 
 if __name__ == "__main__":
